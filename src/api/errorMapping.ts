@@ -1,0 +1,85 @@
+// Turns an HTTP answer (status, headers, parsed body) into the typed error it stands for, or undefined when it is a success.
+import {
+  AuthError,
+  BadRequestError,
+  BalanceError,
+  ForbiddenRequestError,
+  NotFoundError,
+  ProtocolError,
+  RateLimitError,
+  RunComfyError,
+  ServerError,
+  ValidationError,
+} from './errors';
+
+interface ErrorBody {
+  code?: number;
+  message?: string;
+  detail?: unknown;
+}
+
+function readErrorBody(body: unknown): ErrorBody {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+  const o = body as Record<string, unknown>;
+  const rawCode = o.error_code ?? o.code;
+  const code = typeof rawCode === 'number' ? rawCode : typeof rawCode === 'string' && /^\d+$/.test(rawCode) ? Number(rawCode) : undefined;
+  const rawMessage = o.error_message ?? o.message ?? o.error;
+  const message = typeof rawMessage === 'string' ? rawMessage : undefined;
+  return { code, message, detail: o.detail };
+}
+
+/** Parses Retry-After (seconds or an HTTP date) into milliseconds from `now`. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+/**
+ * Maps an answer to an error. An HTTP 200 whose body carries a top-level `error_code` is an error too.
+ * Returns undefined for a genuine success.
+ */
+export function errorFromResponse(
+  status: number,
+  body: unknown,
+  retryAfterHeader: string | null | undefined,
+  now: number,
+): RunComfyError | undefined {
+  const hasTopLevelCode =
+    !!body && typeof body === 'object' && !Array.isArray(body) && (body as Record<string, unknown>).error_code !== undefined;
+  if (status >= 200 && status < 300 && !hasTopLevelCode) return undefined;
+
+  const { code, message: bodyMessage, detail } = readErrorBody(body);
+  const message = `${bodyMessage ?? `HTTP ${status}`}${code !== undefined ? ` (error_code ${code})` : ''}`;
+
+  // The six-digit code is more specific than the HTTP status, so it decides first.
+  switch (code) {
+    case 400002:
+      return new BalanceError(message, status, code);
+    case 400004:
+      return new AuthError(message, status, code);
+    case 403001:
+      return new ForbiddenRequestError(message, status, code);
+    case 404001:
+      return new NotFoundError(message, status, code);
+    case 400001:
+      return new BadRequestError(message, status, code);
+  }
+  if (status === 401 || status === 403) return new AuthError(message, status, code);
+  if (status === 402) return new BalanceError(message, status, code);
+  if (status === 404) return new NotFoundError(message, status, code);
+  if (status === 422) return new ValidationError(message, detail, status, code);
+  if (status === 429) return new RateLimitError(message, parseRetryAfter(retryAfterHeader, now), status, code);
+  if (status >= 500) return new ServerError(message, status, code, parseRetryAfter(retryAfterHeader, now));
+  if (status >= 400) {
+    return detail !== undefined ? new ValidationError(message, detail, status, code) : new BadRequestError(message, status, code);
+  }
+  if (status >= 200 && status < 300) {
+    // 200 with an error_code we do not know: still an error, never a success.
+    return new BadRequestError(message, status, code);
+  }
+  return new ProtocolError(`unexpected HTTP ${status}`, status);
+}

@@ -1,0 +1,235 @@
+// Typed errors for every way a RunComfy call or a local check can fail, each with a sentence telling the user what to do.
+
+export type ErrorKind =
+  | 'auth'
+  | 'forbidden'
+  | 'balance'
+  | 'notFound'
+  | 'badRequest'
+  | 'validation'
+  | 'rateLimit'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'aborted'
+  | 'protocol'
+  | 'input'
+  | 'download'
+  | 'submissionUnknown';
+
+export abstract class RunComfyError extends Error {
+  abstract readonly kind: ErrorKind;
+  /** Whether a read (never a submit) may be tried again after this error. */
+  readonly retryable: boolean = false;
+  constructor(
+    message: string,
+    /** A complete sentence for the user: what went wrong and what to do. */
+    readonly userMessage: string,
+    readonly httpStatus?: number,
+    readonly errorCode?: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class AuthError extends RunComfyError {
+  readonly kind = 'auth';
+  constructor(message: string, httpStatus?: number, errorCode?: number) {
+    super(
+      message,
+      'RunComfy refused the API token (missing, expired, revoked, or the account is inactive). Set a valid token from your RunComfy profile page with "RunComfy: Set API Token".',
+      httpStatus,
+      errorCode,
+    );
+  }
+}
+
+export class ForbiddenRequestError extends RunComfyError {
+  readonly kind = 'forbidden';
+  constructor(message: string, httpStatus?: number, errorCode?: number) {
+    super(
+      message,
+      'This request belongs to another RunComfy account. Use the token of the account that submitted it.',
+      httpStatus,
+      errorCode,
+    );
+  }
+}
+
+export class BalanceError extends RunComfyError {
+  readonly kind = 'balance';
+  constructor(message: string, httpStatus?: number, errorCode?: number) {
+    super(
+      message,
+      'Your RunComfy balance is too low for this job. Top up your account on runcomfy.com, then submit again.',
+      httpStatus,
+      errorCode,
+    );
+  }
+}
+
+export class NotFoundError extends RunComfyError {
+  readonly kind = 'notFound';
+  constructor(message: string, httpStatus?: number, errorCode?: number) {
+    super(
+      message,
+      'RunComfy does not know this request (wrong request_id, deleted, or its result has expired). Check the request_id; an expired result cannot be fetched again.',
+      httpStatus,
+      errorCode,
+    );
+  }
+}
+
+export class BadRequestError extends RunComfyError {
+  readonly kind = 'badRequest';
+  constructor(message: string, httpStatus?: number, errorCode?: number) {
+    super(message, `RunComfy rejected the request: ${message}. Check the request and try again.`, httpStatus, errorCode);
+  }
+}
+
+export class ValidationError extends RunComfyError {
+  readonly kind = 'validation';
+  constructor(
+    message: string,
+    readonly detail: unknown,
+    httpStatus?: number,
+    errorCode?: number,
+  ) {
+    super(
+      message,
+      `RunComfy refused the inputs: ${describeDetail(detail) || message}. Fix the inputs and submit again.`,
+      httpStatus,
+      errorCode,
+    );
+  }
+}
+
+export class RateLimitError extends RunComfyError {
+  readonly kind = 'rateLimit';
+  override readonly retryable = true;
+  constructor(
+    message: string,
+    /** The delay the service asked for through Retry-After, when it gave one. */
+    readonly retryAfterMs: number | undefined,
+    httpStatus?: number,
+    errorCode?: number,
+  ) {
+    super(
+      message,
+      `RunComfy is rate limiting requests${retryAfterMs !== undefined ? ` (it asked to wait ${Math.ceil(retryAfterMs / 1000)} s)` : ''}. Wait a moment and try again.`,
+      httpStatus,
+      errorCode,
+    );
+  }
+}
+
+export class ServerError extends RunComfyError {
+  readonly kind = 'server';
+  override readonly retryable = true;
+  constructor(
+    message: string,
+    httpStatus?: number,
+    errorCode?: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message, `RunComfy had a server error (${httpStatus ?? 'unknown status'}). Try again in a minute.`, httpStatus, errorCode);
+  }
+}
+
+export class NetworkError extends RunComfyError {
+  readonly kind = 'network';
+  override readonly retryable = true;
+  constructor(message: string, readonly causeCode?: string) {
+    super(message, `Could not reach RunComfy (${causeCode ?? message}). Check your connection or proxy settings and try again.`);
+  }
+}
+
+export class TimeoutError extends RunComfyError {
+  readonly kind = 'timeout';
+  override readonly retryable = true;
+  constructor(message: string) {
+    super(message, 'RunComfy did not answer in time. Check your connection and try again.');
+  }
+}
+
+export class AbortedError extends RunComfyError {
+  readonly kind = 'aborted';
+  constructor(message = 'The operation was cancelled.') {
+    super(message, 'The operation was cancelled.');
+  }
+}
+
+/** The service answered, but not with something this client understands. */
+export class ProtocolError extends RunComfyError {
+  readonly kind = 'protocol';
+  constructor(message: string, httpStatus?: number) {
+    super(message, `RunComfy sent an answer this extension does not understand (${message}). Try again; if it persists, report it.`, httpStatus);
+  }
+}
+
+/** A local input broke a rule; raised before anything is sent. */
+export class InputError extends RunComfyError {
+  readonly kind = 'input';
+  constructor(
+    /** The file, URL or field the message is about. */
+    readonly subject: string,
+    /** Which rule was broken, e.g. `type`, `fileSize`, `resolution`, `aspectRatio`. */
+    readonly rule: string,
+    sentence: string,
+  ) {
+    super(sentence, sentence);
+  }
+}
+
+export class DownloadError extends RunComfyError {
+  readonly kind = 'download';
+  constructor(message: string, readonly url: string, override readonly retryable: boolean = true) {
+    super(message, `The result could not be saved (${message}). It will be retried without a new submit; use "Retry download" to try now.`);
+  }
+}
+
+/** A submit whose answer never arrived: the job may or may not exist, and it is never resent silently. */
+export class SubmissionUnknownError extends RunComfyError {
+  readonly kind = 'submissionUnknown';
+  constructor(message: string) {
+    super(
+      message,
+      'The submit was sent but no answer came back, so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Check your RunComfy dashboard for a new request and use "RunComfy: Resume by Request ID" with its request_id to fetch the result.',
+    );
+  }
+}
+
+export function describeDetail(detail: unknown): string {
+  if (detail === undefined || detail === null) return '';
+  if (typeof detail === 'string') return detail;
+  if (Array.isArray(detail)) {
+    return detail
+      .map((d) => {
+        if (d && typeof d === 'object') {
+          const o = d as Record<string, unknown>;
+          const loc = Array.isArray(o.loc) ? o.loc.join('.') : undefined;
+          const msg = typeof o.msg === 'string' ? o.msg : typeof o.message === 'string' ? o.message : JSON.stringify(d);
+          return loc ? `${loc}: ${msg}` : msg;
+        }
+        return String(d);
+      })
+      .join('; ');
+  }
+  try {
+    return JSON.stringify(detail);
+  } catch {
+    return String(detail);
+  }
+}
+
+export function isRunComfyError(e: unknown): e is RunComfyError {
+  return e instanceof RunComfyError;
+}
+
+/** The user-facing sentence for any thrown value. */
+export function userMessageOf(e: unknown): string {
+  if (e instanceof RunComfyError) return e.userMessage;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
