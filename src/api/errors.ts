@@ -185,7 +185,12 @@ export class InputError extends RunComfyError {
 export class DownloadError extends RunComfyError {
   readonly kind = 'download';
   constructor(message: string, readonly url: string, override readonly retryable: boolean = true) {
-    super(message, `The result could not be saved (${message}). It will be retried without a new submit; use "Retry download" to try now.`);
+    super(
+      message,
+      retryable
+        ? `The result could not be saved (${message}). It will be retried without a new submit; use "Retry download" to try now.`
+        : `The result could not be saved (${message}). Retrying will not help; the request_id is kept so the result can be fetched again while RunComfy still has it.`,
+    );
   }
 }
 

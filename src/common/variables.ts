@@ -1,0 +1,40 @@
+// Expands `${workspaceFolder}`-style variables in the output folder setting and keeps the result inside reason.
+import * as path from 'node:path';
+
+export interface VariableContext {
+  workspaceFolder?: string;
+  fileDirname?: string;
+  userHome: string;
+  now: Date;
+}
+
+/** Expands known variables; unknown ones are left as typed so the user can see what went wrong. */
+export function expandVariables(template: string, ctx: VariableContext): string {
+  return template.replace(/\$\{(\w+)\}/g, (whole, name: string) => {
+    switch (name) {
+      case 'workspaceFolder':
+        return ctx.workspaceFolder ?? whole;
+      case 'workspaceFolderBasename':
+        return ctx.workspaceFolder ? path.basename(ctx.workspaceFolder) : whole;
+      case 'fileDirname':
+        return ctx.fileDirname ?? whole;
+      case 'userHome':
+        return ctx.userHome;
+      case 'date':
+        return ctx.now.toISOString().slice(0, 10);
+      default:
+        return whole;
+    }
+  });
+}
+
+/**
+ * The absolute output folder: the setting expanded, then resolved against the source image's workspace folder
+ * (or the file's own folder, or the home folder when there is no workspace).
+ */
+export function resolveOutputFolder(setting: string | undefined, ctx: VariableContext): string {
+  const expanded = expandVariables((setting ?? '').trim() || 'runcomfy-results', ctx).replace(/^~(?=$|[\\/])/, ctx.userHome);
+  if (path.isAbsolute(expanded)) return path.normalize(expanded);
+  const base = ctx.workspaceFolder ?? ctx.fileDirname ?? path.join(ctx.userHome, 'RunComfy');
+  return path.resolve(base, expanded);
+}

@@ -1,0 +1,176 @@
+// One scheduler polls every tracked job on a single chained timer: ~2 s at first, backing off to ~10 s, reset on change, jittered.
+import { Clock, TimerHandle } from '../common/clock';
+
+export interface PollPolicy {
+  initialMs: number;
+  maxMs: number;
+  factor: number;
+  /** ± fraction of each interval, so many windows or jobs do not poll in lockstep. */
+  jitter: number;
+  /** Intervals are stretched by this while the window is not focused. */
+  unfocusedFactor: number;
+  /** Polls in flight at once; the rest wait for the next turn. */
+  concurrency: number;
+}
+
+export const DEFAULT_POLL_POLICY: PollPolicy = {
+  initialMs: 2000,
+  maxMs: 10_000,
+  factor: 1.6,
+  jitter: 0.1,
+  unfocusedFactor: 2,
+  concurrency: 8,
+};
+
+/** What one poll found: `changed` resets the interval, `done` stops tracking, `error` backs off to the longest interval. */
+export type PollResult = 'changed' | 'unchanged' | 'done' | 'error';
+
+interface Entry {
+  intervalMs: number;
+  dueAt: number;
+  running: boolean;
+  /** pollSoon() arrived while a poll was in flight: poll again right after it. */
+  again: boolean;
+}
+
+export class PollScheduler {
+  private readonly entries = new Map<string, Entry>();
+  private timer: TimerHandle | undefined;
+  private timerDueAt = Infinity;
+  private focused = true;
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private disposed = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly poll: (id: string) => Promise<PollResult>,
+    private readonly policy: PollPolicy = DEFAULT_POLL_POLICY,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** Starts tracking (or re-arms) a job; its first poll comes after `delayMs` (default: the initial interval). */
+  track(id: string, delayMs?: number): void {
+    if (this.disposed) return;
+    const existing = this.entries.get(id);
+    const intervalMs = this.policy.initialMs;
+    const dueAt = this.clock.now() + (delayMs ?? this.withJitter(intervalMs));
+    if (existing) {
+      existing.intervalMs = intervalMs;
+      existing.dueAt = Math.min(existing.dueAt, dueAt);
+    } else {
+      this.entries.set(id, { intervalMs, dueAt, running: false, again: false });
+    }
+    this.arm();
+  }
+
+  untrack(id: string): void {
+    this.entries.delete(id);
+  }
+
+  isTracking(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Polls the given job (or every job) at the next turn of the event loop. */
+  pollSoon(id?: string): void {
+    const now = this.clock.now();
+    for (const [key, entry] of this.entries) {
+      if (id !== undefined && key !== id) continue;
+      if (entry.running) entry.again = true;
+      else entry.dueAt = now;
+    }
+    this.arm();
+  }
+
+  setFocused(focused: boolean): void {
+    if (this.focused === focused) return;
+    this.focused = focused;
+    // Coming back to the window is when the user looks: show fresh state at once.
+    if (focused) this.pollSoon();
+  }
+
+  /** Resolves when no poll is in flight. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.entries.clear();
+  }
+
+  private withJitter(ms: number): number {
+    const spread = ms * this.policy.jitter;
+    return Math.max(0, Math.round(ms - spread + this.random() * 2 * spread));
+  }
+
+  private arm(): void {
+    if (this.disposed) return;
+    let next = Infinity;
+    for (const entry of this.entries.values()) if (!entry.running && entry.dueAt < next) next = entry.dueAt;
+    if (next === Infinity) {
+      this.timer?.cancel();
+      this.timer = undefined;
+      this.timerDueAt = Infinity;
+      return;
+    }
+    if (this.timer && this.timerDueAt <= next) return;
+    this.timer?.cancel();
+    this.timerDueAt = next;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.timerDueAt = Infinity;
+      this.runDue();
+    }, next - this.clock.now());
+  }
+
+  private runDue(): void {
+    const now = this.clock.now();
+    const due = [...this.entries.entries()]
+      .filter(([, e]) => !e.running && e.dueAt <= now)
+      .sort((a, b) => a[1].dueAt - b[1].dueAt);
+    const slots = Math.max(0, this.policy.concurrency - this.inFlight);
+    for (const [id, entry] of due.slice(0, slots)) void this.runOne(id, entry);
+    // Whatever did not fit waits for a slot; runOne re-arms when it finishes.
+    this.arm();
+  }
+
+  private async runOne(id: string, entry: Entry): Promise<void> {
+    entry.running = true;
+    this.inFlight++;
+    let result: PollResult;
+    try {
+      result = await this.poll(id);
+    } catch {
+      result = 'error';
+    }
+    entry.running = false;
+    this.inFlight--;
+    if (this.entries.get(id) === entry) {
+      if (result === 'done') {
+        this.entries.delete(id);
+      } else {
+        if (result === 'changed') entry.intervalMs = this.policy.initialMs;
+        else if (result === 'error') entry.intervalMs = this.policy.maxMs;
+        else entry.intervalMs = Math.min(this.policy.maxMs, entry.intervalMs * this.policy.factor);
+        const stretch = this.focused ? 1 : this.policy.unfocusedFactor;
+        entry.dueAt = entry.again ? this.clock.now() : this.clock.now() + this.withJitter(entry.intervalMs * stretch);
+        entry.again = false;
+      }
+    }
+    this.arm();
+    if (this.inFlight === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}

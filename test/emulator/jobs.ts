@@ -1,0 +1,105 @@
+// An emulated job: its timeline is fixed at submit time and its state is read off the clock, never driven by timers.
+import type { Clock } from '../../src/common/clock';
+
+/** How the next submitted job behaves (queued with `Emulator.nextJob`). */
+export interface JobBehaviour {
+  /** The job ends failed with this error (a string, or an object given as is). */
+  fail?: string | object;
+  queueMs?: number;
+  runMs?: number;
+  /** How many images it produces (overrides force_single and the emulator's outputCount). */
+  outputs?: number;
+  /** Once finished, its result and files answer 404 (error_code 404001), as after storage expiry. */
+  expired?: boolean;
+  /** It starts running and never finishes. */
+  neverFinishes?: boolean;
+}
+
+/** Result-endpoint spelling; the status endpoint says `completed` for `succeeded`. */
+export type JobState = 'in_queue' | 'in_progress' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface EmulatedJob {
+  readonly requestId: string;
+  /** The submitted JSON body. */
+  readonly body: unknown;
+  /** Clock time of the submit. */
+  readonly submittedAt: number;
+  readonly queueMs: number;
+  readonly runMs: number;
+  /** Images it produces when it succeeds. */
+  readonly outputs: number;
+  /** The error it ends with, or undefined when it succeeds. */
+  readonly error: unknown;
+  readonly neverFinishes: boolean;
+  readonly expired: boolean;
+  readonly cancelledAt: number | undefined;
+  /** Its state now, on the emulator clock. */
+  readonly state: JobState;
+  /** Clock time it finished (or will finish), undefined for a job that never does. */
+  readonly finishedAt: number | undefined;
+  /** Output file URLs (present whether or not the job has finished yet). */
+  readonly outputUrls: readonly string[];
+  /** Makes its result and files answer 404 from now on. */
+  expire(): void;
+}
+
+export const FAIL_MARKER = '[emulator:fail]';
+export const SLOW_MARKER = '[emulator:slow]';
+export const SLOW_FACTOR = 10;
+
+export const DEFAULT_FAILURE = {
+  message: 'The model could not process this request (emulated failure).',
+  code: 'generation_failed',
+};
+
+export class Job implements EmulatedJob {
+  cancelledAt: number | undefined;
+  expired: boolean;
+  readonly neverFinishes: boolean;
+
+  constructor(
+    private readonly clock: Clock,
+    readonly seq: number,
+    readonly requestId: string,
+    readonly body: unknown,
+    readonly submittedAt: number,
+    readonly queueMs: number,
+    readonly runMs: number,
+    readonly outputs: number,
+    readonly error: unknown,
+    behaviour: JobBehaviour,
+    readonly outputUrls: readonly string[],
+  ) {
+    this.expired = behaviour.expired ?? false;
+    this.neverFinishes = behaviour.neverFinishes ?? false;
+  }
+
+  get runStartsAt(): number {
+    return this.submittedAt + this.queueMs;
+  }
+
+  get finishedAt(): number | undefined {
+    if (this.cancelledAt !== undefined) return this.cancelledAt;
+    return this.neverFinishes ? undefined : this.runStartsAt + this.runMs;
+  }
+
+  stateAt(now: number): JobState {
+    if (this.cancelledAt !== undefined && now >= this.cancelledAt) return 'cancelled';
+    if (now < this.runStartsAt) return 'in_queue';
+    if (this.neverFinishes || now < this.runStartsAt + this.runMs) return 'in_progress';
+    return this.error === undefined ? 'succeeded' : 'failed';
+  }
+
+  get state(): JobState {
+    return this.stateAt(this.clock.now());
+  }
+
+  expire(): void {
+    this.expired = true;
+  }
+}
+
+/** The status endpoint's word for a state. */
+export function statusWord(state: JobState): string {
+  return state === 'succeeded' ? 'completed' : state;
+}
