@@ -14,16 +14,21 @@ const common = {
   metafile: true,
 };
 
-const targets = [
-  {
-    ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
+/** The runtime is its own bundle, required lazily by the small activation bundle. */
+const lazyRuntime = {
+  name: 'lazy-runtime',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)runtime$/ }, (args) =>
+      args.importer.includes('src') ? { path: './runtime.js', external: true } : undefined,
+    );
   },
+};
+
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+
+const targets = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyRuntime] },
+  { ...node, entryPoints: ['src/runtime.ts'], outfile: 'dist/runtime.js' },
 ];
 
 if (existsSync('src/webview-ui/main.ts')) {

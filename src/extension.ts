@@ -1,10 +1,24 @@
 // Composition root: builds the pieces, registers them, and pushes every disposable onto the context.
 import * as vscode from 'vscode';
+import { registerCommands } from './commands/table';
+import { Services } from './platform/services';
+import { registerNotifications } from './ui/notifications';
+import { registerStatusBar } from './ui/statusBar';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Wiring is added feature by feature.
+let services: Services | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = Date.now();
+  services = new Services(context);
+  const ctx = { extension: context, services };
+  context.subscriptions.push(services, registerCommands(ctx), registerStatusBar(services), registerNotifications(services));
+  // Only stored work that still needs tracking or saving loads the engine now; otherwise it waits for a command.
+  if (services.hasUnfinishedWork()) void services.runtime();
+  services.logger.info(`activated in ${Date.now() - started} ms`);
 }
 
-export function deactivate(): void {
-  // Remote jobs are deliberately left running: they are paid for and resumed on the next activation.
+/** Stops local timers and in-flight downloads cleanly; remote jobs keep running and are resumed next time. */
+export async function deactivate(): Promise<void> {
+  await services?.shutdown();
+  services = undefined;
 }

@@ -2,6 +2,7 @@
 import { Dispatcher, request } from 'undici';
 import { Clock, systemClock } from '../common/clock';
 import { Logger, nullLogger } from '../common/logger';
+import { normaliseToken } from '../common/token';
 import { errorFromResponse } from './errorMapping';
 import {
   AbortedError,
@@ -77,6 +78,8 @@ export interface CancelView {
   outcome: CancelOutcome;
   rawStatus?: string;
 }
+
+export { normaliseToken };
 
 type CallKind = 'submit' | 'read' | 'cancel';
 
@@ -295,11 +298,4 @@ export class RunComfyClient {
 
 function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
-}
-
-/** Users paste tokens with a "Bearer " prefix, quotes or whitespace; the header wants the bare token. */
-export function normaliseToken(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  const t = raw.trim().replace(/^["']|["']$/g, '').replace(/^bearer\s+/i, '').trim();
-  return t.length > 0 ? t : undefined;
 }

@@ -40,3 +40,25 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   if (proxy) return new EnvHttpProxyAgent({ ...poolOptions, ...proxy });
   return new Agent(poolOptions);
 }
+
+/**
+ * A dispatcher that always uses the current target, so long-lived users (the saver, the client) follow a proxy
+ * change without being rebuilt.
+ */
+export class ForwardingDispatcher extends Dispatcher {
+  constructor(private readonly target: () => Dispatcher) {
+    super();
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    return this.target().dispatch(options, handler);
+  }
+
+  override close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  override destroy(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,46 +1,15 @@
 // zod schemas for the dreamina edit request (exactly as the contract gives it) and tolerant parsers for every answer.
 import * as z from 'zod';
 
-export const MODEL_ID = 'bytedance/dreamina-4-0/edit';
-export const DEFAULT_BASE_URL = 'https://model-api.runcomfy.net';
+import {
+  EditOptions,
+  MAX_IMAGES,
+  MAX_PROMPT_LENGTH,
+  SIZE_KEY,
+  SIZE_OPTIONS,
+} from './model';
 
-/** The request key for the output size: it contains U+00D7 MULTIPLICATION SIGN, not the letter x. */
-export const SIZE_KEY = 'width\u00d7height';
-
-export const SIZE_OPTIONS = [
-  '1024x1024(1:1)',
-  '2048x2048(1:1)',
-  '2304x1728(4:3)',
-  '2496x1664(3:2)',
-  '2560x1440(16:9)',
-  '3024x1296(21:9)',
-  '4096x4096(1:1)',
-  '4694x3520(4:3)',
-  '4992x3328(3:2)',
-  '5404x3040(16:9)',
-  '6198x2656(21:9)',
-] as const;
-export type SizeOption = (typeof SIZE_OPTIONS)[number];
-
-export const DEFAULT_SIZE: SizeOption = '2048x2048(1:1)';
-export const DEFAULT_SCALE = 0.5;
-export const MAX_IMAGES = 10;
-export const MAX_PROMPT_LENGTH = 800;
-
-const RATIO_NAMES: Record<string, string> = {
-  '1:1': 'square',
-  '4:3': '4:3 landscape',
-  '3:2': '3:2 landscape',
-  '16:9': '16:9 widescreen',
-  '21:9': '21:9 ultrawide',
-};
-
-/** "2048 × 2048 — square" for "2048x2048(1:1)". */
-export function sizeLabel(option: string): string {
-  const m = /^(\d+)x(\d+)\(([\d:]+)\)$/.exec(option);
-  if (!m) return option;
-  return `${m[1]} × ${m[2]} — ${RATIO_NAMES[m[3]] ?? m[3]}`;
-}
+export * from './model';
 
 export const EditRequestSchema = z
   .object({
@@ -52,13 +21,6 @@ export const EditRequestSchema = z
   })
   .strict();
 export type EditRequest = z.infer<typeof EditRequestSchema>;
-
-/** The options a user chooses, in the project's own spelling; `toEditRequest` turns them into the wire body. */
-export interface EditOptions {
-  size?: SizeOption;
-  scale?: number;
-  forceSingle?: boolean;
-}
 
 export function toEditRequest(imageUrls: readonly string[], prompt: string, options: EditOptions): EditRequest {
   const body: EditRequest = { image_urls: [...imageUrls], prompt };

@@ -1,0 +1,43 @@
+// runcomfy.setApiToken / runcomfy.clearApiToken: the token lives only in SecretStorage.
+import * as vscode from 'vscode';
+import { TOKEN_HELP_URL } from '../platform/services';
+import { CommandContext } from './context';
+
+export function setApiTokenCommand(ctx: CommandContext) {
+  return async (arg?: unknown): Promise<boolean> => {
+    const value =
+      typeof arg === 'string'
+        ? arg
+        : await vscode.window.showInputBox({
+            title: 'RunComfy API token',
+            prompt: `Paste your API token from your RunComfy profile page (${TOKEN_HELP_URL}). It is stored in VS Code's secret storage, never in settings.`,
+            password: true,
+            ignoreFocusOut: true,
+            placeHolder: 'Your RunComfy API token',
+            validateInput: (v) => (v.trim().replace(/^bearer\s+/i, '') ? undefined : 'The token is empty.'),
+          });
+    if (value === undefined) return false;
+    try {
+      await ctx.services.tokens.set(value);
+    } catch (e) {
+      void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+      return false;
+    }
+    ctx.services.logger.info('API token set (stored in secret storage)');
+    if (typeof arg !== 'string') void vscode.window.showInformationMessage('RunComfy API token saved in secret storage.');
+    return true;
+  };
+}
+
+export function clearApiTokenCommand(ctx: CommandContext) {
+  return async (): Promise<void> => {
+    await ctx.services.tokens.clear();
+    ctx.services.logger.info('API token cleared from secret storage');
+    const fromEnv = (await ctx.services.tokens.source()) === 'environment';
+    void vscode.window.showInformationMessage(
+      fromEnv
+        ? 'RunComfy API token removed from secret storage. RUNCOMFY_API_TOKEN from the environment is still used.'
+        : 'RunComfy API token removed from secret storage.',
+    );
+  };
+}

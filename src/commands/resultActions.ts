@@ -1,0 +1,78 @@
+// Internal commands behind buttons and links: open or reveal a job's results, copy its request_id, retry its download.
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { JobRecord } from '../jobs/job';
+import { CommandContext } from './context';
+
+async function jobFrom(ctx: CommandContext, arg: unknown): Promise<JobRecord | undefined> {
+  if (typeof arg !== 'string') return undefined;
+  const runtime = await ctx.services.runtime();
+  return runtime.engine.get(arg);
+}
+
+function existingFiles(job: JobRecord): vscode.Uri[] {
+  return job.download.files.filter((f) => fs.existsSync(f.path)).map((f) => vscode.Uri.file(f.path));
+}
+
+/** Opens a saved file (a path) or every result of a job (its id or request_id) in VS Code's own image preview. */
+export function openResultCommand(ctx: CommandContext) {
+  return async (arg?: unknown): Promise<void> => {
+    if (typeof arg === 'string' && fs.existsSync(arg)) {
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(arg), { preview: false });
+      return;
+    }
+    const job = await jobFrom(ctx, arg);
+    const files = job ? existingFiles(job) : [];
+    if (files.length === 0) {
+      void vscode.window.showWarningMessage('RunComfy: this job has no saved result on disk.');
+      return;
+    }
+    for (const uri of files) await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
+  };
+}
+
+export function revealResultCommand(ctx: CommandContext) {
+  return async (arg?: unknown): Promise<void> => {
+    const job = typeof arg === 'string' && fs.existsSync(arg) ? undefined : await jobFrom(ctx, arg);
+    const uri = job ? existingFiles(job)[0] : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
+    if (!uri) {
+      void vscode.window.showWarningMessage('RunComfy: this job has no saved result on disk.');
+      return;
+    }
+    await revealUri(uri);
+  };
+}
+
+/** In the Explorer when the file is inside the workspace, otherwise in the operating system's file manager. */
+export async function revealUri(uri: vscode.Uri): Promise<void> {
+  if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
+  else await vscode.commands.executeCommand('revealFileInOS', uri);
+}
+
+export function copyRequestIdCommand(ctx: CommandContext) {
+  return async (arg?: unknown): Promise<string | undefined> => {
+    const job = await jobFrom(ctx, arg);
+    const id = job?.requestId ?? (typeof arg === 'string' ? arg : undefined);
+    if (!id) return undefined;
+    await vscode.env.clipboard.writeText(id);
+    vscode.window.setStatusBarMessage(`$(copy) Copied request_id ${id}`, 3000);
+    return id;
+  };
+}
+
+export function retryDownloadCommand(ctx: CommandContext) {
+  return async (arg?: unknown): Promise<void> => {
+    const job = await jobFrom(ctx, arg);
+    if (!job) return;
+    const runtime = await ctx.services.runtime();
+    try {
+      const after = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'RunComfy: downloading results again…' },
+        () => runtime.engine.retryDownload(job.id),
+      );
+      if (after.download.state === 'failed') void vscode.window.showErrorMessage(after.download.error ?? 'The download failed again.');
+    } catch (e) {
+      void vscode.window.showErrorMessage(ctx.services.helpers().userMessageOf(e));
+    }
+  };
+}

@@ -1,0 +1,7 @@
+// runcomfy.showJobs: the live job list.
+import { showJobsQuickPick } from '../ui/jobsQuickPick';
+import { CommandContext } from './context';
+
+export function showJobsCommand(ctx: CommandContext) {
+  return async (): Promise<void> => showJobsQuickPick(await ctx.services.runtime());
+}

@@ -1,0 +1,6 @@
+// runcomfy.showLog: shows the RunComfy log channel.
+import { CommandContext } from './context';
+
+export function showLogCommand(ctx: CommandContext) {
+  return (): void => ctx.services.channel.show(true);
+}

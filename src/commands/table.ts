@@ -1,0 +1,31 @@
+// The command table: every contributed command id and its handler, registered in one place.
+import * as vscode from 'vscode';
+import { clearApiTokenCommand, setApiTokenCommand } from './apiToken';
+import { cancelCommand } from './cancel';
+import { CommandContext, CommandHandler } from './context';
+import { editCommand } from './edit';
+import { openOutputFolderCommand } from './openOutputFolder';
+import { copyRequestIdCommand, openResultCommand, retryDownloadCommand, revealResultCommand } from './resultActions';
+import { resumeCommand } from './resume';
+import { showJobsCommand } from './showJobs';
+import { showLogCommand } from './showLog';
+
+export const COMMANDS: Record<string, (ctx: CommandContext) => CommandHandler> = {
+  'runcomfy.edit': editCommand,
+  'runcomfy.showJobs': showJobsCommand,
+  'runcomfy.cancel': cancelCommand,
+  'runcomfy.resume': resumeCommand,
+  'runcomfy.setApiToken': setApiTokenCommand,
+  'runcomfy.clearApiToken': clearApiTokenCommand,
+  'runcomfy.showLog': showLogCommand,
+  'runcomfy.openOutputFolder': openOutputFolderCommand,
+  'runcomfy.openResult': openResultCommand,
+  'runcomfy.revealResult': revealResultCommand,
+  'runcomfy.retryDownload': retryDownloadCommand,
+  'runcomfy.copyRequestId': copyRequestIdCommand,
+};
+
+export function registerCommands(ctx: CommandContext, extra: Record<string, (ctx: CommandContext) => CommandHandler> = {}): vscode.Disposable {
+  const all = { ...COMMANDS, ...extra };
+  return vscode.Disposable.from(...Object.entries(all).map(([id, make]) => vscode.commands.registerCommand(id, make(ctx))));
+}

@@ -1,0 +1,94 @@
+// Validates the `runcomfy.edit` automation argument and turns each image string into a URL or an absolute file input.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../api/errors';
+import { EditOptions, MAX_IMAGES, SIZE_OPTIONS, parseSize, promptProblem, scaleProblem } from '../api/model';
+import { InputRef } from './inputs';
+
+export interface EditArgs {
+  images: string[];
+  prompt: string;
+  size?: string;
+  scale?: number;
+  forceSingle?: boolean;
+  wait?: boolean;
+}
+
+export interface ParsedEditArgs {
+  refs: InputRef[];
+  prompt: string;
+  options: EditOptions;
+  wait: boolean;
+}
+
+function fail(subject: string, rule: string, sentence: string): never {
+  throw new InputError(subject, rule, sentence);
+}
+
+/** Is this value meant as the automation argument (rather than an Explorer URI or nothing)? */
+export function looksLikeEditArgs(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === 'object' && !Array.isArray(value) && ('images' in value || 'prompt' in value);
+}
+
+/**
+ * Resolves one image string: an http(s) URL stays a URL; a file: URI, an absolute path, or a path relative to one of
+ * the workspace folders becomes a file input.
+ */
+export function resolveImage(value: string, workspaceFolders: readonly string[]): InputRef {
+  const v = value.trim();
+  if (/^https?:\/\//i.test(v)) return { kind: 'url', url: v };
+  if (/^file:\/\//i.test(v)) {
+    try {
+      return { kind: 'file', path: fileURLToPath(v) };
+    } catch {
+      fail(v, 'url', `"${v}" is not a valid file URI.`);
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^data:/i.test(v)) {
+    fail(v, 'url', `"${v.slice(0, 60)}" is not supported: give an https:// URL, a file URI, or a path to a workspace file.`);
+  }
+  if (path.isAbsolute(v)) return { kind: 'file', path: path.normalize(v) };
+  for (const folder of workspaceFolders) {
+    const candidate = path.resolve(folder, v);
+    if (fs.existsSync(candidate)) return { kind: 'file', path: candidate };
+  }
+  if (workspaceFolders.length === 0) fail(v, 'missing', `"${v}" is a relative path, but no workspace folder is open to resolve it against.`);
+  fail(v, 'missing', `"${v}" was not found in the workspace folder${workspaceFolders.length > 1 ? 's' : ''}.`);
+}
+
+export function parseEditArgs(raw: unknown, workspaceFolders: readonly string[]): ParsedEditArgs {
+  if (!looksLikeEditArgs(raw)) {
+    fail('arguments', 'arguments', 'runcomfy.edit expects an object like { images: string[], prompt: string, size?, scale?, forceSingle?, wait? }.');
+  }
+  const { images, prompt, size, scale, forceSingle, wait } = raw;
+  if (!Array.isArray(images) || images.length === 0) fail('images', 'count', '"images" must be a list of 1 to 10 image URLs or paths.');
+  if (images.length > MAX_IMAGES) fail('images', 'count', `${images.length} images were given; at most ${MAX_IMAGES} can be sent in one edit.`);
+  if (!images.every((i): i is string => typeof i === 'string' && i.trim() !== '')) {
+    fail('images', 'type', 'Every entry of "images" must be a non-empty string (an https URL, a file URI or a path).');
+  }
+  const problem = promptProblem(prompt);
+  if (problem) fail('prompt', 'prompt', problem);
+  const options: EditOptions = {};
+  if (size !== undefined) {
+    const parsed = typeof size === 'string' ? parseSize(size) : undefined;
+    if (!parsed) fail('size', 'size', `"${String(size)}" is not a size this model offers. Use one of: ${SIZE_OPTIONS.join(', ')}.`);
+    options.size = parsed;
+  }
+  if (scale !== undefined) {
+    const sp = scaleProblem(scale);
+    if (sp) fail('scale', 'scale', sp);
+    options.scale = scale as number;
+  }
+  if (forceSingle !== undefined) {
+    if (typeof forceSingle !== 'boolean') fail('forceSingle', 'forceSingle', '"forceSingle" must be true or false.');
+    options.forceSingle = forceSingle;
+  }
+  if (wait !== undefined && typeof wait !== 'boolean') fail('wait', 'wait', '"wait" must be true or false.');
+  return {
+    refs: images.map((i) => resolveImage(i, workspaceFolders)),
+    prompt: prompt as string,
+    options,
+    wait: wait === true,
+  };
+}

@@ -1,0 +1,72 @@
+// Typed getters for the extension's settings; the API URL and download hosts are read from user (application) scope only.
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { DEFAULT_BASE_URL, DEFAULT_SCALE, DEFAULT_SIZE, EditOptions, SIZE_OPTIONS, SizeOption } from '../api/model';
+import { resolveOutputFolder } from '../common/variables';
+
+const SECTION = 'runcomfy';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function applicationValue<T>(key: string, fallback: T): T {
+  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<T>(key);
+  // Never a workspace value: a cloned repository must not redirect the token or the downloads.
+  return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+}
+
+export function apiBaseUrl(): string {
+  const value = applicationValue<string>('apiBaseUrl', DEFAULT_BASE_URL).trim();
+  return value || DEFAULT_BASE_URL;
+}
+
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return LOOPBACK.has(new URL(url).hostname) || new URL(url).hostname.startsWith('127.');
+  } catch {
+    return false;
+  }
+}
+
+/** The hosts results may come from; the API's own loopback host is trusted when the API itself points there. */
+export function allowedDownloadHosts(): string[] {
+  const configured = applicationValue<unknown>('allowedDownloadHosts', ['*.runcomfy.net', '*.runcomfy.com']);
+  const hosts = Array.isArray(configured) ? configured.filter((h): h is string => typeof h === 'string' && h.trim() !== '') : [];
+  const base = apiBaseUrl();
+  if (isLoopbackUrl(base)) hosts.push(new URL(base).hostname, '127.0.0.1', 'localhost');
+  return [...new Set(hosts)];
+}
+
+export function defaultOptions(scope?: vscode.Uri): Required<EditOptions> {
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+  const size = config.get<string>('defaultSize', DEFAULT_SIZE);
+  const scale = config.get<number>('defaultScale', DEFAULT_SCALE);
+  return {
+    size: (SIZE_OPTIONS as readonly string[]).includes(size) ? (size as SizeOption) : DEFAULT_SIZE,
+    scale: typeof scale === 'number' && scale >= 0 && scale <= 1 ? scale : DEFAULT_SCALE,
+    forceSingle: config.get<boolean>('defaultForceSingle', false) === true,
+  };
+}
+
+export function openResultsWhenDone(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get<boolean>('openResultsWhenDone', true) !== false;
+}
+
+export function proxyUrl(): string | undefined {
+  const value = vscode.workspace.getConfiguration('http').get<string>('proxy');
+  return value?.trim() || undefined;
+}
+
+/** Where results of a job whose first input is `firstFile` (if any) are saved. */
+export function outputFolderFor(firstFile: vscode.Uri | undefined): string {
+  const folder = firstFile ? vscode.workspace.getWorkspaceFolder(firstFile) : vscode.workspace.workspaceFolders?.[0];
+  const setting = vscode.workspace.getConfiguration(SECTION, firstFile ?? folder?.uri).get<string>('outputFolder');
+  return resolveOutputFolder(setting, {
+    workspaceFolder: folder?.uri.fsPath,
+    fileDirname: firstFile ? vscode.Uri.joinPath(firstFile, '..').fsPath : undefined,
+    userHome: os.homedir(),
+    now: new Date(),
+  });
+}
+
+export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration('runcomfy.apiBaseUrl') || e.affectsConfiguration('http.proxy');
+}

@@ -1,0 +1,141 @@
+// The heavy half of the extension, loaded on first need: HTTP dispatcher, RunComfy client, job engine, input checks and saving.
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import { RunComfyClient, assertRequestId } from './api/client';
+import { InputError, userMessageOf } from './api/errors';
+import { ForwardingDispatcher, createDispatcher } from './api/http';
+import { EditOptions, ModelMetadata } from './api/schemas';
+import { systemClock } from './common/clock';
+import { Logger, taggedLogger } from './common/logger';
+import { parseEditArgs } from './jobs/editArgs';
+import { JobEngine } from './jobs/engine';
+import { InputRef, PreparedInput, prepareInputs } from './jobs/inputs';
+import { JobRecord } from './jobs/job';
+import { stemFromFileName } from './jobs/naming';
+import { ApiPort } from './jobs/ports';
+import { ResultSaver } from './jobs/resultSaver';
+import { WorkspaceJobStore } from './storage/workspaceJobStore';
+
+export interface RuntimeHost {
+  logger: Logger;
+  token(): Promise<string | undefined>;
+  apiBaseUrl(): string;
+  allowedDownloadHosts(): string[];
+  proxyUrl(): string | undefined;
+  workspaceState: vscode.Memento;
+  userAgent: string;
+}
+
+export interface EditSubmission {
+  refs: InputRef[];
+  prompt: string;
+  options: EditOptions;
+  outputDir: string;
+}
+
+export class Runtime {
+  readonly engine: JobEngine;
+  private client: RunComfyClient;
+  private dispatcher: ReturnType<typeof createDispatcher>;
+  private readonly forwarding = new ForwardingDispatcher(() => this.dispatcher);
+  private modelCache: Promise<ModelMetadata> | undefined;
+
+  constructor(private readonly host: RuntimeHost) {
+    this.dispatcher = createDispatcher({ proxyUrl: host.proxyUrl() });
+    this.client = this.buildClient();
+    // The engine talks to whichever client is current, so a changed base URL or proxy applies to running jobs too.
+    const api: ApiPort = {
+      submit: (body, signal) => this.client.submit(body, signal),
+      status: (id, signal) => this.client.status(id, signal),
+      result: (id, options, signal) => this.client.result(id, options, signal),
+      cancel: (id, signal) => this.client.cancel(id, signal),
+    };
+    const saver = new ResultSaver({
+      dispatcher: this.forwarding,
+      clock: systemClock,
+      logger: taggedLogger(host.logger, 'save'),
+      allowedHosts: () => host.allowedDownloadHosts(),
+    });
+    this.engine = new JobEngine({
+      api,
+      saver,
+      store: new WorkspaceJobStore(host.workspaceState, host.logger),
+      logger: taggedLogger(host.logger, 'jobs'),
+    });
+  }
+
+  /** Settings that decide where requests go have changed: later requests use a fresh client and dispatcher. */
+  reconnect(): void {
+    const old = this.dispatcher;
+    this.dispatcher = createDispatcher({ proxyUrl: this.host.proxyUrl() });
+    this.client = this.buildClient();
+    this.modelCache = undefined;
+    void old.close().catch(() => undefined);
+  }
+
+  get baseUrl(): string {
+    return this.client.baseUrl;
+  }
+
+  /** Checks every input locally (type, size, dimensions, aspect ratio, request size) and builds what is sent. */
+  prepare(refs: readonly InputRef[], signal?: AbortSignal): Promise<PreparedInput[]> {
+    return prepareInputs(refs, signal);
+  }
+
+  /** Checks every input locally (unless already prepared), then submits once; resolves when the request_id is stored. */
+  async submitEdit(submission: EditSubmission, signal?: AbortSignal, prepared?: PreparedInput[]): Promise<JobRecord> {
+    prepared ??= await prepareInputs(submission.refs, signal);
+    const firstFile = submission.refs.find((r): r is Extract<InputRef, { kind: 'file' }> => r.kind === 'file');
+    return this.engine.submit(
+      {
+        imageValues: prepared.map((p) => p.value),
+        inputs: prepared.map((p) => ({
+          label: p.label,
+          summary: p.summary,
+          ...(p.ref.kind === 'file' ? { path: p.ref.path } : { url: p.ref.url }),
+        })),
+        prompt: submission.prompt,
+        options: submission.options,
+        outputDir: submission.outputDir,
+        baseName: firstFile ? stemFromFileName(path.basename(firstFile.path)) : 'edit',
+      },
+      signal,
+    );
+  }
+
+  /** The model's metadata (price, live schema), fetched once per connection. */
+  model(): Promise<ModelMetadata> {
+    this.modelCache ??= this.client.model().catch((e) => {
+      this.modelCache = undefined;
+      throw e;
+    });
+    return this.modelCache;
+  }
+
+  async dispose(): Promise<void> {
+    await this.engine.dispose();
+    await this.dispatcher.close().catch(() => undefined);
+  }
+
+  private buildClient(): RunComfyClient {
+    return new RunComfyClient({
+      baseUrl: this.host.apiBaseUrl(),
+      token: () => this.host.token(),
+      dispatcher: this.forwarding,
+      logger: taggedLogger(this.host.logger, 'api'),
+      userAgent: this.host.userAgent,
+    });
+  }
+}
+
+export function createRuntime(host: RuntimeHost): Runtime {
+  return new Runtime(host);
+}
+
+/** Helpers the light half needs at run time, so it never bundles its own copy of the error classes. */
+export const runtimeHelpers = {
+  userMessageOf,
+  assertRequestId,
+  parseEditArgs,
+  isInputError: (e: unknown): e is InputError => e instanceof InputError,
+};

@@ -1,0 +1,23 @@
+// Stores jobs in workspaceState, validating every record when it is read back.
+import type * as vscode from 'vscode';
+import { Logger } from '../common/logger';
+import { JobRecord, parseStoredJobs } from '../jobs/job';
+import { JobStore } from '../jobs/store';
+import { JOBS_KEY } from './jobsKey';
+
+export class WorkspaceJobStore implements JobStore {
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly logger: Logger,
+  ) {}
+
+  async load(): Promise<JobRecord[]> {
+    return parseStoredJobs(this.memento.get<unknown>(JOBS_KEY, []), (reason) =>
+      this.logger.warn(`dropped a stored job that no longer validates: ${reason}`),
+    );
+  }
+
+  async save(jobs: readonly JobRecord[]): Promise<void> {
+    await this.memento.update(JOBS_KEY, jobs);
+  }
+}

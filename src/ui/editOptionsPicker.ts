@@ -1,0 +1,61 @@
+// The prompt box (with its 800-character limit) and an options menu for size, scale and single output.
+import * as vscode from 'vscode';
+import { EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, SizeOption, promptProblem, sizeLabel } from '../api/model';
+
+export async function askPrompt(initial: string | undefined, imageCount: number): Promise<string | undefined> {
+  const prompt = await vscode.window.showInputBox({
+    title: 'RunComfy Edit (2/3): prompt',
+    prompt: `Describe the edit for ${imageCount} image${imageCount === 1 ? '' : 's'} (up to ${MAX_PROMPT_LENGTH} characters)`,
+    placeHolder: 'e.g. Turn the sky into a warm sunset and add a small boat on the lake',
+    value: initial,
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      if (v.length > MAX_PROMPT_LENGTH) return promptProblem(v);
+      return { message: `${v.length}/${MAX_PROMPT_LENGTH}`, severity: vscode.InputBoxValidationSeverity.Info };
+    },
+  });
+  if (prompt === undefined) return undefined;
+  const problem = promptProblem(prompt);
+  if (problem) {
+    void vscode.window.showErrorMessage(problem);
+    return undefined;
+  }
+  return prompt;
+}
+
+type MenuItem = vscode.QuickPickItem & { action: 'submit' | 'size' | 'scale' | 'single' };
+
+/** A small menu: Enter on "Submit" accepts, any other row changes that option and comes back. */
+export async function pickOptions(defaults: Required<EditOptions>, price?: string): Promise<Required<EditOptions> | undefined> {
+  const options = { ...defaults };
+  for (;;) {
+    const items: MenuItem[] = [
+      { label: '$(sparkle) Submit edit', detail: price ? `Price: ${price}` : 'Sends one paid job to RunComfy', action: 'submit' },
+      { label: '', kind: vscode.QuickPickItemKind.Separator, action: 'submit' },
+      { label: `$(screen-full) Size: ${sizeLabel(options.size)}`, action: 'size' },
+      { label: `$(settings) Scale: ${options.scale}`, description: 'prompt weight against the images (0–1)', action: 'scale' },
+      { label: `$(${options.forceSingle ? 'check' : 'circle-large-outline'}) Single output: ${options.forceSingle ? 'on' : 'off'}`, description: 'several outputs take longer', action: 'single' },
+    ];
+    const choice = await vscode.window.showQuickPick(items, { title: 'RunComfy Edit (3/3): options', placeHolder: 'Press Enter to submit, or pick an option to change it', ignoreFocusOut: true });
+    if (!choice) return undefined;
+    if (choice.action === 'submit') return options;
+    if (choice.action === 'single') options.forceSingle = !options.forceSingle;
+    if (choice.action === 'size') {
+      const size = await vscode.window.showQuickPick(
+        SIZE_OPTIONS.map((o) => ({ label: sizeLabel(o), description: o === defaults.size ? 'default' : undefined, picked: o === options.size, value: o as SizeOption })),
+        { title: 'Output size', ignoreFocusOut: true },
+      );
+      if (size) options.size = size.value;
+    }
+    if (choice.action === 'scale') {
+      const text = await vscode.window.showInputBox({
+        title: 'Scale (0–1)',
+        prompt: 'How strongly the prompt weighs against the input images: 0 keeps close to the images, 1 follows the prompt',
+        value: String(options.scale),
+        ignoreFocusOut: true,
+        validateInput: (v) => (/^\s*(0(\.\d+)?|1(\.0+)?|\.\d+)\s*$/.test(v) ? undefined : 'Enter a number from 0 to 1, e.g. 0.5'),
+      });
+      if (text !== undefined) options.scale = Number(text);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// The palette's first step: choose input images from the workspace, a file dialog, or public URLs.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { MAX_IMAGES } from '../api/model';
+import type { InputRef } from '../jobs/inputs';
+
+const IMAGE_GLOB = '**/*.{png,jpg,jpeg,PNG,JPG,JPEG}';
+const EXCLUDE_GLOB = '**/{node_modules,.git,out,dist}/**';
+
+/** Returns the chosen inputs, or undefined when the user pressed Escape at any step. */
+export async function pickImages(): Promise<InputRef[] | undefined> {
+  type Source = vscode.QuickPickItem & { source: 'workspace' | 'browse' | 'urls' };
+  const sources: Source[] = [];
+  if (vscode.workspace.workspaceFolders?.length) {
+    sources.push({ label: '$(file-media) Workspace images…', detail: 'Pick PNG or JPEG files from this workspace', source: 'workspace' });
+  }
+  sources.push(
+    { label: '$(folder-opened) Browse…', detail: 'Choose image files with the file dialog', source: 'browse' },
+    { label: '$(link) Image URLs…', detail: 'Public https:// links the service can fetch', source: 'urls' },
+  );
+  const choice = await vscode.window.showQuickPick(sources, {
+    title: 'RunComfy Edit (1/3): input images',
+    placeHolder: `Where are the images? (1–${MAX_IMAGES}; JPEG or PNG, ≤ 15 MB, ≤ 4096 px, aspect ratio 1:3 to 3:1)`,
+    ignoreFocusOut: true,
+  });
+  if (!choice) return undefined;
+  switch (choice.source) {
+    case 'workspace':
+      return pickWorkspaceImages();
+    case 'browse':
+      return browseImages();
+    case 'urls':
+      return enterUrls();
+  }
+}
+
+async function pickWorkspaceImages(): Promise<InputRef[] | undefined> {
+  const files = await vscode.workspace.findFiles(IMAGE_GLOB, EXCLUDE_GLOB, 2000);
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage('No PNG or JPEG files were found in this workspace. Use Browse… or Image URLs… instead.');
+    return undefined;
+  }
+  const items = files
+    .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri }))
+    .sort((a, b) => a.description.localeCompare(b.description) || a.label.localeCompare(b.label));
+  const qp = vscode.window.createQuickPick<(typeof items)[number]>();
+  qp.title = 'RunComfy Edit (1/3): workspace images';
+  qp.placeholder = `Select 1 to ${MAX_IMAGES} images, in the order they should be sent`;
+  qp.canSelectMany = true;
+  qp.matchOnDescription = true;
+  qp.ignoreFocusOut = true;
+  qp.items = items;
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (value: InputRef[] | undefined) => {
+      if (done) return;
+      done = true;
+      resolve(value);
+      qp.dispose();
+    };
+    qp.onDidChangeSelection((selected) => {
+      qp.placeholder =
+        selected.length > MAX_IMAGES
+          ? `$(error) ${selected.length} selected; at most ${MAX_IMAGES} images can be sent — unselect some`
+          : `${selected.length} of at most ${MAX_IMAGES} selected; press Enter to continue`;
+    });
+    qp.onDidAccept(() => {
+      const selected = qp.selectedItems;
+      if (selected.length === 0 || selected.length > MAX_IMAGES) return;
+      finish(selected.map((s) => ({ kind: 'file', path: s.uri.fsPath })));
+    });
+    qp.onDidHide(() => finish(undefined));
+    qp.show();
+  });
+}
+
+async function browseImages(): Promise<InputRef[] | undefined> {
+  const uris = await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    canSelectFolders: false,
+    openLabel: 'Use for RunComfy edit',
+    filters: { Images: ['png', 'jpg', 'jpeg'] },
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  if (!uris || uris.length === 0) return undefined;
+  if (uris.length > MAX_IMAGES) {
+    void vscode.window.showErrorMessage(`${uris.length} images were chosen; at most ${MAX_IMAGES} can be sent in one edit.`);
+    return undefined;
+  }
+  return uris.map((u) => ({ kind: 'file', path: u.fsPath }));
+}
+
+export function urlProblem(text: string): string | undefined {
+  const urls = splitUrls(text);
+  if (urls.length === 0) return 'Paste one or more public https:// image URLs, separated by spaces or commas.';
+  if (urls.length > MAX_IMAGES) return `${urls.length} URLs; at most ${MAX_IMAGES} images can be sent.`;
+  const bad = urls.find((u) => !/^https:\/\/[^\s/]+\/?/i.test(u) && !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//i.test(u));
+  return bad ? `"${bad}" is not an https:// URL. RunComfy fetches images itself, so they must be public https links.` : undefined;
+}
+
+export function splitUrls(text: string): string[] {
+  return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+async function enterUrls(): Promise<InputRef[] | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: 'RunComfy Edit (1/3): image URLs',
+    prompt: `Public https:// image URLs (JPEG or PNG), separated by spaces or commas; up to ${MAX_IMAGES}`,
+    placeHolder: 'https://example.com/photo.jpg https://example.com/style.png',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? urlProblem(v) : undefined),
+  });
+  if (!text || urlProblem(text)) return undefined;
+  return splitUrls(text).map((url) => ({ kind: 'url', url }));
+}

@@ -1,0 +1,112 @@
+// The job list (status bar click, "RunComfy: Show Jobs"): live rows with cancel, open, reveal, copy and retry buttons.
+import * as vscode from 'vscode';
+import type { JobRecord } from '../jobs/job';
+import type { Runtime } from '../runtime';
+import { elapsed, isActive, needsAttention, shortPrompt, stateIcon, stateText } from './jobText';
+
+type Action = 'cancel' | 'open' | 'reveal' | 'copy' | 'retry';
+
+const BUTTONS: Record<Action, vscode.QuickInputButton & { action: Action }> = {
+  cancel: { iconPath: new vscode.ThemeIcon('stop-circle'), tooltip: 'Cancel (only queued jobs can be cancelled)', action: 'cancel' },
+  open: { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Open results', action: 'open' },
+  reveal: { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: 'Reveal in Explorer', action: 'reveal' },
+  copy: { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy request_id', action: 'copy' },
+  retry: { iconPath: new vscode.ThemeIcon('refresh'), tooltip: 'Retry download', action: 'retry' },
+};
+
+type JobItem = vscode.QuickPickItem & { jobId: string };
+
+export function actionsFor(job: JobRecord): Action[] {
+  const actions: Action[] = [];
+  if (job.requestId && (job.state === 'queued' || job.state === 'running') && job.cancelOutcome !== 'not_cancellable') actions.push('cancel');
+  if (job.download.files.length > 0) actions.push('open', 'reveal');
+  if (job.state === 'succeeded' && job.download.state === 'failed') actions.push('retry');
+  if (job.requestId) actions.push('copy');
+  return actions;
+}
+
+function toItem(job: JobRecord, now: number): JobItem {
+  const parts = [stateText(job), elapsed(job, now)];
+  if (job.cost !== undefined) parts.push(`$${job.cost.toFixed(3)}`);
+  const problem = job.error ?? job.download.error ?? job.pollError;
+  return {
+    label: `${stateIcon(job)} ${shortPrompt(job)}`,
+    description: parts.join(' · '),
+    detail: `${job.requestId ?? 'no request_id yet'}${problem && (!isActive(job) || job.pollError) ? ` — ${problem}` : ''}`,
+    buttons: actionsFor(job).map((a) => BUTTONS[a]),
+    jobId: job.id,
+  };
+}
+
+export async function showJobsQuickPick(runtime: Runtime): Promise<void> {
+  const engine = runtime.engine;
+  const qp = vscode.window.createQuickPick<JobItem>();
+  qp.title = 'RunComfy Jobs';
+  qp.placeholder = 'Pick a job for its actions; buttons cancel, open, reveal, copy the request_id or retry a download';
+  qp.matchOnDescription = true;
+  qp.matchOnDetail = true;
+  const render = () => {
+    const jobs = engine.list();
+    qp.items = jobs.map((j) => toItem(j, Date.now()));
+    if (jobs.length === 0) qp.placeholder = 'No jobs yet. Run "RunComfy: Edit Image with Dreamina…" to start one.';
+  };
+  render();
+  const ticker = setInterval(render, 1000);
+  const subs = [
+    engine.onDidChange(() => render()),
+    qp.onDidTriggerItemButton((e) => void runAction((e.button as (typeof BUTTONS)[Action]).action, e.item.jobId, runtime)),
+    qp.onDidAccept(async () => {
+      const item = qp.selectedItems[0];
+      if (!item) return;
+      qp.hide();
+      await pickAction(item.jobId, runtime);
+    }),
+  ];
+  qp.onDidHide(() => {
+    clearInterval(ticker);
+    for (const s of subs) s.dispose();
+    // The list was seen: failures stop asking for attention in the status bar.
+    for (const job of engine.list()) if (needsAttention(job)) void engine.markSeen(job.id);
+    qp.dispose();
+  });
+  qp.show();
+}
+
+async function pickAction(jobId: string, runtime: Runtime): Promise<void> {
+  const job = runtime.engine.get(jobId);
+  if (!job) return;
+  const labels: Record<Action, string> = {
+    cancel: '$(stop-circle) Cancel job',
+    open: '$(go-to-file) Open results',
+    reveal: '$(folder-opened) Reveal in Explorer',
+    copy: '$(copy) Copy request_id',
+    retry: '$(refresh) Retry download',
+  };
+  const choice = await vscode.window.showQuickPick(
+    actionsFor(job).map((a) => ({ label: labels[a], action: a })),
+    { title: `${shortPrompt(job)} — ${stateText(job)}`, placeHolder: job.requestId },
+  );
+  if (choice) await runAction(choice.action, jobId, runtime);
+}
+
+export async function runAction(action: Action, jobId: string, runtime: Runtime): Promise<void> {
+  const job = runtime.engine.get(jobId);
+  if (!job) return;
+  switch (action) {
+    case 'cancel':
+      await vscode.commands.executeCommand('runcomfy.cancel', job.requestId);
+      return;
+    case 'open':
+      await vscode.commands.executeCommand('runcomfy.openResult', job.id);
+      return;
+    case 'reveal':
+      await vscode.commands.executeCommand('runcomfy.revealResult', job.id);
+      return;
+    case 'copy':
+      await vscode.commands.executeCommand('runcomfy.copyRequestId', job.id);
+      return;
+    case 'retry':
+      await vscode.commands.executeCommand('runcomfy.retryDownload', job.id);
+      return;
+  }
+}

@@ -1,0 +1,74 @@
+// package.json and the code agree: every contributed command has a handler, hidden commands stay out of the palette, settings are documented.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+function tableIds(): string[] {
+  const source = fs.readFileSync(path.join(root, 'src/commands/table.ts'), 'utf8');
+  const extra = fs.existsSync(path.join(root, 'src/extension.ts')) ? fs.readFileSync(path.join(root, 'src/extension.ts'), 'utf8') : '';
+  return [...(source + extra).matchAll(/'(runcomfy\.[A-Za-z]+)':/g)].map((m) => m[1]);
+}
+
+describe('manifest', () => {
+  const contributed: string[] = pkg.contributes.commands.map((c: { command: string }) => c.command);
+
+  it('contributes exactly the commands the table registers', () => {
+    assert.deepEqual([...new Set(tableIds())].sort(), [...contributed].sort());
+  });
+
+  it('puts every command in the RunComfy category', () => {
+    for (const c of pkg.contributes.commands) assert.equal(c.category, 'RunComfy', c.command);
+  });
+
+  it('hides context-only and internal commands from the palette', () => {
+    const hidden = new Set(
+      pkg.contributes.menus.commandPalette.filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command),
+    );
+    for (const id of ['runcomfy.openResult', 'runcomfy.revealResult', 'runcomfy.retryDownload', 'runcomfy.copyRequestId']) {
+      assert.ok(hidden.has(id), `${id} is hidden`);
+    }
+    for (const id of ['runcomfy.edit', 'runcomfy.showJobs', 'runcomfy.cancel', 'runcomfy.resume', 'runcomfy.setApiToken', 'runcomfy.clearApiToken', 'runcomfy.showLog', 'runcomfy.openOutputFolder']) {
+      assert.ok(!hidden.has(id), `${id} is in the palette`);
+    }
+  });
+
+  it('offers the edit entry in the Explorer only for PNG and JPEG files', () => {
+    const entry = pkg.contributes.menus['explorer/context'].find((m: { command: string }) => m.command === 'runcomfy.edit');
+    assert.ok(entry);
+    const when: string = entry.when;
+    assert.match(when, /!explorerResourceIsFolder/);
+    const regex = /resourceExtname =~ \/(.+)\/(\w*)/.exec(when);
+    assert.ok(regex);
+    const re = new RegExp(regex[1], regex[2]);
+    for (const ext of ['.png', '.jpg', '.jpeg', '.PNG', '.JPG']) assert.ok(re.test(ext), ext);
+    for (const ext of ['.gif', '.webp', '.txt', '.pngx', '']) assert.ok(!re.test(ext), ext);
+  });
+
+  it('documents every setting and keeps the ones that steer the token at application scope', () => {
+    const props = pkg.contributes.configuration.properties;
+    for (const [key, value] of Object.entries<Record<string, unknown>>(props)) {
+      assert.ok(typeof value.markdownDescription === 'string' && (value.markdownDescription as string).length > 30, `${key} has a markdownDescription`);
+    }
+    assert.equal(props['runcomfy.apiBaseUrl'].scope, 'application');
+    assert.equal(props['runcomfy.apiBaseUrl'].default, 'https://model-api.runcomfy.net');
+    assert.equal(props['runcomfy.allowedDownloadHosts'].scope, 'application');
+    assert.ok(props['runcomfy.outputFolder']);
+    assert.ok(!Object.keys(props).some((k) => /token/i.test(k)), 'no setting holds the token');
+  });
+
+  it('declares limited workspace trust, pins engines to @types/vscode, and activates cheaply', () => {
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.equal(pkg.engines.vscode.replace(/^\^/, ''), pkg.devDependencies['@types/vscode']);
+    assert.ok(!pkg.activationEvents.includes('*'));
+    assert.ok(pkg.activationEvents.includes('onStartupFinished'));
+  });
+
+  it('pins every dependency to an exact version', () => {
+    for (const deps of [pkg.dependencies, pkg.devDependencies]) {
+      for (const [name, version] of Object.entries<string>(deps)) assert.match(version, /^\d+\.\d+\.\d+$/, `${name}@${version}`);
+    }
+  });
+});
