@@ -1,6 +1,6 @@
 // Bundles the extension host code and the panel's browser code; `--watch` rebuilds, `--production` minifies.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -41,6 +41,10 @@ if (existsSync('src/webview-ui/main.ts')) {
     target: 'es2022',
   });
 }
+
+// The panel links codicons itself (vscode-elements finds them by the stylesheet id), so ship the font beside the bundles.
+mkdirSync('dist', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/${file}`);
 
 if (watch) {
   for (const options of targets) {

@@ -4,6 +4,7 @@ import { registerCommands } from './commands/table';
 import { Services } from './platform/services';
 import { registerNotifications } from './ui/notifications';
 import { registerStatusBar } from './ui/statusBar';
+import { registerPanel } from './webview/registerPanel';
 
 let services: Services | undefined;
 
@@ -11,7 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = Date.now();
   services = new Services(context);
   const ctx = { extension: context, services };
-  context.subscriptions.push(services, registerCommands(ctx), registerStatusBar(services), registerNotifications(services));
+  context.subscriptions.push(services, registerCommands(ctx), registerStatusBar(services), registerNotifications(services), registerPanel(context, services));
   // Only stored work that still needs tracking or saving loads the engine now; otherwise it waits for a command.
   if (services.hasUnfinishedWork()) void services.runtime();
   services.logger.info(`activated in ${Date.now() - started} ms`);

@@ -9,7 +9,7 @@ import { systemClock } from './common/clock';
 import { Logger, taggedLogger } from './common/logger';
 import { parseEditArgs } from './jobs/editArgs';
 import { JobEngine } from './jobs/engine';
-import { InputRef, PreparedInput, prepareInputs } from './jobs/inputs';
+import { InputRef, PreparedInput, checkUrl, inspectImageFile, prepareInputs } from './jobs/inputs';
 import { JobRecord } from './jobs/job';
 import { stemFromFileName } from './jobs/naming';
 import { ApiPort } from './jobs/ports';
@@ -137,5 +137,7 @@ export const runtimeHelpers = {
   userMessageOf,
   assertRequestId,
   parseEditArgs,
+  inspectImageFile,
+  checkUrl,
   isInputError: (e: unknown): e is InputError => e instanceof InputError,
 };

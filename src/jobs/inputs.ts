@@ -422,3 +422,19 @@ export async function prepareInputs(refs: readonly InputRef[], signal?: AbortSig
   }
   return results.map((r) => r as PreparedInput);
 }
+
+/**
+ * What one local image file is and which rules it breaks, reading only its first bytes (enough for its format and
+ * dimensions): for thumbnails and badges, long before a submit.
+ */
+export async function inspectImageFile(filePath: string): Promise<{ facts?: ImageFacts; problems: InputProblem[] }> {
+  const name = path.basename(filePath) || filePath;
+  try {
+    const stat = await fs.stat(filePath);
+    if (!stat.isFile()) return { problems: [{ rule: 'type', subject: name, message: `${name} is a folder or device, not an image file.` }] };
+    const bytes = await readHead(filePath, HEADER_PROBE_BYTES);
+    return inspect(name, bytes, { totalBytes: stat.size });
+  } catch (error) {
+    return { problems: [fsProblem(name, filePath, error)] };
+  }
+}

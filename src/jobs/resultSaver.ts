@@ -93,6 +93,7 @@ const DEFAULT_LOCK_WAIT_MS = 30_000;
 const DEFAULT_LOCK_POLL_MS = 500;
 const DEFAULT_LOCK_STALE_MS = 2 * 60_000;
 const MAX_REDIRECTS = 5;
+const MAX_WRITE_BACKLOG = 8 * 1024 * 1024;
 const MAX_NAME_ATTEMPTS = 1000;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -426,6 +427,25 @@ export class ResultSaver {
       let total = 0;
       let head = Buffer.alloc(0);
       let tail = Buffer.alloc(0);
+      // Writes are chained, not awaited one by one, so the network and the disk work at the same time; the
+      // backlog is bounded so a slow disk cannot make the whole file pile up in memory.
+      let writes: Promise<void> = Promise.resolve();
+      let backlog = 0;
+      const write = (chunk: Buffer) => {
+        backlog += chunk.length;
+        writes = writes.then(async () => {
+          await handle.write(chunk);
+          backlog -= chunk.length;
+        });
+        writes.catch(() => undefined);
+      };
+      const drain = async () => {
+        try {
+          await writes;
+        } catch (error) {
+          throw new DownloadError(`writing to ${dir} failed (${errnoOf(error) ?? String(error)})`, url, false);
+        }
+      };
       try {
         for await (const raw of response.body) {
           const chunk = raw as Buffer;
@@ -436,14 +456,14 @@ export class ResultSaver {
           }
           if (head.length < MAGIC_BYTES_NEEDED) head = Buffer.concat([head, chunk.subarray(0, MAGIC_BYTES_NEEDED - head.length)]);
           tail = Buffer.from(Buffer.concat([tail, chunk.subarray(-TAIL_BYTES_NEEDED)]).subarray(-TAIL_BYTES_NEEDED));
-          try {
-            await handle.write(chunk);
-          } catch (error) {
-            throw new DownloadError(`writing to ${dir} failed (${errnoOf(error) ?? String(error)})`, url, false);
-          }
+          write(chunk);
+          if (backlog > MAX_WRITE_BACKLOG) await drain();
         }
+        await drain();
       } catch (error) {
         response.body.destroy();
+        // Whatever was still queued must finish (or fail) before the file is closed and removed.
+        await writes.catch(() => undefined);
         throw this.transportError(error, url, signal);
       }
 
@@ -464,7 +484,7 @@ export class ResultSaver {
       if (!looksComplete(format, head, tail, total)) {
         throw new DownloadError(`the ${format.toUpperCase()} from ${host} ends early; the download was cut short`, url, true);
       }
-      await handle.sync().catch(() => undefined);
+      await handle.datasync().catch(() => undefined);
       kept = true;
       return { path: tempPath, bytes: total, format };
     } finally {

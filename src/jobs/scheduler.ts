@@ -162,7 +162,9 @@ export class PollScheduler {
         else if (result === 'error') entry.intervalMs = this.policy.maxMs;
         else entry.intervalMs = Math.min(this.policy.maxMs, entry.intervalMs * this.policy.factor);
         const stretch = this.focused ? 1 : this.policy.unfocusedFactor;
-        entry.dueAt = entry.again ? this.clock.now() : this.clock.now() + this.withJitter(entry.intervalMs * stretch);
+        // Jitter spreads polls out but never past the longest interval: a result is noticed within maxMs.
+        const delay = Math.min(this.policy.maxMs * stretch, this.withJitter(entry.intervalMs * stretch));
+        entry.dueAt = entry.again ? this.clock.now() : this.clock.now() + delay;
         entry.again = false;
       }
     }

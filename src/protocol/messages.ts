@@ -1,0 +1,143 @@
+// Messages between the extension host and the panel, as zod unions named by direction; both sides validate on arrival.
+import * as z from 'zod/mini';
+
+// ---- shared views (host → panel data) ----
+
+export const InputProblemView = z.object({ rule: z.string(), message: z.string() });
+
+export const InputView = z.object({
+  /** Stable id of this input inside the draft. */
+  id: z.string(),
+  kind: z.enum(['file', 'url']),
+  /** File name or URL, for display. */
+  label: z.string(),
+  path: z.optional(z.string()),
+  url: z.optional(z.string()),
+  /** A webview URI of the local file, for the thumbnail (never a remote URL: the panel has no network). */
+  thumb: z.optional(z.string()),
+  format: z.optional(z.string()),
+  bytes: z.optional(z.number()),
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
+  /** Broken rules (type, 15 MB, 4096 px, aspect ratio…); empty when the image is fine. */
+  problems: z.array(InputProblemView),
+  /** True while the host is still reading the file. */
+  checking: z.optional(z.boolean()),
+});
+export type InputView = z.infer<typeof InputView>;
+
+export const DraftView = z.object({
+  images: z.array(InputView),
+  prompt: z.string(),
+  size: z.string(),
+  scale: z.number(),
+  forceSingle: z.boolean(),
+});
+export type DraftView = z.infer<typeof DraftView>;
+
+export const JobView = z.object({
+  id: z.string(),
+  requestId: z.optional(z.string()),
+  state: z.enum(['submitting', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'submissionUnknown']),
+  /** Human text, e.g. "queued (position 3)". */
+  stateText: z.string(),
+  queuePosition: z.optional(z.number()),
+  prompt: z.string(),
+  createdAt: z.number(),
+  submittedAt: z.optional(z.number()),
+  startedAt: z.optional(z.number()),
+  finishedAt: z.optional(z.number()),
+  error: z.optional(z.string()),
+  cancelOutcome: z.optional(z.string()),
+  downloadState: z.string(),
+  downloadError: z.optional(z.string()),
+  canCancel: z.boolean(),
+  cost: z.optional(z.number()),
+});
+export type JobView = z.infer<typeof JobView>;
+
+export const ResultView = z.object({
+  jobId: z.string(),
+  requestId: z.string(),
+  path: z.string(),
+  name: z.string(),
+  thumb: z.string(),
+  prompt: z.string(),
+  size: z.optional(z.string()),
+  scale: z.optional(z.number()),
+  forceSingle: z.optional(z.boolean()),
+  savedAt: z.optional(z.number()),
+  /** The first input, when it is a local file the panel can show, for the before/after comparison. */
+  before: z.optional(z.object({ label: z.string(), thumb: z.string() })),
+});
+export type ResultView = z.infer<typeof ResultView>;
+
+export const SizeChoice = z.object({ value: z.string(), label: z.string() });
+
+export const PanelState = z.object({
+  draft: DraftView,
+  jobs: z.array(JobView),
+  results: z.array(ResultView),
+  hasToken: z.boolean(),
+  price: z.optional(z.string()),
+  sizes: z.array(SizeChoice),
+  limits: z.object({ maxImages: z.number(), maxPromptLength: z.number() }),
+  /** Which section the panel showed last, so a reload lands where the user was. */
+  view: z.optional(z.enum(['compose', 'jobs', 'results'])),
+});
+export type PanelState = z.infer<typeof PanelState>;
+
+// ---- host → panel ----
+
+export const ToWebview = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('state'), state: PanelState }),
+  z.object({ type: z.literal('draft'), draft: DraftView }),
+  z.object({ type: z.literal('jobs'), jobs: z.array(JobView) }),
+  z.object({ type: z.literal('results'), results: z.array(ResultView) }),
+  z.object({ type: z.literal('token'), hasToken: z.boolean() }),
+  z.object({ type: z.literal('price'), price: z.optional(z.string()) }),
+  z.object({ type: z.literal('submitted'), requestId: z.string() }),
+  z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  z.object({ type: z.literal('showView'), view: z.enum(['compose', 'jobs', 'results']) }),
+]);
+export type ToWebview = z.infer<typeof ToWebview>;
+
+// ---- panel → host ----
+
+export const FromWebview = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  /** Opens the host's picker (workspace images or a file dialog). */
+  z.object({ type: z.literal('pickImages') }),
+  z.object({ type: z.literal('addUrls'), urls: z.array(z.string()).check(z.maxLength(20)) }),
+  /** Files dropped from the Explorer or the OS, as URIs or paths (text/uri-list). */
+  z.object({ type: z.literal('dropFiles'), uris: z.array(z.string()).check(z.maxLength(50)) }),
+  z.object({ type: z.literal('removeImage'), id: z.string() }),
+  z.object({ type: z.literal('moveImage'), id: z.string(), to: z.number().check(z.int(), z.gte(0)) }),
+  z.object({
+    type: z.literal('updateDraft'),
+    prompt: z.optional(z.string().check(z.maxLength(10_000))),
+    size: z.optional(z.string()),
+    scale: z.optional(z.number().check(z.gte(0), z.lte(1))),
+    forceSingle: z.optional(z.boolean()),
+  }),
+  z.object({ type: z.literal('submit') }),
+  z.object({ type: z.literal('setToken') }),
+  z.object({ type: z.literal('cancelJob'), jobId: z.string() }),
+  z.object({ type: z.literal('copyRequestId'), jobId: z.string() }),
+  z.object({ type: z.literal('retryDownload'), jobId: z.string() }),
+  z.object({ type: z.literal('openResult'), path: z.string() }),
+  z.object({ type: z.literal('revealResult'), path: z.string() }),
+  z.object({ type: z.literal('useAsInput'), path: z.string() }),
+  /** Puts a job's prompt, options and inputs back in the draft (`edit`), or submits them again as they were. */
+  z.object({ type: z.literal('runAgain'), jobId: z.string(), edit: z.boolean() }),
+  z.object({ type: z.literal('viewChanged'), view: z.enum(['compose', 'jobs', 'results']) }),
+]);
+export type FromWebview = z.infer<typeof FromWebview>;
+
+/** Parses a message, returning undefined (never throwing) when it does not match its direction's union. */
+export function parseMessage<T>(schema: z.ZodMiniType<T>, value: unknown): { ok: true; message: T } | { ok: false; reason: string } {
+  const parsed = z.safeParse(schema, value);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, reason: `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}` };
+}

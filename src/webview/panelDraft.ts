@@ -1,0 +1,79 @@
+// The composer's draft on the host side: inputs with their local checks, prompt and options; kept in workspaceState.
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import { EditOptions, SIZE_OPTIONS, SizeOption } from '../api/model';
+import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputs';
+
+const DRAFT_KEY = 'runcomfy.panel.draft.v1';
+
+export interface DraftImage {
+  id: string;
+  ref: InputRef;
+  facts?: ImageFacts;
+  problems: InputProblem[];
+  checking: boolean;
+}
+
+export interface Draft {
+  images: DraftImage[];
+  prompt: string;
+  size: SizeOption;
+  scale: number;
+  forceSingle: boolean;
+}
+
+interface StoredDraft {
+  images?: InputRef[];
+  prompt?: string;
+  size?: string;
+  scale?: number;
+  forceSingle?: boolean;
+}
+
+export function emptyDraft(defaults: Required<EditOptions>): Draft {
+  return { images: [], prompt: '', size: defaults.size, scale: defaults.scale, forceSingle: defaults.forceSingle };
+}
+
+export function newImage(ref: InputRef): DraftImage {
+  return { id: randomUUID(), ref, problems: [], checking: ref.kind === 'file' };
+}
+
+export function loadDraft(memento: vscode.Memento, defaults: Required<EditOptions>): Draft {
+  const raw = memento.get<StoredDraft>(DRAFT_KEY);
+  const draft = emptyDraft(defaults);
+  if (!raw || typeof raw !== 'object') return draft;
+  if (typeof raw.prompt === 'string') draft.prompt = raw.prompt;
+  if (typeof raw.size === 'string' && (SIZE_OPTIONS as readonly string[]).includes(raw.size)) draft.size = raw.size as SizeOption;
+  if (typeof raw.scale === 'number' && raw.scale >= 0 && raw.scale <= 1) draft.scale = raw.scale;
+  if (typeof raw.forceSingle === 'boolean') draft.forceSingle = raw.forceSingle;
+  if (Array.isArray(raw.images)) {
+    for (const ref of raw.images) {
+      if (ref && ref.kind === 'file' && typeof ref.path === 'string') draft.images.push(newImage({ kind: 'file', path: ref.path }));
+      if (ref && ref.kind === 'url' && typeof ref.url === 'string') draft.images.push(newImage({ kind: 'url', url: ref.url }));
+    }
+  }
+  return draft;
+}
+
+export function saveDraft(memento: vscode.Memento, draft: Draft): Thenable<void> {
+  const stored: StoredDraft = {
+    images: draft.images.map((i) => i.ref),
+    prompt: draft.prompt,
+    size: draft.size,
+    scale: draft.scale,
+    forceSingle: draft.forceSingle,
+  };
+  return memento.update(DRAFT_KEY, stored);
+}
+
+export function moveImage(draft: Draft, id: string, to: number): void {
+  const from = draft.images.findIndex((i) => i.id === id);
+  if (from < 0) return;
+  const [item] = draft.images.splice(from, 1);
+  draft.images.splice(Math.max(0, Math.min(to, draft.images.length)), 0, item);
+}
+
+export function imageLabel(ref: InputRef): string {
+  return ref.kind === 'file' ? path.basename(ref.path) : ref.url;
+}

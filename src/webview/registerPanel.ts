@@ -1,0 +1,63 @@
+// runcomfy.openPanel and the serializer that brings the panel back after a window reload.
+import * as vscode from 'vscode';
+import type { Services } from '../platform/services';
+import type { PanelState } from '../protocol/messages';
+import { PanelController } from './panelController';
+
+export const PANEL_VIEW_TYPE = 'runcomfy.panel';
+
+function panelOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return { enableScripts: true, retainContextWhenHidden: false, enableFindWidget: false, localResourceRoots: [] };
+}
+
+function selectedImages(first: unknown, second: unknown): vscode.Uri[] {
+  if (Array.isArray(second) && second.every((u) => u instanceof vscode.Uri)) return second as vscode.Uri[];
+  if (first instanceof vscode.Uri) return [first];
+  // From the palette: the image open in the active editor, if any, is the natural first input.
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputCustom && /\.(png|jpe?g)$/i.test(input.uri.path)) return [input.uri];
+  return [];
+}
+
+export function registerPanel(context: vscode.ExtensionContext, services: Services): vscode.Disposable {
+  let controller: PanelController | undefined;
+
+  const adopt = (panel: vscode.WebviewPanel, images: vscode.Uri[], view?: PanelState['view']) => {
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+    const created = new PanelController(panel, context, services, images, view);
+    controller = created;
+    panel.onDidDispose(() => {
+      if (controller === created) controller = undefined;
+    });
+    return created;
+  };
+
+  const open = async (first?: unknown, second?: unknown): Promise<{ readyMs: number }> => {
+    const started = Date.now();
+    const images = selectedImages(first, second);
+    if (controller) {
+      controller.panel.reveal();
+      if (images.length > 0) controller.addFiles(images);
+    } else {
+      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'RunComfy Edit', vscode.ViewColumn.Active, panelOptions());
+      adopt(panel, images);
+    }
+    const current = controller!;
+    await Promise.race([current.whenReady(), new Promise((r) => setTimeout(r, 15_000))]);
+    const readyMs = Date.now() - started;
+    services.logger.info(`[panel] painted ${readyMs} ms after the command`);
+    return { readyMs };
+  };
+
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('runcomfy.openPanel', open),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        const view = (state as { view?: PanelState['view'] } | undefined)?.view;
+        panel.webview.options = panelOptions();
+        adopt(panel, [], view);
+      },
+    }),
+    new vscode.Disposable(() => controller?.dispose()),
+  );
+}

@@ -1,0 +1,67 @@
+// Benchmark entry: polling cost and latency, download speed and memory, extension bundle figures; prints tables and a key: value summary.
+import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { reportDownload, runDownloadBench } from './downloadBench';
+import { readExtensionFigures, reportExtension } from './extensionFigures';
+import type { SummaryEntry } from './format';
+import { reportPolling, runPollingBench } from './pollingBench';
+
+/** The whole run is bounded: past this, whatever is still running is abandoned and the run fails. */
+const WATCHDOG_MS = 180_000;
+
+interface Section {
+  title: string;
+  key: string;
+  run: () => Promise<{ text: string; summary: SummaryEntry[] }>;
+}
+
+const SECTIONS: Section[] = [
+  { title: '1. Polling: 50 concurrent jobs, JobEngine vs a naive 500 ms poller', key: 'polling', run: async () => reportPolling(await runPollingBench()) },
+  { title: '2. Download: ResultSaver.save() vs curl', key: 'download', run: async () => reportDownload(await runDownloadBench()) },
+  { title: '3. Extension figures', key: 'extension', run: async () => reportExtension(readExtensionFigures()) },
+];
+
+function print(text = ''): void {
+  process.stdout.write(`${text}\n`);
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const summary: SummaryEntry[] = [];
+  let crashed = false;
+  print(`RunComfy bench: node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} CPU(s)`);
+  for (const section of SECTIONS) {
+    print();
+    print(`== ${section.title} ==`);
+    const sectionStarted = performance.now();
+    try {
+      const { text, summary: entries } = await section.run();
+      print(text);
+      summary.push(...entries);
+    } catch (e) {
+      crashed = true;
+      print(`  crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      summary.push([`${section.key}.crashed`, 'yes']);
+    }
+    summary.push([`${section.key}.seconds`, ((performance.now() - sectionStarted) / 1000).toFixed(1)]);
+  }
+  summary.push(['bench.seconds', ((performance.now() - started) / 1000).toFixed(1)]);
+  print();
+  print('== Summary ==');
+  for (const [key, value] of summary) print(`${key}: ${value}`);
+  return crashed ? 1 : 0;
+}
+
+const watchdog = setTimeout(() => {
+  process.stderr.write(`bench: still running after ${WATCHDOG_MS / 1000} s; giving up\n`);
+  process.exit(2);
+}, WATCHDOG_MS);
+watchdog.unref();
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
