@@ -1,6 +1,7 @@
 // Composition root: builds the pieces, registers them, and pushes every disposable onto the context.
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/table';
+import { setTranslator } from './common/l10n';
 import { Services } from './platform/services';
 import { registerNotifications } from './ui/notifications';
 import { registerStatusBar } from './ui/statusBar';
@@ -10,6 +11,7 @@ let services: Services | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = Date.now();
+  setTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   services = new Services(context);
   const ctx = { extension: context, services };
   context.subscriptions.push(services, registerCommands(ctx), registerStatusBar(services), registerNotifications(services), registerPanel(context, services));

@@ -6,6 +6,7 @@ import { InputError, userMessageOf } from './api/errors';
 import { ForwardingDispatcher, createDispatcher } from './api/http';
 import { EditOptions, ModelMetadata } from './api/schemas';
 import { systemClock } from './common/clock';
+import { Translate, setTranslator } from './common/l10n';
 import { Logger, taggedLogger } from './common/logger';
 import { parseEditArgs } from './jobs/editArgs';
 import { JobEngine } from './jobs/engine';
@@ -24,6 +25,8 @@ export interface RuntimeHost {
   proxyUrl(): string | undefined;
   workspaceState: vscode.Memento;
   userAgent: string;
+  /** The host's translator (vscode.l10n.t), so the runtime's messages speak the user's language. */
+  translate?: Translate;
 }
 
 export interface EditSubmission {
@@ -129,6 +132,7 @@ export class Runtime {
 }
 
 export function createRuntime(host: RuntimeHost): Runtime {
+  if (host.translate) setTranslator(host.translate);
   return new Runtime(host);
 }
 

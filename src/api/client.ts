@@ -1,6 +1,7 @@
 // The RunComfy Model API client: submit (never retried), status, result, cancel and model metadata over an injected undici dispatcher.
 import { Dispatcher, request } from 'undici';
 import { Clock, systemClock } from '../common/clock';
+import { t } from '../common/l10n';
 import { Logger, nullLogger } from '../common/logger';
 import { normaliseToken } from '../common/token';
 import { errorFromResponse } from './errorMapping';
@@ -116,7 +117,7 @@ function isAbort(e: unknown, signal?: AbortSignal): boolean {
 export function assertRequestId(requestId: string): string {
   const id = requestId.trim();
   if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{2,127}$/.test(id)) {
-    throw new InputError(requestId, 'requestId', `"${requestId}" is not a valid RunComfy request_id.`);
+    throw new InputError(requestId, 'requestId', t('"{0}" is not a valid RunComfy request_id.', requestId));
   }
   return id;
 }
@@ -143,7 +144,7 @@ export class RunComfyClient {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.join('.') || 'request';
-      throw new InputError(where, 'schema', `The edit request is invalid at "${where}": ${issue?.message ?? 'unknown problem'}.`);
+      throw new InputError(where, 'schema', t('The edit request is invalid at "{0}": {1}.', where, issue?.message ?? '?'));
     }
     const summary = `${body.image_urls.length} image(s), prompt ${body.prompt.length} chars`;
     const answer = await this.call('submit', 'POST', `/v1/models/${MODEL_ID}`, signal, JSON.stringify(parsed.data), summary);
@@ -236,7 +237,7 @@ export class RunComfyClient {
     const token = normaliseToken(await this.options.token());
     const url = `${this.baseUrl}${path}`;
     const started = this.clock.now();
-    this.logger.debug(`→ ${method} ${path}${summary ? ` (${summary})` : ''}`);
+    this.logger.info(`→ ${method} ${path}${summary ? ` (${summary})` : ''}`);
     let response: Dispatcher.ResponseData;
     let text: string;
     try {
@@ -275,7 +276,7 @@ export class RunComfyClient {
       this.logger.warn(`← ${response.statusCode} ${method} ${path} in ${ms} ms: body is not JSON`);
       throw new ProtocolError('the answer is not JSON', response.statusCode);
     }
-    this.logger.debug(`← ${response.statusCode} ${method} ${path} in ${ms} ms`);
+    this.logger.info(`← ${response.statusCode} ${method} ${path} in ${ms} ms`);
     return json;
   }
 

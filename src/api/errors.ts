@@ -1,4 +1,5 @@
 // Typed errors for every way a RunComfy call or a local check can fail, each with a sentence telling the user what to do.
+import { t } from '../common/l10n';
 
 export type ErrorKind =
   | 'auth'
@@ -38,7 +39,7 @@ export class AuthError extends RunComfyError {
   constructor(message: string, httpStatus?: number, errorCode?: number) {
     super(
       message,
-      'RunComfy refused the API token (missing, expired, revoked, or the account is inactive). Set a valid token from your RunComfy profile page with "RunComfy: Set API Token".',
+      t('RunComfy refused the API token (missing, expired, revoked, or the account is inactive). Set a valid token from your RunComfy profile page with "RunComfy: Set API Token".'),
       httpStatus,
       errorCode,
     );
@@ -50,7 +51,7 @@ export class ForbiddenRequestError extends RunComfyError {
   constructor(message: string, httpStatus?: number, errorCode?: number) {
     super(
       message,
-      'This request belongs to another RunComfy account. Use the token of the account that submitted it.',
+      t('This request belongs to another RunComfy account. Use the token of the account that submitted it.'),
       httpStatus,
       errorCode,
     );
@@ -62,7 +63,7 @@ export class BalanceError extends RunComfyError {
   constructor(message: string, httpStatus?: number, errorCode?: number) {
     super(
       message,
-      'Your RunComfy balance is too low for this job. Top up your account on runcomfy.com, then submit again.',
+      t('Your RunComfy balance is too low for this job. Top up your account on runcomfy.com, then submit again.'),
       httpStatus,
       errorCode,
     );
@@ -74,7 +75,7 @@ export class NotFoundError extends RunComfyError {
   constructor(message: string, httpStatus?: number, errorCode?: number) {
     super(
       message,
-      'RunComfy does not know this request (wrong request_id, deleted, or its result has expired). Check the request_id; an expired result cannot be fetched again.',
+      t('RunComfy does not know this request (wrong request_id, deleted, or its result has expired). Check the request_id; an expired result cannot be fetched again.'),
       httpStatus,
       errorCode,
     );
@@ -84,7 +85,7 @@ export class NotFoundError extends RunComfyError {
 export class BadRequestError extends RunComfyError {
   readonly kind = 'badRequest';
   constructor(message: string, httpStatus?: number, errorCode?: number) {
-    super(message, `RunComfy rejected the request: ${message}. Check the request and try again.`, httpStatus, errorCode);
+    super(message, t('RunComfy rejected the request: {0}. Check the request and try again.', message), httpStatus, errorCode);
   }
 }
 
@@ -98,7 +99,7 @@ export class ValidationError extends RunComfyError {
   ) {
     super(
       message,
-      `RunComfy refused the inputs: ${describeDetail(detail) || message}. Fix the inputs and submit again.`,
+      t('RunComfy refused the inputs: {0}. Fix the inputs and submit again.', describeDetail(detail) || message),
       httpStatus,
       errorCode,
     );
@@ -117,7 +118,9 @@ export class RateLimitError extends RunComfyError {
   ) {
     super(
       message,
-      `RunComfy is rate limiting requests${retryAfterMs !== undefined ? ` (it asked to wait ${Math.ceil(retryAfterMs / 1000)} s)` : ''}. Wait a moment and try again.`,
+      retryAfterMs !== undefined
+        ? t('RunComfy is rate limiting requests (it asked to wait {0} s). Wait a moment and try again.', Math.ceil(retryAfterMs / 1000))
+        : t('RunComfy is rate limiting requests. Wait a moment and try again.'),
       httpStatus,
       errorCode,
     );
@@ -133,7 +136,7 @@ export class ServerError extends RunComfyError {
     errorCode?: number,
     readonly retryAfterMs?: number,
   ) {
-    super(message, `RunComfy had a server error (${httpStatus ?? 'unknown status'}). Try again in a minute.`, httpStatus, errorCode);
+    super(message, t('RunComfy had a server error ({0}). Try again in a minute.', httpStatus ?? '?'), httpStatus, errorCode);
   }
 }
 
@@ -141,7 +144,7 @@ export class NetworkError extends RunComfyError {
   readonly kind = 'network';
   override readonly retryable = true;
   constructor(message: string, readonly causeCode?: string) {
-    super(message, `Could not reach RunComfy (${causeCode ?? message}). Check your connection or proxy settings and try again.`);
+    super(message, t('Could not reach RunComfy ({0}). Check your connection or proxy settings and try again.', causeCode ?? message));
   }
 }
 
@@ -149,14 +152,14 @@ export class TimeoutError extends RunComfyError {
   readonly kind = 'timeout';
   override readonly retryable = true;
   constructor(message: string) {
-    super(message, 'RunComfy did not answer in time. Check your connection and try again.');
+    super(message, t('RunComfy did not answer in time. Check your connection and try again.'));
   }
 }
 
 export class AbortedError extends RunComfyError {
   readonly kind = 'aborted';
   constructor(message = 'The operation was cancelled.') {
-    super(message, 'The operation was cancelled.');
+    super(message, t('The operation was cancelled.'));
   }
 }
 
@@ -164,7 +167,7 @@ export class AbortedError extends RunComfyError {
 export class ProtocolError extends RunComfyError {
   readonly kind = 'protocol';
   constructor(message: string, httpStatus?: number) {
-    super(message, `RunComfy sent an answer this extension does not understand (${message}). Try again; if it persists, report it.`, httpStatus);
+    super(message, t('RunComfy sent an answer this extension does not understand ({0}). Try again; if it persists, report it.', message), httpStatus);
   }
 }
 
@@ -188,8 +191,8 @@ export class DownloadError extends RunComfyError {
     super(
       message,
       retryable
-        ? `The result could not be saved (${message}). It will be retried without a new submit; use "Retry download" to try now.`
-        : `The result could not be saved (${message}). Retrying will not help; the request_id is kept so the result can be fetched again while RunComfy still has it.`,
+        ? t('The result could not be saved ({0}). It will be retried without a new submit; use "Retry Download" to try now.', message)
+        : t('The result could not be saved ({0}). Retrying will not help; the request_id is kept so the result can be fetched again while RunComfy still has it.', message),
     );
   }
 }
@@ -200,7 +203,7 @@ export class SubmissionUnknownError extends RunComfyError {
   constructor(message: string) {
     super(
       message,
-      'The submit was sent but no answer came back, so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Check your RunComfy dashboard for a new request and use "RunComfy: Resume by Request ID" with its request_id to fetch the result.',
+      t('The submit was sent but no answer came back, so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Check your RunComfy dashboard for a new request and use "RunComfy: Resume by Request ID" with its request_id to fetch the result.'),
     );
   }
 }

@@ -1,4 +1,5 @@
 // The model's fixed facts (id, base URL, sizes, limits) without zod, so light modules can use them.
+import { t } from '../common/l10n';
 
 export const MODEL_ID = 'bytedance/dreamina-4-0/edit';
 export const DEFAULT_BASE_URL = 'https://model-api.runcomfy.net';
@@ -26,19 +27,19 @@ export const DEFAULT_SCALE = 0.5;
 export const MAX_IMAGES = 10;
 export const MAX_PROMPT_LENGTH = 800;
 
-const RATIO_NAMES: Record<string, string> = {
-  '1:1': 'square',
-  '4:3': '4:3 landscape',
-  '3:2': '3:2 landscape',
-  '16:9': '16:9 widescreen',
-  '21:9': '21:9 ultrawide',
+const RATIO_NAMES: Record<string, () => string> = {
+  '1:1': () => t('square'),
+  '4:3': () => t('4:3 landscape'),
+  '3:2': () => t('3:2 landscape'),
+  '16:9': () => t('16:9 widescreen'),
+  '21:9': () => t('21:9 ultrawide'),
 };
 
 /** "2048 × 2048 — square" for "2048x2048(1:1)". */
 export function sizeLabel(option: string): string {
   const m = /^(\d+)x(\d+)\(([\d:]+)\)$/.exec(option);
   if (!m) return option;
-  return `${m[1]} × ${m[2]} — ${RATIO_NAMES[m[3]] ?? m[3]}`;
+  return `${m[1]} × ${m[2]} — ${RATIO_NAMES[m[3]]?.() ?? m[3]}`;
 }
 
 /** The options a user chooses, in the project's own spelling; `toEditRequest` turns them into the wire body. */
@@ -51,9 +52,9 @@ export interface EditOptions {
 
 /** Why a prompt cannot be sent, or undefined when it can; shared by the input box, the panel and the automation API. */
 export function promptProblem(prompt: unknown): string | undefined {
-  if (typeof prompt !== 'string' || prompt.trim().length === 0) return 'Write a prompt that describes the edit.';
+  if (typeof prompt !== 'string' || prompt.trim().length === 0) return t('Write a prompt that describes the edit.');
   if (prompt.length > MAX_PROMPT_LENGTH) {
-    return `The prompt is ${prompt.length} characters long; the limit is ${MAX_PROMPT_LENGTH}.`;
+    return t('The prompt is {0} characters long; the limit is {1}.', prompt.length, MAX_PROMPT_LENGTH);
   }
   return undefined;
 }
@@ -70,7 +71,7 @@ export function parseSize(value: string): SizeOption | undefined {
 
 export function scaleProblem(scale: unknown): string | undefined {
   if (typeof scale !== 'number' || !Number.isFinite(scale) || scale < 0 || scale > 1) {
-    return `The scale must be a number from 0 to 1 (got ${JSON.stringify(scale)}).`;
+    return t('The scale must be a number from 0 to 1 (got {0}).', JSON.stringify(scale) ?? String(scale));
   }
   return undefined;
 }

@@ -124,9 +124,10 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
       () => runtime.submitEdit({ refs: chosenRefs, prompt, options, outputDir: outputFolderFor(scope) }, undefined, prepared),
     );
     void vscode.window
-      .showInformationMessage(`RunComfy: edit submitted (request ${job.requestId}). Results are saved to ${vscode.workspace.asRelativePath(job.outputDir)} when ready.`, 'Show Jobs', 'Copy Request ID')
+      .showInformationMessage(`RunComfy: edit submitted (request ${job.requestId}). Results are saved to ${vscode.workspace.asRelativePath(job.outputDir)} when ready.`, 'Show Jobs', 'Open Panel', 'Copy Request ID')
       .then((choice) => {
         if (choice === 'Show Jobs') void vscode.commands.executeCommand('runcomfy.showJobs');
+        if (choice === 'Open Panel') void vscode.commands.executeCommand('runcomfy.openPanel');
         if (choice === 'Copy Request ID') void vscode.env.clipboard.writeText(job.requestId!);
       });
     return { requestId: job.requestId! };

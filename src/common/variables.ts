@@ -21,7 +21,8 @@ export function expandVariables(template: string, ctx: VariableContext): string 
       case 'userHome':
         return ctx.userHome;
       case 'date':
-        return ctx.now.toISOString().slice(0, 10);
+        // The user's own calendar day, not UTC's.
+        return `${ctx.now.getFullYear()}-${String(ctx.now.getMonth() + 1).padStart(2, '0')}-${String(ctx.now.getDate()).padStart(2, '0')}`;
       default:
         return whole;
     }

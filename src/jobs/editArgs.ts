@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../api/errors';
 import { EditOptions, MAX_IMAGES, SIZE_OPTIONS, parseSize, promptProblem, scaleProblem } from '../api/model';
+import { t } from '../common/l10n';
 import { InputRef } from './inputs';
 
 export interface EditArgs {
@@ -42,37 +43,37 @@ export function resolveImage(value: string, workspaceFolders: readonly string[])
     try {
       return { kind: 'file', path: fileURLToPath(v) };
     } catch {
-      fail(v, 'url', `"${v}" is not a valid file URI.`);
+      fail(v, 'url', t('"{0}" is not a valid file URI.', v));
     }
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^data:/i.test(v)) {
-    fail(v, 'url', `"${v.slice(0, 60)}" is not supported: give an https:// URL, a file URI, or a path to a workspace file.`);
+    fail(v, 'url', t('"{0}" is not supported: give an https:// URL, a file URI, or a path to a workspace file.', v.slice(0, 60)));
   }
   if (path.isAbsolute(v)) return { kind: 'file', path: path.normalize(v) };
   for (const folder of workspaceFolders) {
     const candidate = path.resolve(folder, v);
     if (fs.existsSync(candidate)) return { kind: 'file', path: candidate };
   }
-  if (workspaceFolders.length === 0) fail(v, 'missing', `"${v}" is a relative path, but no workspace folder is open to resolve it against.`);
-  fail(v, 'missing', `"${v}" was not found in the workspace folder${workspaceFolders.length > 1 ? 's' : ''}.`);
+  if (workspaceFolders.length === 0) fail(v, 'missing', t('"{0}" is a relative path, but no workspace folder is open to resolve it against.', v));
+  fail(v, 'missing', t('"{0}" was not found in the workspace folders.', v));
 }
 
 export function parseEditArgs(raw: unknown, workspaceFolders: readonly string[]): ParsedEditArgs {
   if (!looksLikeEditArgs(raw)) {
-    fail('arguments', 'arguments', 'runcomfy.edit expects an object like { images: string[], prompt: string, size?, scale?, forceSingle?, wait? }.');
+    fail('arguments', 'arguments', t('runcomfy.edit expects an object like {0}.', '{ images: string[], prompt: string, size?, scale?, forceSingle?, wait? }'));
   }
   const { images, prompt, size, scale, forceSingle, wait } = raw;
-  if (!Array.isArray(images) || images.length === 0) fail('images', 'count', '"images" must be a list of 1 to 10 image URLs or paths.');
-  if (images.length > MAX_IMAGES) fail('images', 'count', `${images.length} images were given; at most ${MAX_IMAGES} can be sent in one edit.`);
+  if (!Array.isArray(images) || images.length === 0) fail('images', 'count', t('"images" must be a list of 1 to {0} image URLs or paths.', MAX_IMAGES));
+  if (images.length > MAX_IMAGES) fail('images', 'count', t('{0} images were given; at most {1} can be sent in one edit.', images.length, MAX_IMAGES));
   if (!images.every((i): i is string => typeof i === 'string' && i.trim() !== '')) {
-    fail('images', 'type', 'Every entry of "images" must be a non-empty string (an https URL, a file URI or a path).');
+    fail('images', 'type', t('Every entry of "images" must be a non-empty string (an https URL, a file URI or a path).'));
   }
   const problem = promptProblem(prompt);
   if (problem) fail('prompt', 'prompt', problem);
   const options: EditOptions = {};
   if (size !== undefined) {
     const parsed = typeof size === 'string' ? parseSize(size) : undefined;
-    if (!parsed) fail('size', 'size', `"${String(size)}" is not a size this model offers. Use one of: ${SIZE_OPTIONS.join(', ')}.`);
+    if (!parsed) fail('size', 'size', t('"{0}" is not a size this model offers. Use one of: {1}.', String(size), SIZE_OPTIONS.join(', ')));
     options.size = parsed;
   }
   if (scale !== undefined) {
@@ -81,10 +82,10 @@ export function parseEditArgs(raw: unknown, workspaceFolders: readonly string[])
     options.scale = scale as number;
   }
   if (forceSingle !== undefined) {
-    if (typeof forceSingle !== 'boolean') fail('forceSingle', 'forceSingle', '"forceSingle" must be true or false.');
+    if (typeof forceSingle !== 'boolean') fail('forceSingle', 'forceSingle', t('"{0}" must be true or false.', 'forceSingle'));
     options.forceSingle = forceSingle;
   }
-  if (wait !== undefined && typeof wait !== 'boolean') fail('wait', 'wait', '"wait" must be true or false.');
+  if (wait !== undefined && typeof wait !== 'boolean') fail('wait', 'wait', t('"{0}" must be true or false.', 'wait'));
   return {
     refs: images.map((i) => resolveImage(i, workspaceFolders)),
     prompt: prompt as string,

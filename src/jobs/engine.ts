@@ -4,6 +4,7 @@ import { InputError, NotFoundError, SubmissionUnknownError, userMessageOf } from
 import { EditOptions, isFinalState, toEditRequest } from '../api/schemas';
 import { Clock, systemClock } from '../common/clock';
 import { Emitter } from '../common/emitter';
+import { t } from '../common/l10n';
 import { Logger, nullLogger } from '../common/logger';
 import { DownloadQueue } from './downloads';
 import { InputSummary, JobRecord, JobState, isFinal, isSettled, needsDownload, needsPolling } from './job';
@@ -199,9 +200,9 @@ export class JobEngine {
   /** Asks RunComfy to cancel and reports its real answer; a job that goes on is still tracked and saved. */
   async cancel(idOrRequestId: string, signal?: AbortSignal): Promise<'cancelled' | 'not_cancellable' | 'unknown'> {
     const job = this.find(idOrRequestId);
-    if (!job) throw new InputError(idOrRequestId, 'requestId', `No job with id ${idOrRequestId} is known.`);
+    if (!job) throw new InputError(idOrRequestId, 'requestId', t('No job with id {0} is known.', idOrRequestId));
     if (!job.requestId) {
-      throw new InputError(job.id, 'state', 'This job has no request_id yet, so RunComfy cannot be asked to cancel it.');
+      throw new InputError(job.id, 'state', t('This job has no request_id yet, so RunComfy cannot be asked to cancel it.'));
     }
     if (isFinal(job)) return job.state === 'cancelled' ? 'cancelled' : 'not_cancellable';
     const view = await this.deps.api.cancel(job.requestId, signal);
@@ -222,9 +223,9 @@ export class JobEngine {
   /** Tries a failed or pending download again now, without a new submit. */
   async retryDownload(idOrRequestId: string): Promise<JobRecord> {
     const job = this.find(idOrRequestId);
-    if (!job) throw new InputError(idOrRequestId, 'requestId', `No job with id ${idOrRequestId} is known.`);
+    if (!job) throw new InputError(idOrRequestId, 'requestId', t('No job with id {0} is known.', idOrRequestId));
     if (job.state !== 'succeeded') {
-      throw new InputError(job.id, 'state', 'Only a finished job has results to download.');
+      throw new InputError(job.id, 'state', t('Only a finished job has results to download.'));
     }
     await this.downloads.runNow(job.id, true);
     return clone(this.jobs.get(job.id)!);
@@ -253,7 +254,7 @@ export class JobEngine {
         const job = this.find(idOrRequestId);
         if (!job) {
           sub.dispose();
-          reject(new InputError(idOrRequestId, 'requestId', `The job ${idOrRequestId} is no longer tracked.`));
+          reject(new InputError(idOrRequestId, 'requestId', t('The job {0} is no longer tracked.', idOrRequestId)));
           return true;
         }
         if (isSettled(job)) {
@@ -367,13 +368,13 @@ export class JobEngine {
           j.download.state = 'pending';
         } else {
           j.download.state = 'failed';
-          j.download.error = 'RunComfy reported success but returned no output file.';
+          j.download.error = t('RunComfy reported success but returned no output file.');
         }
       } else if (view.state === 'cancelled') {
         j.state = 'cancelled';
       } else {
         j.state = 'failed';
-        j.error = view.error ? `RunComfy reported the job failed: ${view.error}` : 'RunComfy reported the job failed without a reason.';
+        j.error = view.error ? t('RunComfy reported the job failed: {0}', view.error) : t('RunComfy reported the job failed without a reason.');
       }
     });
     this.scheduler.untrack(id);

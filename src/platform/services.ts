@@ -103,6 +103,7 @@ export class Services implements vscode.Disposable {
       allowedDownloadHosts,
       proxyUrl,
       workspaceState: this.context.workspaceState,
+      translate: (message, ...args) => vscode.l10n.t(message, ...args),
       userAgent: `runcomfy-dreamina-edit/${this.context.extension.packageJSON.version ?? '0'} vscode/${vscode.version}`,
     });
     this.loaded = runtime;

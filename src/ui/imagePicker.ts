@@ -41,7 +41,7 @@ async function pickWorkspaceImages(): Promise<InputRef[] | undefined> {
     return undefined;
   }
   const items = files
-    .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri }))
+    .map((uri) => ({ label: path.basename(uri.fsPath), description: folderDescription(uri), uri }))
     .sort((a, b) => a.description.localeCompare(b.description) || a.label.localeCompare(b.label));
   const qp = vscode.window.createQuickPick<(typeof items)[number]>();
   qp.title = 'RunComfy Edit (1/3): workspace images';
@@ -72,6 +72,12 @@ async function pickWorkspaceImages(): Promise<InputRef[] | undefined> {
     qp.onDidHide(() => finish(undefined));
     qp.show();
   });
+}
+
+/** The image's folder relative to the workspace ('' at a folder's root; the folder's name leads in a multi-root workspace). */
+function folderDescription(uri: vscode.Uri): string {
+  const dir = path.posix.dirname(vscode.workspace.asRelativePath(uri));
+  return dir === '.' ? '' : dir;
 }
 
 async function browseImages(): Promise<InputRef[] | undefined> {

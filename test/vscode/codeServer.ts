@@ -81,6 +81,11 @@ export interface StartCodeServerOptions {
   workspace: string;
   /** Extension folder to load in development mode; put into `url`'s payload. */
   extensionDevelopmentPath?: string;
+  /**
+   * Extensions folder to start with (for example one a .vsix was installed into); the caller owns it and `stop()`
+   * leaves it in place. A fresh empty one in the temp folder when absent.
+   */
+  extensionsDir?: string;
   /** Merged over `quietUserSettings` into the user settings.json. */
   userSettings?: Record<string, unknown>;
   /**
@@ -238,7 +243,7 @@ async function startOnce(options: StartCodeServerOptions, port: number): Promise
     return full;
   };
   const userDataDir = dir('user-data');
-  const extensionsDir = dir('extensions');
+  const extensionsDir = options.extensionsDir === undefined ? dir('extensions') : path.resolve(options.extensionsDir);
   const settingsDir = path.join(userDataDir, 'User');
   fs.mkdirSync(settingsDir, { recursive: true });
   fs.writeFileSync(

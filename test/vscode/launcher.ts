@@ -9,6 +9,8 @@ export interface LauncherArguments {
   extensionDevelopmentPaths: string[];
   extensionTestsPath: string | undefined;
   folder: string | undefined;
+  /** `--extensions-dir`: start code-server with this extensions folder instead of an empty one. */
+  extensionsDir?: string;
 }
 
 /** VS Code flags that take a value; written with a space, their value is not the folder. */
@@ -37,6 +39,11 @@ export function parseLauncherArguments(argv: readonly string[]): LauncherArgumen
     const testsPath = valueOf('extensionTestsPath');
     if (testsPath !== undefined) {
       result.extensionTestsPath = path.resolve(testsPath);
+      continue;
+    }
+    const extensionsDir = valueOf('extensions-dir');
+    if (extensionsDir !== undefined) {
+      result.extensionsDir = path.resolve(extensionsDir);
       continue;
     }
     if (flagsWithValue.has(arg)) {
@@ -98,7 +105,10 @@ async function main(): Promise<number> {
   }, timeoutMs);
 
   try {
-    server = await startCodeServer({ workspace: folder });
+    server = await startCodeServer({
+      workspace: folder,
+      ...(args.extensionsDir === undefined ? {} : { extensionsDir: args.extensionsDir }),
+    });
     const url = server.workbenchUrl({
       extensionDevelopmentPath: args.extensionDevelopmentPaths.length > 0 ? args.extensionDevelopmentPaths : undefined,
       extensionTestsPath: args.extensionTestsPath,
