@@ -221,7 +221,7 @@ export class RunComfyClient {
 
   private parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, body: unknown, what: string): T {
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new ProtocolError(`the ${what} answer has an unexpected shape`);
+    if (!parsed.success) throw new ProtocolError(t('the {0} answer has an unexpected shape', what));
     return parsed.data;
   }
 
@@ -274,7 +274,7 @@ export class RunComfyClient {
     }
     if (json === undefined) {
       this.logger.warn(`← ${response.statusCode} ${method} ${path} in ${ms} ms: body is not JSON`);
-      throw new ProtocolError('the answer is not JSON', response.statusCode);
+      throw new ProtocolError(t('the answer is not JSON'), response.statusCode);
     }
     this.logger.info(`← ${response.statusCode} ${method} ${path} in ${ms} ms`);
     return json;

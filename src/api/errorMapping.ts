@@ -11,6 +11,7 @@ import {
   ServerError,
   ValidationError,
 } from './errors';
+import { t } from '../common/l10n';
 
 interface ErrorBody {
   code?: number;
@@ -81,5 +82,5 @@ export function errorFromResponse(
     // 200 with an error_code we do not know: still an error, never a success.
     return new BadRequestError(message, status, code);
   }
-  return new ProtocolError(`unexpected HTTP ${status}`, status);
+  return new ProtocolError(t('unexpected HTTP {0}', status), status);
 }

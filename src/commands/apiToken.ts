@@ -9,12 +9,12 @@ export function setApiTokenCommand(ctx: CommandContext) {
       typeof arg === 'string'
         ? arg
         : await vscode.window.showInputBox({
-            title: 'RunComfy API token',
-            prompt: `Paste your API token from your RunComfy profile page (${TOKEN_HELP_URL}). It is stored in VS Code's secret storage, never in settings.`,
+            title: vscode.l10n.t('RunComfy API token'),
+            prompt: vscode.l10n.t('Paste your API token from your RunComfy profile page ({0}). It is stored in VS Code\'s secret storage, never in settings.', TOKEN_HELP_URL),
             password: true,
             ignoreFocusOut: true,
-            placeHolder: 'Your RunComfy API token',
-            validateInput: (v) => (v.trim().replace(/^bearer\s+/i, '') ? undefined : 'The token is empty.'),
+            placeHolder: vscode.l10n.t('Your RunComfy API token'),
+            validateInput: (v) => (v.trim().replace(/^bearer\s+/i, '') ? undefined : vscode.l10n.t('The token is empty.')),
           });
     if (value === undefined) return false;
     try {
@@ -24,7 +24,7 @@ export function setApiTokenCommand(ctx: CommandContext) {
       return false;
     }
     ctx.services.logger.info('API token set (stored in secret storage)');
-    if (typeof arg !== 'string') void vscode.window.showInformationMessage('RunComfy API token saved in secret storage.');
+    if (typeof arg !== 'string') void vscode.window.showInformationMessage(vscode.l10n.t('RunComfy API token saved in secret storage.'));
     return true;
   };
 }
@@ -36,8 +36,8 @@ export function clearApiTokenCommand(ctx: CommandContext) {
     const fromEnv = (await ctx.services.tokens.source()) === 'environment';
     void vscode.window.showInformationMessage(
       fromEnv
-        ? 'RunComfy API token removed from secret storage. RUNCOMFY_API_TOKEN from the environment is still used.'
-        : 'RunComfy API token removed from secret storage.',
+        ? vscode.l10n.t('RunComfy API token removed from secret storage. RUNCOMFY_API_TOKEN from the environment is still used.')
+        : vscode.l10n.t('RunComfy API token removed from secret storage.'),
     );
   };
 }

@@ -50,7 +50,7 @@ async function scriptedEdit(ctx: CommandContext, raw: object): Promise<EditResul
     throw new Error(helpers.userMessageOf(e));
   }
   if (!(await services.tokens.get())) {
-    throw new Error('No RunComfy API token is set. Run "RunComfy: Set API Token" or set the RUNCOMFY_API_TOKEN environment variable.');
+    throw new Error(vscode.l10n.t('No RunComfy API token is set. Run "RunComfy: Set API Token" or set the RUNCOMFY_API_TOKEN environment variable.'));
   }
   const runtime = await services.runtime();
   const scope = firstFileUri(parsed.refs);
@@ -82,13 +82,16 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
   if (selection) {
     const notImages = selection.filter((u) => !IMAGE_EXT.test(u.path));
     if (notImages.length > 0) {
+      const names = notImages.map((u) => path.basename(u.fsPath)).join(', ');
       void vscode.window.showErrorMessage(
-        `Only PNG and JPEG images can be edited; ${notImages.map((u) => path.basename(u.fsPath)).join(', ')} ${notImages.length === 1 ? 'is' : 'are'} not.`,
+        notImages.length === 1
+          ? vscode.l10n.t('Only PNG and JPEG images can be edited; {0} is not.', names)
+          : vscode.l10n.t('Only PNG and JPEG images can be edited; {0} are not.', names),
       );
       return undefined;
     }
     if (selection.length > MAX_IMAGES) {
-      void vscode.window.showErrorMessage(`${selection.length} images are selected; at most ${MAX_IMAGES} can be sent in one edit. Select fewer and try again.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0} images are selected; at most {1} can be sent in one edit. Select fewer and try again.', selection.length, MAX_IMAGES));
       return undefined;
     }
     refs = selection.map((u) => ({ kind: 'file', path: u.fsPath }));
@@ -120,20 +123,29 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
   const chosenRefs = refs;
   try {
     const job = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'RunComfy: submitting the edit…', cancellable: false },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: submitting the edit…'), cancellable: false },
       () => runtime.submitEdit({ refs: chosenRefs, prompt, options, outputDir: outputFolderFor(scope) }, undefined, prepared),
     );
+    const showJobs = vscode.l10n.t('Show Jobs');
+    const openPanel = vscode.l10n.t('Open Panel');
+    const copyId = vscode.l10n.t('Copy Request ID');
     void vscode.window
-      .showInformationMessage(`RunComfy: edit submitted (request ${job.requestId}). Results are saved to ${vscode.workspace.asRelativePath(job.outputDir)} when ready.`, 'Show Jobs', 'Open Panel', 'Copy Request ID')
+      .showInformationMessage(
+        vscode.l10n.t('RunComfy: edit submitted (request {0}). Results are saved to {1} when ready.', job.requestId!, vscode.workspace.asRelativePath(job.outputDir)),
+        showJobs,
+        openPanel,
+        copyId,
+      )
       .then((choice) => {
-        if (choice === 'Show Jobs') void vscode.commands.executeCommand('runcomfy.showJobs');
-        if (choice === 'Open Panel') void vscode.commands.executeCommand('runcomfy.openPanel');
-        if (choice === 'Copy Request ID') void vscode.env.clipboard.writeText(job.requestId!);
+        if (choice === showJobs) void vscode.commands.executeCommand('runcomfy.showJobs');
+        if (choice === openPanel) void vscode.commands.executeCommand('runcomfy.openPanel');
+        if (choice === copyId) void vscode.env.clipboard.writeText(job.requestId!);
       });
     return { requestId: job.requestId! };
   } catch (e) {
-    const choice = await vscode.window.showErrorMessage(helpers.userMessageOf(e), 'Show Log');
-    if (choice === 'Show Log') services.channel.show();
+    const showLog = vscode.l10n.t('Show Log');
+    const choice = await vscode.window.showErrorMessage(helpers.userMessageOf(e), showLog);
+    if (choice === showLog) services.channel.show();
     return undefined;
   }
 }

@@ -24,7 +24,7 @@ export function openResultCommand(ctx: CommandContext) {
     const job = await jobFrom(ctx, arg);
     const files = job ? existingFiles(job) : [];
     if (files.length === 0) {
-      void vscode.window.showWarningMessage('RunComfy: this job has no saved result on disk.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('RunComfy: this job has no saved result on disk.'));
       return;
     }
     for (const uri of files) await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
@@ -36,7 +36,7 @@ export function revealResultCommand(ctx: CommandContext) {
     const job = typeof arg === 'string' && fs.existsSync(arg) ? undefined : await jobFrom(ctx, arg);
     const uri = job ? existingFiles(job)[0] : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
     if (!uri) {
-      void vscode.window.showWarningMessage('RunComfy: this job has no saved result on disk.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('RunComfy: this job has no saved result on disk.'));
       return;
     }
     await revealUri(uri);
@@ -55,7 +55,7 @@ export function copyRequestIdCommand(ctx: CommandContext) {
     const id = job?.requestId ?? (typeof arg === 'string' ? arg : undefined);
     if (!id) return undefined;
     await vscode.env.clipboard.writeText(id);
-    vscode.window.setStatusBarMessage(`$(copy) Copied request_id ${id}`, 3000);
+    vscode.window.setStatusBarMessage(`$(copy) ${vscode.l10n.t('Copied request_id {0}', id)}`, 3000);
     return id;
   };
 }
@@ -67,10 +67,10 @@ export function retryDownloadCommand(ctx: CommandContext) {
     const runtime = await ctx.services.runtime();
     try {
       const after = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'RunComfy: downloading results again…' },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: downloading results again…') },
         () => runtime.engine.retryDownload(job.id),
       );
-      if (after.download.state === 'failed') void vscode.window.showErrorMessage(after.download.error ?? 'The download failed again.');
+      if (after.download.state === 'failed') void vscode.window.showErrorMessage(after.download.error ?? vscode.l10n.t('The download failed again.'));
     } catch (e) {
       void vscode.window.showErrorMessage(ctx.services.helpers().userMessageOf(e));
     }

@@ -1,6 +1,7 @@
 // runcomfy.resume: fetches and saves an existing request_id's result without submitting anything.
 import * as vscode from 'vscode';
 import { outputFolderFor } from '../platform/config';
+import { stateText } from '../ui/jobText';
 import { CommandContext } from './context';
 
 export function resumeCommand(ctx: CommandContext) {
@@ -11,9 +12,9 @@ export function resumeCommand(ctx: CommandContext) {
     const raw =
       given ??
       (await vscode.window.showInputBox({
-        title: 'RunComfy: resume by request_id',
-        prompt: 'The request_id of an existing job (from a notification, the log, or your RunComfy dashboard). Nothing is submitted.',
-        placeHolder: 'e.g. 3f2a9c1e-7b6d-4e0f-9a51-2c8d7e6b1a90',
+        title: vscode.l10n.t('RunComfy: resume by request_id'),
+        prompt: vscode.l10n.t('The request_id of an existing job (from a notification, the log, or your RunComfy dashboard). Nothing is submitted.'),
+        placeHolder: vscode.l10n.t('e.g. {0}', '3f2a9c1e-7b6d-4e0f-9a51-2c8d7e6b1a90'),
         ignoreFocusOut: true,
         validateInput: (v) => {
           try {
@@ -37,17 +38,19 @@ export function resumeCommand(ctx: CommandContext) {
       return fail(e);
     }
     if (!(scripted ? await ctx.services.tokens.get() : await ctx.services.requireToken())) {
-      return fail(new Error('No RunComfy API token is set. Run "RunComfy: Set API Token" or set RUNCOMFY_API_TOKEN.'));
+      return fail(new Error(vscode.l10n.t('No RunComfy API token is set. Run "RunComfy: Set API Token" or set RUNCOMFY_API_TOKEN.')));
     }
     const runtime = await ctx.services.runtime();
     try {
       const job = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `RunComfy: looking up ${requestId}…` },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: looking up {0}…', requestId) },
         () => runtime.engine.resume(requestId, { outputDir: outputFolderFor(undefined), baseName: 'resumed' }),
       );
       if (!scripted) {
         void vscode.window.showInformationMessage(
-          job.state === 'succeeded' ? `RunComfy: request ${requestId} is done; saving its results.` : `RunComfy: tracking request ${requestId} (${job.state}).`,
+          job.state === 'succeeded'
+            ? vscode.l10n.t('RunComfy: request {0} is done; saving its results.', requestId)
+            : vscode.l10n.t('RunComfy: tracking request {0} ({1}).', requestId, stateText(job)),
         );
       }
       return { requestId, status: job.state };

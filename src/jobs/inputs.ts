@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { imageSize } from 'image-size';
 import { AbortedError, InputError } from '../api/errors';
+import { t } from '../common/l10n';
 import { sniffImageFormat } from './imageMagic';
 
 export type InputRef = { kind: 'url'; url: string } | { kind: 'file'; path: string };
@@ -107,7 +108,7 @@ function safeDecode(payload: string): string {
 function formatMb(bytes: number, limit: number): string {
   const mb = (bytes / (1024 * 1024)).toFixed(1);
   // "15.0 MB; at most 15 MB" would read as a contradiction, so the exact count is added when rounding hides the excess.
-  return bytes > limit && Number(mb) <= limit / (1024 * 1024) ? `${mb} MB (${bytes} bytes)` : `${mb} MB`;
+  return bytes > limit && Number(mb) <= limit / (1024 * 1024) ? t('{0} MB ({1} bytes)', mb, bytes) : t('{0} MB', mb);
 }
 
 /** Shows where a URL points without its query or fragment, which may carry a signature. */
@@ -138,20 +139,20 @@ export function checkUrl(url: string): InputProblem[] {
   try {
     parsed = new URL(url.trim());
   } catch {
-    return [{ rule: 'url', subject, message: `"${shown}" is not a valid URL; give a full https:// address of a publicly reachable image.` }];
+    return [{ rule: 'url', subject, message: t('"{0}" is not a valid URL; give a full https:// address of a publicly reachable image.', shown) }];
   }
   if (parsed.username || parsed.password) {
     return [
       {
         rule: 'url',
         subject,
-        message: `${shown} contains a user name or password; RunComfy cannot log in anywhere, so use a public or pre-signed https:// URL instead.`,
+        message: t('{0} contains a user name or password; RunComfy cannot log in anywhere, so use a public or pre-signed https:// URL instead.', shown),
       },
     ];
   }
   if (parsed.protocol === 'https:') {
     if (!parsed.hostname) {
-      return [{ rule: 'url', subject, message: `"${shown}" has no host name; give a full https:// address of a publicly reachable image.` }];
+      return [{ rule: 'url', subject, message: t('"{0}" has no host name; give a full https:// address of a publicly reachable image.', shown) }];
     }
     return [];
   }
@@ -161,24 +162,18 @@ export function checkUrl(url: string): InputProblem[] {
       {
         rule: 'url',
         subject,
-        message: `${shown} uses plain http; RunComfy only fetches images over https://, so use the https address of the image.`,
+        message: t('{0} uses plain http; RunComfy only fetches images over https://, so use the https address of the image.', shown),
       },
     ];
   }
   const scheme = parsed.protocol.replace(/:$/, '');
-  const hint =
+  const message =
     scheme === 'file'
-      ? ' Add local images as files instead of file: URLs.'
+      ? t('{0} is a file: URL; RunComfy can only fetch images from public https:// URLs. Add local images as files instead of file: URLs.', shown)
       : scheme === 'data'
-        ? ' Add the image as a file instead of pasting a data: URI.'
-        : '';
-  return [
-    {
-      rule: 'url',
-      subject,
-      message: `${shown} is a ${scheme}: URL; RunComfy can only fetch images from public https:// URLs.${hint}`,
-    },
-  ];
+        ? t('{0} is a data: URL; RunComfy can only fetch images from public https:// URLs. Add the image as a file instead of pasting a data: URI.', shown)
+        : t('{0} is a {1}: URL; RunComfy can only fetch images from public https:// URLs.', shown, scheme);
+  return [{ rule: 'url', subject, message }];
 }
 
 function checkAspect(width: number, height: number): boolean {
@@ -207,22 +202,23 @@ function inspect(name: string, bytes: Uint8Array, options: InspectOptions = {}):
   const facts: ImageFacts = { format, bytes: total };
 
   if (total === 0) {
-    problems.push({ rule: 'type', subject: name, message: `${name} is empty; only PNG and JPEG images can be sent.` });
+    problems.push({ rule: 'type', subject: name, message: t('{0} is empty; only PNG and JPEG images can be sent.', name) });
     return { facts, problems };
   }
   if (format === 'other') {
-    const what = sniffed ? `a ${sniffed.toUpperCase()} image` : 'not a PNG or JPEG image';
     problems.push({
       rule: 'type',
       subject: name,
-      message: `${name} is ${what}; only PNG and JPEG images can be sent (the file's content decides, not its extension).`,
+      message: sniffed
+        ? t('{0} is a {1} image; only PNG and JPEG images can be sent (the file\'s content decides, not its extension).', name, sniffed.toUpperCase())
+        : t('{0} is not a PNG or JPEG image; only PNG and JPEG images can be sent (the file\'s content decides, not its extension).', name),
     });
   }
   if (total > INPUT_LIMITS.maxFileBytes) {
     problems.push({
       rule: 'fileSize',
       subject: name,
-      message: `${name} is ${formatMb(total, INPUT_LIMITS.maxFileBytes)}; each image must be at most 15 MB.`,
+      message: t('{0} is {1}; each image must be at most 15 MB.', name, formatMb(total, INPUT_LIMITS.maxFileBytes)),
     });
   }
   if (format === 'other') return { facts, problems };
@@ -241,7 +237,7 @@ function inspect(name: string, bytes: Uint8Array, options: InspectOptions = {}):
       problems.push({
         rule: 'unreadable',
         subject: name,
-        message: `${name} starts like a ${format.toUpperCase()} image but its dimensions cannot be read; the file may be damaged.`,
+        message: t('{0} starts like a {1} image but its dimensions cannot be read; the file may be damaged.', name, format.toUpperCase()),
       });
     }
     return { facts, problems };
@@ -252,14 +248,14 @@ function inspect(name: string, bytes: Uint8Array, options: InspectOptions = {}):
     problems.push({
       rule: 'resolution',
       subject: name,
-      message: `${name} is ${width}×${height} pixels; the maximum resolution is 4096×4096.`,
+      message: t('{0} is {1}×{2} pixels; the maximum resolution is 4096×4096.', name, width, height),
     });
   }
   if (!checkAspect(width, height)) {
     problems.push({
       rule: 'aspectRatio',
       subject: name,
-      message: `${name} has an aspect ratio of ${ratioText(width, height)} (${width}×${height}); the width/height ratio must be within [1/3, 3].`,
+      message: t('{0} has an aspect ratio of {1} ({2}×{3}); the width/height ratio must be within [1/3, 3].', name, ratioText(width, height), width, height),
     });
   }
   return { facts, problems };
@@ -294,12 +290,12 @@ function errnoOf(error: unknown): string | undefined {
 function fsProblem(name: string, filePath: string, error: unknown): InputProblem {
   const code = errnoOf(error);
   if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return { rule: 'missing', subject: name, message: `${name} was not found at ${filePath}; it may have been moved or deleted.` };
+    return { rule: 'missing', subject: name, message: t('{0} was not found at {1}; it may have been moved or deleted.', name, filePath) };
   }
   if (code === 'EACCES' || code === 'EPERM') {
-    return { rule: 'unreadable', subject: name, message: `${name} cannot be read (permission denied); check the file's permissions.` };
+    return { rule: 'unreadable', subject: name, message: t('{0} cannot be read (permission denied); check the file\'s permissions.', name) };
   }
-  return { rule: 'unreadable', subject: name, message: `${name} cannot be read (${code ?? String(error)}).` };
+  return { rule: 'unreadable', subject: name, message: t('{0} cannot be read ({1}).', name, code ?? String(error)) };
 }
 
 async function readHead(filePath: string, length: number): Promise<Uint8Array> {
@@ -331,14 +327,14 @@ export async function prepareInputs(refs: readonly InputRef[], signal?: AbortSig
   const report = (at: number, ...problems: InputProblem[]) => found.push(...problems.map((problem) => ({ at, problem })));
   if (refs.length === 0) {
     throw new InputProblemsError([
-      { rule: 'count', subject: 'request', message: 'No input image was given; add at least one PNG or JPEG image.' },
+      { rule: 'count', subject: 'request', message: t('No input image was given; add at least one PNG or JPEG image.') },
     ]);
   }
   if (refs.length > INPUT_LIMITS.maxImages) {
     report(Number.MAX_SAFE_INTEGER, {
       rule: 'count',
       subject: 'request',
-      message: `${refs.length} images were given; at most ${INPUT_LIMITS.maxImages} can be sent in one edit.`,
+      message: t('{0} images were given; at most {1} can be sent in one edit.', refs.length, INPUT_LIMITS.maxImages),
     });
   }
 
@@ -361,13 +357,13 @@ export async function prepareInputs(refs: readonly InputRef[], signal?: AbortSig
   for (const slot of files) {
     throwIfAborted(signal);
     if (!path.isAbsolute(slot.ref.path)) {
-      report(slot.index, { rule: 'missing', subject: slot.name, message: `${slot.name} is not given as an absolute path, so it cannot be found.` });
+      report(slot.index, { rule: 'missing', subject: slot.name, message: t('{0} is not given as an absolute path, so it cannot be found.', slot.name) });
       continue;
     }
     try {
       const stat = await fs.stat(slot.ref.path);
       if (!stat.isFile()) {
-        report(slot.index, { rule: 'type', subject: slot.name, message: `${slot.name} is a folder or device, not an image file.` });
+        report(slot.index, { rule: 'type', subject: slot.name, message: t('{0} is a folder or device, not an image file.', slot.name) });
         continue;
       }
       slot.size = stat.size;
@@ -412,7 +408,7 @@ export async function prepareInputs(refs: readonly InputRef[], signal?: AbortSig
     report(Number.MAX_SAFE_INTEGER, {
       rule: 'requestSize',
       subject: 'request',
-      message: `Together the images make a request of about ${formatMb(size, INPUT_LIMITS.maxRequestBytes)}; a request can be at most 64 MB, so send fewer or smaller images (or use https:// URLs).`,
+      message: t('Together the images make a request of about {0}; a request can be at most 64 MB, so send fewer or smaller images (or use https:// URLs).', formatMb(size, INPUT_LIMITS.maxRequestBytes)),
     });
   }
 
@@ -431,7 +427,7 @@ export async function inspectImageFile(filePath: string): Promise<{ facts?: Imag
   const name = path.basename(filePath) || filePath;
   try {
     const stat = await fs.stat(filePath);
-    if (!stat.isFile()) return { problems: [{ rule: 'type', subject: name, message: `${name} is a folder or device, not an image file.` }] };
+    if (!stat.isFile()) return { problems: [{ rule: 'type', subject: name, message: t('{0} is a folder or device, not an image file.', name) }] };
     const bytes = await readHead(filePath, HEADER_PROBE_BYTES);
     return inspect(name, bytes, { totalBytes: stat.size });
   } catch (error) {

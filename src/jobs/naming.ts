@@ -1,6 +1,7 @@
 // File names for saved results: safe stems, numbered names, temp and lock names, and the guarantee that a path stays inside its folder.
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { t } from '../common/l10n';
 
 export const DEFAULT_STEM = 'edit';
 export const MAX_STEM_LENGTH = 60;
@@ -78,7 +79,7 @@ export function assertInside(dir: string, candidate: string): string {
   const resolved = path.resolve(root, candidate);
   const rel = path.relative(root, resolved);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) || rel.includes(path.sep) || rel.includes('/')) {
-    throw new Error(`refusing to write outside the output folder: ${candidate}`);
+    throw new Error(t('refusing to write outside the output folder: {0}', candidate));
   }
   return resolved;
 }

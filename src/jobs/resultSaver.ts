@@ -1,8 +1,10 @@
 // Downloads a job's output images into the output folder: allowed hosts only, no token, size-capped, never overwriting, at most once per output.
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants, promises as fs } from 'node:fs';
+import { constants as fsConstants, createWriteStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { request, type Dispatcher } from 'undici';
 import { parseRetryAfter } from '../api/errorMapping';
 import {
@@ -16,6 +18,7 @@ import {
 } from '../api/errors';
 import { DEFAULT_READ_RETRY, RetryPolicy, withRetry } from '../api/retry';
 import { Clock, sleep } from '../common/clock';
+import { t } from '../common/l10n';
 import { Logger } from '../common/logger';
 import { ALLOWED_HOSTS_SETTING, DEFAULT_ALLOWED_DOWNLOAD_HOSTS, hostOf, isAllowedDownloadUrl } from './hostPolicy';
 import {
@@ -93,7 +96,8 @@ const DEFAULT_LOCK_WAIT_MS = 30_000;
 const DEFAULT_LOCK_POLL_MS = 500;
 const DEFAULT_LOCK_STALE_MS = 2 * 60_000;
 const MAX_REDIRECTS = 5;
-const MAX_WRITE_BACKLOG = 8 * 1024 * 1024;
+/** Big enough that the disk writes large blocks while the next ones arrive; also the most a download holds in memory. */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 const MAX_NAME_ATTEMPTS = 1000;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -120,8 +124,8 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 function mib(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes < 1024 * 1024) return t('{0} KB', Math.ceil(bytes / 1024));
+  return t('{0} MB', (bytes / (1024 * 1024)).toFixed(1));
 }
 
 /** Host and path, without a query that may carry a signature: what a log line may show. */
@@ -153,7 +157,7 @@ async function exists(filePath: string): Promise<boolean> {
 
 function refused(url: string): DownloadError {
   return new DownloadError(
-    `${hostOf(url)} is not an allowed download host; add it to the setting ${ALLOWED_HOSTS_SETTING} if you trust it`,
+    t('{0} is not an allowed download host; add it to the setting {1} if you trust it', hostOf(url), ALLOWED_HOSTS_SETTING),
     url,
     false,
   );
@@ -193,7 +197,7 @@ export class ResultSaver {
    * so a later call finds them).
    */
   async save(job: SaveJob, signal?: AbortSignal): Promise<SaveOutcome> {
-    if (!path.isAbsolute(job.outputDir)) throw new Error(`the output folder must be an absolute path: ${job.outputDir}`);
+    if (!path.isAbsolute(job.outputDir)) throw new Error(t('the output folder must be an absolute path: {0}', job.outputDir));
     if (signal?.aborted) throw new AbortedError();
     const dir = path.resolve(job.outputDir);
     const count = job.urls.length;
@@ -223,7 +227,7 @@ export class ResultSaver {
       try {
         await fs.mkdir(dir, { recursive: true });
       } catch (error) {
-        const reason = `the output folder ${dir} cannot be created (${errnoOf(error) ?? String(error)})`;
+        const reason = t('the output folder {0} cannot be created ({1})', dir, errnoOf(error) ?? String(error));
         for (const p of pending) failed.push({ ...p, error: new DownloadError(reason, p.url, false) });
         pending.length = 0;
       }
@@ -248,7 +252,7 @@ export class ResultSaver {
             failed.push({
               index,
               url,
-              error: new DownloadError('another window is still saving this result; it will be picked up on the next try', url, true),
+              error: new DownloadError(t('another window is still saving this result; it will be picked up on the next try'), url, true),
             });
             continue;
           }
@@ -328,13 +332,13 @@ export class ResultSaver {
       if (REDIRECT_STATUSES.has(status)) {
         await response.body.dump().catch(() => undefined);
         const location = headerValue(response.headers.location);
-        if (!location) throw new DownloadError(`${hostOf(current)} redirected without saying where (HTTP ${status})`, url, false);
-        if (hop >= MAX_REDIRECTS) throw new DownloadError(`too many redirects from ${hostOf(url)}`, url, false);
+        if (!location) throw new DownloadError(t('{0} redirected without saying where (HTTP {1})', hostOf(current), status), url, false);
+        if (hop >= MAX_REDIRECTS) throw new DownloadError(t('too many redirects from {0}', hostOf(url)), url, false);
         let next: string;
         try {
           next = new URL(location, current).href;
         } catch {
-          throw new DownloadError(`${hostOf(current)} redirected to an invalid address`, url, false);
+          throw new DownloadError(t('{0} redirected to an invalid address', hostOf(current)), url, false);
         }
         // Every hop is checked again, so a redirect can never lead a download off the allowed hosts or onto plain http.
         if (!isAllowedDownloadUrl(next, this.patterns())) throw refused(next);
@@ -375,27 +379,27 @@ export class ResultSaver {
       case 'UND_ERR_CONNECT_TIMEOUT':
       case 'UND_ERR_HEADERS_TIMEOUT':
       case 'UND_ERR_BODY_TIMEOUT':
-        return new TimeoutError(`${host} did not answer in time`);
+        return new TimeoutError(t('{0} did not answer in time', host));
       case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-        return new DownloadError(`the download from ${host} was cut short`, url, true);
+        return new DownloadError(t('the download from {0} was cut short', host), url, true);
       default:
-        return new NetworkError(`the connection to ${host} failed (${code ?? (error instanceof Error ? error.message : String(error))})`, code);
+        return new NetworkError(t('the connection to {0} failed ({1})', host, code ?? (error instanceof Error ? error.message : String(error))), code);
     }
   }
 
   private statusError(status: number, retryAfter: string | string[] | undefined, current: string, url: string): RunComfyError {
     const host = hostOf(current);
     const after = parseRetryAfter(headerValue(retryAfter), this.deps.clock.now());
-    if (status === 429) return new RateLimitError(`${host} is rate limiting downloads (HTTP 429)`, after, status);
-    if (status >= 500) return new ServerError(`${host} answered HTTP ${status}`, status, undefined, after);
-    if (status === 408) return new TimeoutError(`${host} timed out the download (HTTP 408)`);
+    if (status === 429) return new RateLimitError(t('{0} is rate limiting downloads (HTTP 429)', host), after, status);
+    if (status >= 500) return new ServerError(t('{0} answered HTTP {1}', host, status), status, undefined, after);
+    if (status === 408) return new TimeoutError(t('{0} timed out the download (HTTP 408)', host));
     if (status === 404 || status === 410) {
-      return new DownloadError(`${host} answered HTTP ${status}: the file is gone (result files expire after a while)`, url, false);
+      return new DownloadError(t('{0} answered HTTP {1}: the file is gone (result files expire after a while)', host, status), url, false);
     }
     if (status === 401 || status === 403) {
-      return new DownloadError(`${host} refused the download (HTTP ${status}); the link may have expired`, url, false);
+      return new DownloadError(t('{0} refused the download (HTTP {1}); the link may have expired', host, status), url, false);
     }
-    return new DownloadError(`${host} answered HTTP ${status}`, url, false);
+    return new DownloadError(t('{0} answered HTTP {1}', host, status), url, false);
   }
 
   private async streamToTemp(
@@ -411,7 +415,7 @@ export class ResultSaver {
     const contentLength = Number.isFinite(declared) && declared >= 0 ? declared : undefined;
     if (contentLength !== undefined && contentLength > this.maxBytes) {
       response.body.destroy();
-      throw new DownloadError(`the file from ${host} is ${mib(contentLength)}, over the ${mib(this.maxBytes)} limit`, url, false);
+      throw new DownloadError(t('the file from {0} is {1}, over the {2} limit', host, mib(contentLength), mib(this.maxBytes)), url, false);
     }
 
     const tempPath = assertInside(dir, tempNameFor(sanitizeStem(stem)));
@@ -420,71 +424,62 @@ export class ResultSaver {
       handle = await fs.open(tempPath, 'wx');
     } catch (error) {
       response.body.destroy();
-      throw new DownloadError(`a file cannot be written in ${dir} (${errnoOf(error) ?? String(error)})`, url, false);
+      throw new DownloadError(t('a file cannot be written in {0} ({1})', dir, errnoOf(error) ?? String(error)), url, false);
     }
     let kept = false;
     try {
       let total = 0;
       let head = Buffer.alloc(0);
       let tail = Buffer.alloc(0);
-      // Writes are chained, not awaited one by one, so the network and the disk work at the same time; the
-      // backlog is bounded so a slow disk cannot make the whole file pile up in memory.
-      let writes: Promise<void> = Promise.resolve();
-      let backlog = 0;
-      const write = (chunk: Buffer) => {
-        backlog += chunk.length;
-        writes = writes.then(async () => {
-          await handle.write(chunk);
-          backlog -= chunk.length;
-        });
-        writes.catch(() => undefined);
-      };
-      const drain = async () => {
-        try {
-          await writes;
-        } catch (error) {
-          throw new DownloadError(`writing to ${dir} failed (${errnoOf(error) ?? String(error)})`, url, false);
-        }
-      };
-      try {
-        for await (const raw of response.body) {
-          const chunk = raw as Buffer;
+      // One pipeline: the network and the disk work at the same time, and backpressure keeps memory bounded by the
+      // write stream's buffer, whatever the file size.
+      const check = new Transform({
+        transform: (raw: Buffer, _encoding, done) => {
           touch();
-          total += chunk.length;
+          total += raw.length;
           if (total > this.maxBytes) {
-            throw new DownloadError(`the file from ${host} is larger than the ${mib(this.maxBytes)} limit`, url, false);
+            done(new DownloadError(t('the file from {0} is larger than the {1} limit', host, mib(this.maxBytes)), url, false));
+            return;
           }
-          if (head.length < MAGIC_BYTES_NEEDED) head = Buffer.concat([head, chunk.subarray(0, MAGIC_BYTES_NEEDED - head.length)]);
-          tail = Buffer.from(Buffer.concat([tail, chunk.subarray(-TAIL_BYTES_NEEDED)]).subarray(-TAIL_BYTES_NEEDED));
-          write(chunk);
-          if (backlog > MAX_WRITE_BACKLOG) await drain();
-        }
-        await drain();
+          if (head.length < MAGIC_BYTES_NEEDED) head = Buffer.concat([head, raw.subarray(0, MAGIC_BYTES_NEEDED - head.length)]);
+          tail = Buffer.from(Buffer.concat([tail, raw.subarray(-TAIL_BYTES_NEEDED)]).subarray(-TAIL_BYTES_NEEDED));
+          done(null, raw);
+        },
+      });
+      // The stream owns the handle and closes it, flushed to disk, when it ends or fails: a stream given a FileHandle
+      // holds a reference on it until it closes, so with autoClose off handle.close() below would never settle.
+      // No fsync: like curl and editors, the page cache writes the file out. The temp file + link scheme still means a
+      // crash of this process never leaves a partial result under its final name.
+      const sink = createWriteStream('', { fd: handle, highWaterMark: WRITE_BUFFER_BYTES });
+      let writeFailed: unknown;
+      sink.on('error', (error) => (writeFailed ??= error));
+      try {
+        await pipeline(response.body, check, sink, { signal });
       } catch (error) {
         response.body.destroy();
-        // Whatever was still queued must finish (or fail) before the file is closed and removed.
-        await writes.catch(() => undefined);
+        if (writeFailed !== undefined && !(error instanceof DownloadError)) {
+          throw new DownloadError(t('writing to {0} failed ({1})', dir, errnoOf(writeFailed) ?? String(writeFailed)), url, false);
+        }
         throw this.transportError(error, url, signal);
       }
 
-      if (total === 0) throw new DownloadError(`${host} sent an empty file`, url, true);
+      if (total === 0) throw new DownloadError(t('{0} sent an empty file', host), url, true);
       if (contentLength !== undefined && total < contentLength) {
-        throw new DownloadError(`the download from ${host} was cut short (${total} of ${contentLength} bytes)`, url, true);
+        throw new DownloadError(t('the download from {0} was cut short ({1} of {2} bytes)', host, total, contentLength), url, true);
       }
       const format = sniffImageFormat(head);
       if (!format) {
         throw new DownloadError(
           looksLikeText(head)
-            ? `${host} sent a web page or text instead of an image`
-            : `what ${host} sent is not a PNG, JPEG, WEBP or GIF image`,
+            ? t('{0} sent a web page or text instead of an image', host)
+            : t('what {0} sent is not a PNG, JPEG, WEBP or GIF image', host),
           url,
           false,
         );
       }
       if (!looksComplete(format, head, tail, total)) {
-        throw new DownloadError(`the ${format.toUpperCase()} from ${host} ends early; the download was cut short`, url, true);
+        throw new DownloadError(t('the {0} from {1} ends early; the download was cut short', format.toUpperCase(), host), url, true);
       }
-      await handle.datasync().catch(() => undefined);
       kept = true;
       return { path: tempPath, bytes: total, format };
     } finally {
@@ -508,11 +503,11 @@ export class ResultSaver {
         // The image was created a moment ago by this call, so taking it back cannot lose anyone's file.
         await unlinkQuietly(finalPath);
         if (errnoOf(error) === 'EEXIST') continue;
-        throw new DownloadError(`the sidecar ${path.basename(sidecarPath)} cannot be written (${errnoOf(error) ?? String(error)})`, url, false);
+        throw new DownloadError(t('the sidecar {0} cannot be written ({1})', path.basename(sidecarPath), errnoOf(error) ?? String(error)), url, false);
       }
       return { url, path: finalPath, sidecarPath, bytes: temp.bytes, format: temp.format };
     }
-    throw new DownloadError(`no free file name was found in ${dir}`, url, false);
+    throw new DownloadError(t('no free file name was found in {0}', dir), url, false);
   }
 
   /** True when `finalPath` now holds the file; false when the name is taken. link() and COPYFILE_EXCL never replace. */
@@ -530,7 +525,7 @@ export class ResultSaver {
     } catch (error) {
       if (errnoOf(error) === 'EEXIST') return false;
       await unlinkQuietly(finalPath);
-      throw new DownloadError(`the file cannot be written to ${path.dirname(finalPath)} (${errnoOf(error) ?? String(error)})`, url, false);
+      throw new DownloadError(t('the file cannot be written to {0} ({1})', path.dirname(finalPath), errnoOf(error) ?? String(error)), url, false);
     }
   }
 

@@ -46,7 +46,7 @@ export class TokenStore implements vscode.Disposable {
 
   async set(raw: string): Promise<void> {
     const token = normaliseToken(raw);
-    if (!token) throw new Error('The API token is empty.');
+    if (!token) throw new Error(vscode.l10n.t('The API token is empty.'));
     await this.storage.store(KEY, token);
     this.cached = token;
     this.loaded = true;

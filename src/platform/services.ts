@@ -64,10 +64,10 @@ export class Services implements vscode.Disposable {
   async requireToken(): Promise<string | undefined> {
     const token = await this.tokens.get();
     if (token) return token;
-    const set = 'Set API Token';
-    const get = 'Get a Token';
+    const set = vscode.l10n.t('Set API Token');
+    const get = vscode.l10n.t('Get a Token');
     const choice = await vscode.window.showWarningMessage(
-      'RunComfy needs your API token. Copy it from your RunComfy profile page (Profile → API token), then set it here. It is kept in VS Code\'s secret storage.',
+      vscode.l10n.t('RunComfy needs your API token. Copy it from your RunComfy profile page (Profile → API token), then set it here. It is kept in VS Code\'s secret storage.'),
       set,
       get,
     );

@@ -4,9 +4,12 @@ import { EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, SizeOption, promptProblem
 
 export async function askPrompt(initial: string | undefined, imageCount: number): Promise<string | undefined> {
   const prompt = await vscode.window.showInputBox({
-    title: 'RunComfy Edit (2/3): prompt',
-    prompt: `Describe the edit for ${imageCount} image${imageCount === 1 ? '' : 's'} (up to ${MAX_PROMPT_LENGTH} characters)`,
-    placeHolder: 'e.g. Turn the sky into a warm sunset and add a small boat on the lake',
+    title: vscode.l10n.t('RunComfy Edit (2/3): prompt'),
+    prompt:
+      imageCount === 1
+        ? vscode.l10n.t('Describe the edit for 1 image (up to {0} characters)', MAX_PROMPT_LENGTH)
+        : vscode.l10n.t('Describe the edit for {0} images (up to {1} characters)', imageCount, MAX_PROMPT_LENGTH),
+    placeHolder: vscode.l10n.t('e.g. Turn the sky into a warm sunset and add a small boat on the lake'),
     value: initial,
     ignoreFocusOut: true,
     validateInput: (v) => {
@@ -30,30 +33,42 @@ export async function pickOptions(defaults: Required<EditOptions>, price?: strin
   const options = { ...defaults };
   for (;;) {
     const items: MenuItem[] = [
-      { label: '$(sparkle) Submit edit', detail: price ? `Price: ${price}` : 'Sends one paid job to RunComfy', action: 'submit' },
+      {
+        label: `$(sparkle) ${vscode.l10n.t('Submit edit')}`,
+        detail: price ? vscode.l10n.t('Price: {0}', price) : vscode.l10n.t('Sends one paid job to RunComfy'),
+        action: 'submit',
+      },
       { label: '', kind: vscode.QuickPickItemKind.Separator, action: 'submit' },
-      { label: `$(screen-full) Size: ${sizeLabel(options.size)}`, action: 'size' },
-      { label: `$(settings) Scale: ${options.scale}`, description: 'prompt weight against the images (0–1)', action: 'scale' },
-      { label: `$(${options.forceSingle ? 'check' : 'circle-large-outline'}) Single output: ${options.forceSingle ? 'on' : 'off'}`, description: 'several outputs take longer', action: 'single' },
+      { label: `$(screen-full) ${vscode.l10n.t('Size: {0}', sizeLabel(options.size))}`, action: 'size' },
+      { label: `$(settings) ${vscode.l10n.t('Scale: {0}', options.scale)}`, description: vscode.l10n.t('prompt weight against the images (0–1)'), action: 'scale' },
+      {
+        label: options.forceSingle ? `$(check) ${vscode.l10n.t('Single output: on')}` : `$(circle-large-outline) ${vscode.l10n.t('Single output: off')}`,
+        description: vscode.l10n.t('several outputs take longer'),
+        action: 'single',
+      },
     ];
-    const choice = await vscode.window.showQuickPick(items, { title: 'RunComfy Edit (3/3): options', placeHolder: 'Press Enter to submit, or pick an option to change it', ignoreFocusOut: true });
+    const choice = await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('RunComfy Edit (3/3): options'),
+      placeHolder: vscode.l10n.t('Press Enter to submit, or pick an option to change it'),
+      ignoreFocusOut: true,
+    });
     if (!choice) return undefined;
     if (choice.action === 'submit') return options;
     if (choice.action === 'single') options.forceSingle = !options.forceSingle;
     if (choice.action === 'size') {
       const size = await vscode.window.showQuickPick(
-        SIZE_OPTIONS.map((o) => ({ label: sizeLabel(o), description: o === defaults.size ? 'default' : undefined, picked: o === options.size, value: o as SizeOption })),
-        { title: 'Output size', ignoreFocusOut: true },
+        SIZE_OPTIONS.map((o) => ({ label: sizeLabel(o), description: o === defaults.size ? vscode.l10n.t('default') : undefined, picked: o === options.size, value: o as SizeOption })),
+        { title: vscode.l10n.t('Output size'), ignoreFocusOut: true },
       );
       if (size) options.size = size.value;
     }
     if (choice.action === 'scale') {
       const text = await vscode.window.showInputBox({
-        title: 'Scale (0–1)',
-        prompt: 'How strongly the prompt weighs against the input images: 0 keeps close to the images, 1 follows the prompt',
+        title: vscode.l10n.t('Scale (0–1)'),
+        prompt: vscode.l10n.t('How strongly the prompt weighs against the input images: 0 keeps close to the images, 1 follows the prompt'),
         value: String(options.scale),
         ignoreFocusOut: true,
-        validateInput: (v) => (/^\s*(0(\.\d+)?|1(\.0+)?|\.\d+)\s*$/.test(v) ? undefined : 'Enter a number from 0 to 1, e.g. 0.5'),
+        validateInput: (v) => (/^\s*(0(\.\d+)?|1(\.0+)?|\.\d+)\s*$/.test(v) ? undefined : vscode.l10n.t('Enter a number from 0 to 1, e.g. 0.5')),
       });
       if (text !== undefined) options.scale = Number(text);
     }

@@ -12,15 +12,19 @@ export async function pickImages(): Promise<InputRef[] | undefined> {
   type Source = vscode.QuickPickItem & { source: 'workspace' | 'browse' | 'urls' };
   const sources: Source[] = [];
   if (vscode.workspace.workspaceFolders?.length) {
-    sources.push({ label: '$(file-media) Workspace images…', detail: 'Pick PNG or JPEG files from this workspace', source: 'workspace' });
+    sources.push({
+      label: `$(file-media) ${vscode.l10n.t('Workspace images…')}`,
+      detail: vscode.l10n.t('Pick PNG or JPEG files from this workspace'),
+      source: 'workspace',
+    });
   }
   sources.push(
-    { label: '$(folder-opened) Browse…', detail: 'Choose image files with the file dialog', source: 'browse' },
-    { label: '$(link) Image URLs…', detail: 'Public https:// links the service can fetch', source: 'urls' },
+    { label: `$(folder-opened) ${vscode.l10n.t('Browse…')}`, detail: vscode.l10n.t('Choose image files with the file dialog'), source: 'browse' },
+    { label: `$(link) ${vscode.l10n.t('Image URLs…')}`, detail: vscode.l10n.t('Public https:// links the service can fetch'), source: 'urls' },
   );
   const choice = await vscode.window.showQuickPick(sources, {
-    title: 'RunComfy Edit (1/3): input images',
-    placeHolder: `Where are the images? (1–${MAX_IMAGES}; JPEG or PNG, ≤ 15 MB, ≤ 4096 px, aspect ratio 1:3 to 3:1)`,
+    title: vscode.l10n.t('RunComfy Edit (1/3): input images'),
+    placeHolder: vscode.l10n.t('Where are the images? (1–{0}; JPEG or PNG, ≤ 15 MB, ≤ 4096 px, aspect ratio 1:3 to 3:1)', MAX_IMAGES),
     ignoreFocusOut: true,
   });
   if (!choice) return undefined;
@@ -37,15 +41,15 @@ export async function pickImages(): Promise<InputRef[] | undefined> {
 async function pickWorkspaceImages(): Promise<InputRef[] | undefined> {
   const files = await vscode.workspace.findFiles(IMAGE_GLOB, EXCLUDE_GLOB, 2000);
   if (files.length === 0) {
-    void vscode.window.showInformationMessage('No PNG or JPEG files were found in this workspace. Use Browse… or Image URLs… instead.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No PNG or JPEG files were found in this workspace. Use Browse… or Image URLs… instead.'));
     return undefined;
   }
   const items = files
     .map((uri) => ({ label: path.basename(uri.fsPath), description: folderDescription(uri), uri }))
     .sort((a, b) => a.description.localeCompare(b.description) || a.label.localeCompare(b.label));
   const qp = vscode.window.createQuickPick<(typeof items)[number]>();
-  qp.title = 'RunComfy Edit (1/3): workspace images';
-  qp.placeholder = `Select 1 to ${MAX_IMAGES} images, in the order they should be sent`;
+  qp.title = vscode.l10n.t('RunComfy Edit (1/3): workspace images');
+  qp.placeholder = vscode.l10n.t('Select 1 to {0} images, in the order they should be sent', MAX_IMAGES);
   qp.canSelectMany = true;
   qp.matchOnDescription = true;
   qp.ignoreFocusOut = true;
@@ -61,8 +65,8 @@ async function pickWorkspaceImages(): Promise<InputRef[] | undefined> {
     qp.onDidChangeSelection((selected) => {
       qp.placeholder =
         selected.length > MAX_IMAGES
-          ? `$(error) ${selected.length} selected; at most ${MAX_IMAGES} images can be sent — unselect some`
-          : `${selected.length} of at most ${MAX_IMAGES} selected; press Enter to continue`;
+          ? `$(error) ${vscode.l10n.t('{0} selected; at most {1} images can be sent — unselect some', selected.length, MAX_IMAGES)}`
+          : vscode.l10n.t('{0} of at most {1} selected; press Enter to continue', selected.length, MAX_IMAGES);
     });
     qp.onDidAccept(() => {
       const selected = qp.selectedItems;
@@ -84,13 +88,13 @@ async function browseImages(): Promise<InputRef[] | undefined> {
   const uris = await vscode.window.showOpenDialog({
     canSelectMany: true,
     canSelectFolders: false,
-    openLabel: 'Use for RunComfy edit',
-    filters: { Images: ['png', 'jpg', 'jpeg'] },
+    openLabel: vscode.l10n.t('Use for RunComfy edit'),
+    filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg'] },
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   if (!uris || uris.length === 0) return undefined;
   if (uris.length > MAX_IMAGES) {
-    void vscode.window.showErrorMessage(`${uris.length} images were chosen; at most ${MAX_IMAGES} can be sent in one edit.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} images were chosen; at most {1} can be sent in one edit.', uris.length, MAX_IMAGES));
     return undefined;
   }
   return uris.map((u) => ({ kind: 'file', path: u.fsPath }));
@@ -98,10 +102,10 @@ async function browseImages(): Promise<InputRef[] | undefined> {
 
 export function urlProblem(text: string): string | undefined {
   const urls = splitUrls(text);
-  if (urls.length === 0) return 'Paste one or more public https:// image URLs, separated by spaces or commas.';
-  if (urls.length > MAX_IMAGES) return `${urls.length} URLs; at most ${MAX_IMAGES} images can be sent.`;
+  if (urls.length === 0) return vscode.l10n.t('Paste one or more public https:// image URLs, separated by spaces or commas.');
+  if (urls.length > MAX_IMAGES) return vscode.l10n.t('{0} URLs; at most {1} images can be sent.', urls.length, MAX_IMAGES);
   const bad = urls.find((u) => !/^https:\/\/[^\s/]+\/?/i.test(u) && !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//i.test(u));
-  return bad ? `"${bad}" is not an https:// URL. RunComfy fetches images itself, so they must be public https links.` : undefined;
+  return bad ? vscode.l10n.t('"{0}" is not an https:// URL. RunComfy fetches images itself, so they must be public https links.', bad) : undefined;
 }
 
 export function splitUrls(text: string): string[] {
@@ -110,8 +114,8 @@ export function splitUrls(text: string): string[] {
 
 async function enterUrls(): Promise<InputRef[] | undefined> {
   const text = await vscode.window.showInputBox({
-    title: 'RunComfy Edit (1/3): image URLs',
-    prompt: `Public https:// image URLs (JPEG or PNG), separated by spaces or commas; up to ${MAX_IMAGES}`,
+    title: vscode.l10n.t('RunComfy Edit (1/3): image URLs'),
+    prompt: vscode.l10n.t('Public https:// image URLs (JPEG or PNG), separated by spaces or commas; up to {0}', MAX_IMAGES),
     placeHolder: 'https://example.com/photo.jpg https://example.com/style.png',
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() ? urlProblem(v) : undefined),

@@ -1,4 +1,5 @@
 // How a job is described to people: state words, icons, elapsed time and a short prompt, shared by every view.
+import { t } from '../common/l10n';
 import type { JobRecord } from '../jobs/job';
 
 export function stateIcon(job: JobRecord): string {
@@ -23,21 +24,21 @@ export function stateIcon(job: JobRecord): string {
 export function stateText(job: JobRecord): string {
   switch (job.state) {
     case 'submitting':
-      return 'submitting';
+      return t('submitting');
     case 'queued':
-      return job.queuePosition !== undefined ? `queued (position ${job.queuePosition})` : 'queued';
+      return job.queuePosition !== undefined ? t('queued (position {0})', job.queuePosition) : t('queued');
     case 'running':
-      return job.cancelOutcome === 'not_cancellable' ? 'running (could not be cancelled)' : 'running';
+      return job.cancelOutcome === 'not_cancellable' ? t('running (could not be cancelled)') : t('running');
     case 'succeeded':
-      if (job.download.state === 'saved') return `done, ${job.download.files.length} saved`;
-      if (job.download.state === 'failed') return 'done, saving failed';
-      return 'done, saving…';
+      if (job.download.state === 'saved') return t('done, {0} saved', job.download.files.length);
+      if (job.download.state === 'failed') return t('done, saving failed');
+      return t('done, saving…');
     case 'failed':
-      return 'failed';
+      return t('failed');
     case 'cancelled':
-      return 'cancelled';
+      return t('cancelled');
     case 'submissionUnknown':
-      return 'submission unknown';
+      return t('submission unknown');
   }
 }
 
@@ -55,17 +56,17 @@ export function elapsed(job: JobRecord, now: number): string {
   const start = job.submittedAt ?? job.createdAt;
   const end = job.finishedAt ?? now;
   const s = Math.max(0, Math.round((end - start) / 1000));
-  if (s < 60) return `${s}s`;
+  if (s < 60) return t('{0}s', s);
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+  if (m < 60) return t('{0}m {1}s', m, String(s % 60).padStart(2, '0'));
+  return t('{0}h {1}m', Math.floor(m / 60), String(m % 60).padStart(2, '0'));
 }
 
 export function shortPrompt(job: JobRecord, max = 48): string {
-  const p = job.prompt.replace(/\s+/g, ' ').trim() || (job.origin === 'resume' ? '(resumed request)' : '(no prompt)');
+  const p = job.prompt.replace(/\s+/g, ' ').trim() || (job.origin === 'resume' ? t('(resumed request)') : t('(no prompt)'));
   return p.length > max ? `${p.slice(0, max - 1)}…` : p;
 }
 
 export function shortId(job: JobRecord): string {
-  return job.requestId ? job.requestId.slice(0, 8) : 'pending';
+  return job.requestId ? job.requestId.slice(0, 8) : t('pending');
 }

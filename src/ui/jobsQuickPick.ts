@@ -6,13 +6,18 @@ import { elapsed, isActive, needsAttention, shortPrompt, stateIcon, stateText } 
 
 type Action = 'cancel' | 'open' | 'reveal' | 'copy' | 'retry';
 
-const BUTTONS: Record<Action, vscode.QuickInputButton & { action: Action }> = {
-  cancel: { iconPath: new vscode.ThemeIcon('stop-circle'), tooltip: 'Cancel (only queued jobs can be cancelled)', action: 'cancel' },
-  open: { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Open results', action: 'open' },
-  reveal: { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: 'Reveal in Explorer', action: 'reveal' },
-  copy: { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy request_id', action: 'copy' },
-  retry: { iconPath: new vscode.ThemeIcon('refresh'), tooltip: 'Retry download', action: 'retry' },
-};
+type ActionButton = vscode.QuickInputButton & { action: Action };
+
+/** Built on use, so the tooltips speak the user's language. */
+function buttons(): Record<Action, ActionButton> {
+  return {
+    cancel: { iconPath: new vscode.ThemeIcon('stop-circle'), tooltip: vscode.l10n.t('Cancel (only queued jobs can be cancelled)'), action: 'cancel' },
+    open: { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: vscode.l10n.t('Open results'), action: 'open' },
+    reveal: { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: vscode.l10n.t('Reveal in Explorer'), action: 'reveal' },
+    copy: { iconPath: new vscode.ThemeIcon('copy'), tooltip: vscode.l10n.t('Copy request_id'), action: 'copy' },
+    retry: { iconPath: new vscode.ThemeIcon('refresh'), tooltip: vscode.l10n.t('Retry download'), action: 'retry' },
+  };
+}
 
 type JobItem = vscode.QuickPickItem & { jobId: string };
 
@@ -25,15 +30,15 @@ export function actionsFor(job: JobRecord): Action[] {
   return actions;
 }
 
-function toItem(job: JobRecord, now: number): JobItem {
+function toItem(job: JobRecord, now: number, all: Record<Action, ActionButton>): JobItem {
   const parts = [stateText(job), elapsed(job, now)];
   if (job.cost !== undefined) parts.push(`$${job.cost.toFixed(3)}`);
   const problem = job.error ?? job.download.error ?? job.pollError;
   return {
     label: `${stateIcon(job)} ${shortPrompt(job)}`,
     description: parts.join(' · '),
-    detail: `${job.requestId ?? 'no request_id yet'}${problem && (!isActive(job) || job.pollError) ? ` — ${problem}` : ''}`,
-    buttons: actionsFor(job).map((a) => BUTTONS[a]),
+    detail: `${job.requestId ?? vscode.l10n.t('no request_id yet')}${problem && (!isActive(job) || job.pollError) ? ` — ${problem}` : ''}`,
+    buttons: actionsFor(job).map((a) => all[a]),
     jobId: job.id,
   };
 }
@@ -41,20 +46,22 @@ function toItem(job: JobRecord, now: number): JobItem {
 export async function showJobsQuickPick(runtime: Runtime): Promise<void> {
   const engine = runtime.engine;
   const qp = vscode.window.createQuickPick<JobItem>();
-  qp.title = 'RunComfy Jobs';
-  qp.placeholder = 'Pick a job for its actions; buttons cancel, open, reveal, copy the request_id or retry a download';
+  const all = buttons();
+  qp.title = vscode.l10n.t('RunComfy Jobs');
+  const hint = vscode.l10n.t('Pick a job for its actions; buttons cancel, open, reveal, copy the request_id or retry a download');
+  qp.placeholder = hint;
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   const render = () => {
     const jobs = engine.list();
-    qp.items = jobs.map((j) => toItem(j, Date.now()));
-    if (jobs.length === 0) qp.placeholder = 'No jobs yet. Run "RunComfy: Edit Image with Dreamina…" to start one.';
+    qp.items = jobs.map((j) => toItem(j, Date.now(), all));
+    qp.placeholder = jobs.length === 0 ? vscode.l10n.t('No jobs yet. Run "RunComfy: Edit Image with Dreamina…" to start one.') : hint;
   };
   render();
   const ticker = setInterval(render, 1000);
   const subs = [
     engine.onDidChange(() => render()),
-    qp.onDidTriggerItemButton((e) => void runAction((e.button as (typeof BUTTONS)[Action]).action, e.item.jobId, runtime)),
+    qp.onDidTriggerItemButton((e) => void runAction((e.button as ActionButton).action, e.item.jobId, runtime)),
     qp.onDidAccept(async () => {
       const item = qp.selectedItems[0];
       if (!item) return;
@@ -76,11 +83,11 @@ async function pickAction(jobId: string, runtime: Runtime): Promise<void> {
   const job = runtime.engine.get(jobId);
   if (!job) return;
   const labels: Record<Action, string> = {
-    cancel: '$(stop-circle) Cancel job',
-    open: '$(go-to-file) Open results',
-    reveal: '$(folder-opened) Reveal in Explorer',
-    copy: '$(copy) Copy request_id',
-    retry: '$(refresh) Retry download',
+    cancel: `$(stop-circle) ${vscode.l10n.t('Cancel job')}`,
+    open: `$(go-to-file) ${vscode.l10n.t('Open results')}`,
+    reveal: `$(folder-opened) ${vscode.l10n.t('Reveal in Explorer')}`,
+    copy: `$(copy) ${vscode.l10n.t('Copy request_id')}`,
+    retry: `$(refresh) ${vscode.l10n.t('Retry download')}`,
   };
   const choice = await vscode.window.showQuickPick(
     actionsFor(job).map((a) => ({ label: labels[a], action: a })),

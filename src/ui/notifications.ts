@@ -25,26 +25,34 @@ async function onChange({ job, previousState, removed }: JobChange): Promise<voi
     announced.set(job.id, key);
     const files = job.download.files;
     if (openResultsWhenDone()) await vscode.commands.executeCommand('runcomfy.openResult', job.id);
+    const open = vscode.l10n.t('Open');
+    const reveal = vscode.l10n.t('Reveal');
     const choice = await vscode.window.showInformationMessage(
-      `RunComfy: ${files.length} result${files.length === 1 ? '' : 's'} saved for "${shortPrompt(job, 40)}".`,
-      'Open',
-      'Reveal',
+      files.length === 1
+        ? vscode.l10n.t('RunComfy: 1 result saved for "{0}".', shortPrompt(job, 40))
+        : vscode.l10n.t('RunComfy: {0} results saved for "{1}".', files.length, shortPrompt(job, 40)),
+      open,
+      reveal,
     );
-    if (choice === 'Open') await vscode.commands.executeCommand('runcomfy.openResult', job.id);
-    if (choice === 'Reveal') await vscode.commands.executeCommand('runcomfy.revealResult', job.id);
+    if (choice === open) await vscode.commands.executeCommand('runcomfy.openResult', job.id);
+    if (choice === reveal) await vscode.commands.executeCommand('runcomfy.revealResult', job.id);
     return;
   }
   if (job.state === 'succeeded' && job.download.state === 'failed' && job.download.error) {
     announced.set(job.id, key);
-    const choice = await vscode.window.showWarningMessage(`RunComfy: ${job.download.error}`, 'Retry Download', 'Copy Request ID');
-    if (choice === 'Retry Download') await vscode.commands.executeCommand('runcomfy.retryDownload', job.id);
-    if (choice === 'Copy Request ID') await vscode.commands.executeCommand('runcomfy.copyRequestId', job.id);
+    const retry = vscode.l10n.t('Retry Download');
+    const copy = vscode.l10n.t('Copy Request ID');
+    const choice = await vscode.window.showWarningMessage(`RunComfy: ${job.download.error}`, retry, copy);
+    if (choice === retry) await vscode.commands.executeCommand('runcomfy.retryDownload', job.id);
+    if (choice === copy) await vscode.commands.executeCommand('runcomfy.copyRequestId', job.id);
     return;
   }
   if ((job.state === 'failed' || job.state === 'submissionUnknown') && previousState !== job.state) {
     announced.set(job.id, key);
-    const choice = await vscode.window.showErrorMessage(`RunComfy: ${job.error ?? 'the job failed.'}`, 'Show Jobs', 'Copy Request ID');
-    if (choice === 'Show Jobs') await vscode.commands.executeCommand('runcomfy.showJobs');
-    if (choice === 'Copy Request ID' && job.requestId) await vscode.env.clipboard.writeText(job.requestId);
+    const showJobs = vscode.l10n.t('Show Jobs');
+    const copy = vscode.l10n.t('Copy Request ID');
+    const choice = await vscode.window.showErrorMessage(`RunComfy: ${job.error ?? vscode.l10n.t('the job failed.')}`, showJobs, copy);
+    if (choice === showJobs) await vscode.commands.executeCommand('runcomfy.showJobs');
+    if (choice === copy && job.requestId) await vscode.env.clipboard.writeText(job.requestId);
   }
 }

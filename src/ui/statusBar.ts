@@ -6,7 +6,7 @@ import { isActive, needsAttention, shortId, shortPrompt, stateText } from './job
 
 export function registerStatusBar(services: Services): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('runcomfy.jobs', vscode.StatusBarAlignment.Left, 50);
-  item.name = 'RunComfy Jobs';
+  item.name = vscode.l10n.t('RunComfy Jobs');
   item.command = 'runcomfy.showJobs';
   let hasToken = true;
   const disposables: vscode.Disposable[] = [item];
@@ -60,30 +60,34 @@ function describe(jobs: JobRecord[], hasToken: boolean): StatusView | undefined 
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['runcomfy.showJobs', 'runcomfy.cancel', 'runcomfy.setApiToken', 'runcomfy.openPanel', 'runcomfy.showLog', 'runcomfy.copyRequestId'] };
   md.supportThemeIcons = true;
-  md.appendMarkdown('**RunComfy — Dreamina edit**\n\n');
-  if (!hasToken) md.appendMarkdown('$(key) No API token is set. [Set API token](command:runcomfy.setApiToken)\n\n');
+  md.appendMarkdown(`**${vscode.l10n.t('RunComfy — Dreamina edit')}**\n\n`);
+  if (!hasToken) md.appendMarkdown(`$(key) ${vscode.l10n.t('No API token is set. [Set API token](command:runcomfy.setApiToken)')}\n\n`);
   for (const job of active) {
-    md.appendMarkdown(`- \`${job.requestId ?? 'submitting…'}\` — ${stateText(job)} — ${escape(shortPrompt(job, 40))}`);
-    if (job.requestId && job.state === 'queued') md.appendMarkdown(` · [Cancel](command:runcomfy.cancel?${arg(job.requestId)})`);
+    md.appendMarkdown(`- \`${job.requestId ?? vscode.l10n.t('submitting…')}\` — ${stateText(job)} — ${escape(shortPrompt(job, 40))}`);
+    if (job.requestId && job.state === 'queued') md.appendMarkdown(` · ${vscode.l10n.t('[Cancel]({0})', `command:runcomfy.cancel?${arg(job.requestId)}`)}`);
     md.appendMarkdown('\n');
   }
   for (const job of attention) {
     md.appendMarkdown(`- $(warning) \`${job.requestId ?? shortId(job)}\` — ${stateText(job)} — ${escape(shortPrompt(job, 40))}\n`);
   }
-  md.appendMarkdown('\n[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel) · [Show log](command:runcomfy.showLog)');
+  md.appendMarkdown(`\n${vscode.l10n.t('[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel) · [Show log](command:runcomfy.showLog)')}`);
 
   const background = !hasToken ? 'statusBarItem.warningBackground' : attention.length > 0 ? 'statusBarItem.errorBackground' : undefined;
   if (active.length > 0) {
     return {
       text: `$(sync~spin) ${active.length}`,
-      label: `RunComfy: ${active.length} job${active.length === 1 ? '' : 's'} running`,
+      label: active.length === 1 ? vscode.l10n.t('RunComfy: 1 job running') : vscode.l10n.t('RunComfy: {0} jobs running', active.length),
       tooltip: md,
       background,
     };
   }
   return {
     text: !hasToken ? '$(key) RunComfy' : `$(warning) RunComfy`,
-    label: !hasToken ? 'RunComfy: no API token' : `RunComfy: ${attention.length} job${attention.length === 1 ? '' : 's'} need attention`,
+    label: !hasToken
+      ? vscode.l10n.t('RunComfy: no API token')
+      : attention.length === 1
+        ? vscode.l10n.t('RunComfy: 1 job needs attention')
+        : vscode.l10n.t('RunComfy: {0} jobs need attention', attention.length),
     tooltip: md,
     background,
   };
@@ -92,8 +96,10 @@ function describe(jobs: JobRecord[], hasToken: boolean): StatusView | undefined 
 function quiet(jobs: JobRecord[]): StatusView {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['runcomfy.showJobs', 'runcomfy.openPanel'] };
-  md.appendMarkdown(`RunComfy: no job running (${jobs.length} in history).\n\n[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel)`);
-  return { text: '$(sparkle)', label: 'RunComfy: no job running', tooltip: md };
+  md.appendMarkdown(
+    vscode.l10n.t('RunComfy: no job running ({0} in history).\n\n[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel)', jobs.length),
+  );
+  return { text: '$(sparkle)', label: vscode.l10n.t('RunComfy: no job running'), tooltip: md };
 }
 
 function escape(text: string): string {

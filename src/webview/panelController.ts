@@ -2,14 +2,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { SIZE_OPTIONS, SizeOption, promptProblem } from '../api/model';
+import { MAX_IMAGES, SIZE_OPTIONS, SizeOption, promptProblem } from '../api/model';
 import type { InputRef } from '../jobs/inputs';
 import type { JobRecord } from '../jobs/job';
 import { defaultOptions, outputFolderFor } from '../platform/config';
 import type { Services } from '../platform/services';
 import { FromWebview, PanelState, ToWebview, parseMessage } from '../protocol/messages';
 import type { Runtime } from '../runtime';
-import { revealUri } from '../commands/resultActions';
+import { setApiTokenCommand } from '../commands/apiToken';
+import { cancelCommand } from '../commands/cancel';
+import type { CommandContext } from '../commands/context';
+import { copyRequestIdCommand, retryDownloadCommand, revealUri } from '../commands/resultActions';
 import { pickImages } from '../ui/imagePicker';
 import { Draft, loadDraft, moveImage, newImage, saveDraft } from './panelDraft';
 import { panelHtml } from './panelHtml';
@@ -30,6 +33,7 @@ export class PanelController implements vscode.Disposable {
   private disposed = false;
   private jobsTimer: NodeJS.Timeout | undefined;
   private roots = '';
+  private readonly commandContext: CommandContext;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -38,6 +42,7 @@ export class PanelController implements vscode.Disposable {
     initialImages: readonly vscode.Uri[] = [],
     savedView?: PanelState['view'],
   ) {
+    this.commandContext = { extension: context, services };
     this.draft = loadDraft(context.workspaceState, defaultOptions());
     this.view = savedView;
     for (const uri of initialImages) this.addRef({ kind: 'file', path: uri.fsPath });
@@ -86,7 +91,8 @@ export class PanelController implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  private async receive(raw: unknown): Promise<void> {
+  /** Every message from the panel arrives here; it is validated first and dropped (logged) when invalid. */
+  async receive(raw: unknown): Promise<void> {
     const parsed = parseMessage(FromWebview, raw);
     if (!parsed.ok) {
       this.services.logger.warn(`[panel] dropped an invalid message (${parsed.reason})`);
@@ -130,7 +136,7 @@ export class PanelController implements vscode.Disposable {
         const uris = message.uris.map(toFileUri).filter((u): u is vscode.Uri => !!u);
         const images = uris.filter((u) => IMAGE_EXT.test(u.path));
         if (images.length < uris.length) {
-          this.post({ type: 'notice', level: 'warning', message: 'Only PNG and JPEG files can be used as inputs; other dropped items were ignored.' });
+          this.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('Only PNG and JPEG files can be used as inputs; other dropped items were ignored.') });
         }
         for (const uri of images) this.addRef({ kind: 'file', path: uri.fsPath });
         this.draftChanged();
@@ -155,19 +161,23 @@ export class PanelController implements vscode.Disposable {
       case 'submit':
         await this.submit();
         return;
+      // These run the commands' handlers over this panel's own services: the jobs and the token it shows live there.
       case 'setToken':
-        await vscode.commands.executeCommand('runcomfy.setApiToken');
+        await setApiTokenCommand(this.commandContext)();
         return;
       case 'cancelJob': {
         const job = this.job(message.jobId);
-        if (job?.requestId) await vscode.commands.executeCommand('runcomfy.cancel', job.requestId);
+        if (job?.requestId) await cancelCommand(this.commandContext)(job.requestId);
         return;
       }
-      case 'copyRequestId':
-        await vscode.commands.executeCommand('runcomfy.copyRequestId', message.jobId);
+      case 'copyRequestId': {
+        // Only a request_id the engine knows is copied, never the panel's internal job id.
+        const job = this.job(message.jobId);
+        if (job?.requestId) await copyRequestIdCommand(this.commandContext)(job.requestId);
         return;
+      }
       case 'retryDownload':
-        await vscode.commands.executeCommand('runcomfy.retryDownload', message.jobId);
+        if (this.job(message.jobId)) await retryDownloadCommand(this.commandContext)(message.jobId);
         return;
       case 'openResult':
         if (this.isKnownResult(message.path)) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(message.path), { preview: false });
@@ -201,7 +211,7 @@ export class PanelController implements vscode.Disposable {
       return;
     }
     if (!(await this.services.tokens.get())) {
-      this.post({ type: 'notice', level: 'error', message: 'Set your RunComfy API token first.' });
+      this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Set your RunComfy API token first.') });
       return;
     }
     const refs = this.draft.images.map((i) => i.ref);
@@ -217,11 +227,11 @@ export class PanelController implements vscode.Disposable {
 
   private submitProblem(): string | undefined {
     const images = this.draft.images;
-    if (images.length === 0) return 'Add at least one input image.';
-    if (images.length > 10) return `${images.length} images are in the draft; at most 10 can be sent.`;
+    if (images.length === 0) return vscode.l10n.t('Add at least one input image.');
+    if (images.length > MAX_IMAGES) return vscode.l10n.t('{0} images are in the draft; at most {1} can be sent.', images.length, MAX_IMAGES);
     const broken = images.find((i) => i.problems.length > 0);
     if (broken) return broken.problems[0].message;
-    if (images.some((i) => i.checking)) return 'The images are still being checked; try again in a moment.';
+    if (images.some((i) => i.checking)) return vscode.l10n.t('The images are still being checked; try again in a moment.');
     return promptProblem(this.draft.prompt);
   }
 
@@ -230,7 +240,7 @@ export class PanelController implements vscode.Disposable {
     if (!job) return;
     const refs: InputRef[] = job.inputs.flatMap((i): InputRef[] => (i.path ? [{ kind: 'file', path: i.path }] : i.url ? [{ kind: 'url', url: i.url }] : []));
     if (refs.length === 0) {
-      this.post({ type: 'notice', level: 'error', message: 'The inputs of this job are not known (it was resumed by request_id), so it cannot be run again.' });
+      this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('The inputs of this job are not known (it was resumed by request_id), so it cannot be run again.') });
       return;
     }
     this.draft.images = [];
@@ -313,12 +323,10 @@ export class PanelController implements vscode.Disposable {
   private addRef(ref: InputRef): void {
     if (ref.kind === 'file' && this.draft.images.some((i) => i.ref.kind === 'file' && i.ref.path === ref.path)) return;
     const image = newImage(ref);
-    if (ref.kind === 'url') {
-      image.problems = this.services.helpers().checkUrl(ref.url);
-    } else {
-      void this.inspect(image.id);
-    }
+    if (ref.kind === 'url') image.problems = this.services.helpers().checkUrl(ref.url);
+    // In the draft before the check starts: inspect() looks the image up by id, and would otherwise never finish it.
     this.draft.images.push(image);
+    if (ref.kind === 'file') void this.inspect(image.id);
   }
 
   private draftChanged(): void {

@@ -33,10 +33,10 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, sta
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" nonce="${n}" href="${asset('codicon.css')}" id="vscode-codicon-stylesheet">
 <link rel="stylesheet" nonce="${n}" href="${asset('webview.css')}">
-<title>RunComfy Edit</title>
+<title>${escapeAttribute(vscode.l10n.t('RunComfy Edit'))}</title>
 </head>
 <body>
-<div id="root" data-state="${escapeAttribute(JSON.stringify(state))}"></div>
+<div id="root" data-state="${escapeAttribute(JSON.stringify(state))}" data-l10n="${escapeAttribute(JSON.stringify(vscode.l10n.bundle ?? {}))}"></div>
 <script nonce="${n}" src="${asset('webview.js')}"></script>
 </body>
 </html>`;

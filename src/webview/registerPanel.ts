@@ -39,7 +39,7 @@ export function registerPanel(context: vscode.ExtensionContext, services: Servic
       controller.panel.reveal();
       if (images.length > 0) controller.addFiles(images);
     } else {
-      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'RunComfy Edit', vscode.ViewColumn.Active, panelOptions());
+      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, vscode.l10n.t('RunComfy Edit'), vscode.ViewColumn.Active, panelOptions());
       adopt(panel, images);
     }
     const current = controller!;

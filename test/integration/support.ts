@@ -427,6 +427,31 @@ export function spyOnWindow(name: WindowFunction, rewrite?: (args: unknown[]) =>
   return spy;
 }
 
+/**
+ * Replaces any `vscode.window` function for the rest of the test (put back by `restoreSpies`, which `useEmulator`
+ * runs after each test). `replacement` gets the original, so it can record, answer itself, or pass the call on.
+ */
+export function replaceWindowFunction<K extends keyof typeof vscode.window>(
+  name: K,
+  replacement: (original: AnyFunction, ...args: unknown[]) => unknown,
+): WindowSpy {
+  const target = vscode.window as unknown as Record<string, AnyFunction>;
+  const original = target[name as string];
+  const calls: unknown[][] = [];
+  target[name as string] = (...args: unknown[]) => {
+    calls.push(args);
+    return replacement((...a: unknown[]) => original.apply(vscode.window, a), ...args);
+  };
+  const spy: WindowSpy = {
+    calls,
+    restore: () => {
+      target[name as string] = original;
+    },
+  };
+  activeSpies.push(spy);
+  return spy;
+}
+
 export function restoreSpies(): void {
   for (const spy of activeSpies.splice(0).reverse()) spy.restore();
 }

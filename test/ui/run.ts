@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { startEmulator, type Emulator } from '../emulator/server';
 import {
   copyFixtureWorkspace,
   openWorkbench,
@@ -12,9 +13,16 @@ import {
 } from '../vscode/codeServer';
 import { compiledTestFiles } from '../vscode/testFiles';
 import { setUiSession } from './session';
-import { artifactsDir, screenshot, waitForWorkbench } from './workbench';
+import { artifactsDir, screenshot, waitForCommand, waitForWorkbench } from './workbench';
 
 const timeoutMs = Number(process.env.UI_TEST_TIMEOUT_MS ?? 10 * 60_000);
+
+/** The token the extension host gets through RUNCOMFY_API_TOKEN; the emulator refuses any other. */
+const apiToken = 'ui-test-token-0123456789';
+
+/** Job timing in real time: long enough to watch the status bar while a job queues and runs. */
+const emulatorQueueMs = 2500;
+const emulatorRunMs = 3500;
 
 interface Outcome {
   passed: number;
@@ -63,8 +71,15 @@ async function runMocha(workbench: Workbench): Promise<Outcome> {
 async function main(): Promise<number> {
   const workspace = copyFixtureWorkspace();
   let server: CodeServer | undefined;
+  let emulator: Emulator | undefined;
   let workbench: Workbench | undefined;
   fs.mkdirSync(artifactsDir, { recursive: true });
+  // Failure screenshots of an earlier run would read as this run's.
+  for (const name of fs.readdirSync(artifactsDir)) {
+    if (/^ui-(failure|setup-failure)\b.*\.png$/.test(name)) {
+      fs.rmSync(path.join(artifactsDir, name), { force: true });
+    }
+  }
   const consoleLog = fs.createWriteStream(path.join(artifactsDir, 'ui-console.log'));
   const cleanup = async (): Promise<void> => {
     await workbench?.close();
@@ -72,6 +87,7 @@ async function main(): Promise<number> {
       fs.writeFileSync(path.join(artifactsDir, 'ui-code-server.log'), server.output());
       await server.stop();
     }
+    await emulator?.close();
     consoleLog.end();
     workspace.remove();
   };
@@ -86,17 +102,22 @@ async function main(): Promise<number> {
 
   let outcome: Outcome;
   try {
+    emulator = await startEmulator({ queueMs: emulatorQueueMs, runMs: emulatorRunMs, requiredToken: apiToken });
     server = await startCodeServer({
       workspace: workspace.dir,
       extensionDevelopmentPath: repoRoot,
-      env: { UI_TEST_WORKSPACE: workspace.dir },
+      // No port forwarding: its notifications and status bar entry would come and go with unrelated local servers.
+      userSettings: { 'runcomfy.apiBaseUrl': emulator.baseUrl, 'remote.autoForwardPorts': false },
+      env: { UI_TEST_WORKSPACE: workspace.dir, RUNCOMFY_API_TOKEN: apiToken },
     });
     workbench = await openWorkbench({
       url: server.url,
       onConsole: (type, text) => consoleLog.write(`[${type}] ${text}\n`),
     });
     await waitForWorkbench(workbench.page);
-    setUiSession({ page: workbench.page, server, workspace: workspace.dir });
+    // The extension under test is registered (its commands and menus exist) before any test runs.
+    await waitForCommand(workbench.page, 'RunComfy: Show Jobs');
+    setUiSession({ page: workbench.page, server, workspace: workspace.dir, emulator, token: apiToken });
     outcome = await runMocha(workbench);
   } catch (error) {
     console.error('UI test setup failed:', error instanceof Error ? (error.stack ?? error.message) : error);

@@ -1,5 +1,6 @@
-// The code-server, browser page and workspace that test/ui/run.ts shares with the UI test files.
+// The code-server, browser page, workspace and API emulator that test/ui/run.ts shares with the UI test files.
 import type { Page } from 'playwright-core';
+import type { Emulator } from '../emulator/server';
 import type { CodeServer } from '../vscode/codeServer';
 
 export interface UiSession {
@@ -8,6 +9,10 @@ export interface UiSession {
   server: CodeServer;
   /** Absolute path of the temporary copy of test/fixtures/workspace the workbench has open. */
   workspace: string;
+  /** The RunComfy API emulator the extension talks to (user setting runcomfy.apiBaseUrl), in real time. */
+  emulator: Emulator;
+  /** The API token the extension host got through RUNCOMFY_API_TOKEN; the emulator accepts only this one. */
+  token: string;
 }
 
 let current: UiSession | undefined;

@@ -27,7 +27,7 @@ describe('workbench smoke', () => {
   it('filters the command palette for "RunComfy"', async () => {
     const { page } = uiSession();
     await openCommandPalette(page, 'RunComfy');
-    const typed = await page.locator('.quick-input-widget input').inputValue();
+    const typed = await page.locator('.quick-input-widget .quick-input-box input').inputValue();
     const items = await quickPickItems(page);
     await screenshot(page, 'command-palette');
     await closeQuickInput(page);
@@ -48,7 +48,7 @@ describe('workbench smoke', () => {
     const { page } = uiSession();
     await rightClickExplorerItem(page, 'landscape.png');
     const items = await contextMenuItems(page);
-    await screenshot(page, 'explorer-context-menu');
+    await screenshot(page, 'explorer-open-to-side');
     assert.ok(items.includes('Open to the Side'), `context menu shows ${JSON.stringify(items)}`);
     await clickContextMenuItem(page, 'Open to the Side');
     await page.locator('.tabs-container .tab').filter({ hasText: 'landscape.png' }).waitFor({ state: 'visible' });

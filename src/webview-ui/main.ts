@@ -1,0 +1,197 @@
+// The panel's entry point: renders the bootstrap state at once, then applies validated messages from the host.
+import './panel.css';
+import { MAX_IMAGES, MAX_PROMPT_LENGTH } from '../api/model';
+import * as l10n from '@vscode/l10n';
+import { setTranslator } from '../common/l10n';
+import { PanelState, parseMessage, ToWebview } from '../protocol/messages';
+import { ComposeView } from './compose';
+import { connectToHost } from './host';
+import { JobsView } from './jobs';
+import { ResultsView } from './results';
+import { Shell } from './shell';
+import { parseUiState, runningCount, type UiState, type ViewName } from './viewModel';
+
+function emptyState(): PanelState {
+  return {
+    draft: { images: [], prompt: '', size: '', scale: 0.5, forceSingle: false },
+    jobs: [],
+    results: [],
+    // Unknown until the host answers `ready`; assuming a token avoids flashing a "Set API token" button.
+    hasToken: true,
+    sizes: [],
+    limits: { maxImages: MAX_IMAGES, maxPromptLength: MAX_PROMPT_LENGTH },
+  };
+}
+
+/**
+ * Speaks the user's language when the host provides its translations (VS Code's `l10n.bundle`, English text to
+ * translated text) in `data-l10n`; without them the panel stays in English.
+ */
+function installLanguage(root: HTMLElement): void {
+  const raw = root.dataset.l10n;
+  if (!raw) return;
+  let bundle: unknown;
+  try {
+    bundle = JSON.parse(raw);
+  } catch (error) {
+    console.warn('[runcomfy panel] data-l10n is not JSON; staying in English', error);
+    return;
+  }
+  if (!bundle || typeof bundle !== 'object' || Array.isArray(bundle)) return;
+  const contents = Object.fromEntries(Object.entries(bundle).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  l10n.config({ contents });
+  setTranslator((message, ...args) => l10n.t(message, ...args));
+}
+
+function readBootstrapState(root: HTMLElement): PanelState {
+  const raw = root.dataset.state;
+  if (!raw) return emptyState();
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    console.warn('[runcomfy panel] data-state is not JSON; starting empty', error);
+    return emptyState();
+  }
+  const parsed = parseMessage(PanelState, json);
+  if (parsed.ok) return parsed.message;
+  console.warn(`[runcomfy panel] data-state is not a panel state (${parsed.reason}); starting empty`);
+  return emptyState();
+}
+
+function start(): void {
+  const root = document.getElementById('root');
+  if (!root) {
+    console.warn('[runcomfy panel] no #root element');
+    return;
+  }
+  installLanguage(root);
+  const host = connectToHost();
+  let state = readBootstrapState(root);
+  const ui: UiState = parseUiState(host.getState(), state.view ?? 'compose');
+
+  let persistQueued = false;
+  const persist = (): void => {
+    // Scrolling and dragging fire many events; one write per frame is plenty.
+    if (persistQueued) return;
+    persistQueued = true;
+    requestAnimationFrame(() => {
+      persistQueued = false;
+      host.setState(ui);
+    });
+  };
+
+  const now = (): number => Date.now();
+  const showView = (view: ViewName): void => {
+    if (shell.select(view)) viewShown(view, true);
+  };
+  const compose = new ComposeView({ post: host.post }, state);
+  const jobs = new JobsView({ post: host.post, now, showCompose: () => showView('compose') }, state.jobs);
+  const results = new ResultsView(
+    {
+      post: host.post,
+      now,
+      showCompose: () => showView('compose'),
+      persistCompare: (compare) => {
+        ui.compare = compare;
+        persist();
+      },
+    },
+    state.results,
+  );
+  const shell = new Shell({
+    views: { compose: compose.element, jobs: jobs.element, results: results.element },
+    initial: ui.view,
+    onSelect: (view) => viewShown(view, true),
+  });
+  shell.setActiveJobs(runningCount(state.jobs));
+
+  function viewShown(view: ViewName, tellHost: boolean): void {
+    ui.view = view;
+    persist();
+    if (view !== 'compose') compose.flushPrompt();
+    requestAnimationFrame(() => {
+      shell.scroller(view).scrollTop = ui.scroll[view] ?? 0;
+    });
+    if (tellHost) host.post({ type: 'viewChanged', view });
+  }
+
+  for (const view of ['compose', 'jobs', 'results'] as const) {
+    shell.scroller(view).addEventListener('scroll', () => {
+      if (shell.view !== view) return;
+      ui.scroll[view] = shell.scroller(view).scrollTop;
+      persist();
+    }, { passive: true });
+  }
+
+  root.replaceChildren(shell.element);
+  if (ui.compare) results.restoreCompare(ui.compare.path, ui.compare.position);
+  requestAnimationFrame(() => {
+    shell.scroller(ui.view).scrollTop = ui.scroll[ui.view] ?? 0;
+  });
+
+  document.addEventListener('keydown', (event) => {
+    // The comparison closes on Escape even when focus has left it (after a click on the image).
+    if (event.key === 'Escape' && shell.view === 'results' && results.comparing) {
+      event.preventDefault();
+      results.closeCompare();
+    }
+  });
+  // A reload or close must not lose the last keystrokes still waiting for the debounce.
+  window.addEventListener('pagehide', () => compose.flushPrompt());
+
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const parsed = parseMessage(ToWebview, event.data);
+    if (!parsed.ok) {
+      console.warn(`[runcomfy panel] dropped an invalid message (${parsed.reason})`, event.data);
+      return;
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case 'state':
+        state = message.state;
+        compose.update(state);
+        jobs.update(state.jobs);
+        results.update(state.results);
+        shell.setActiveJobs(runningCount(state.jobs));
+        break;
+      case 'draft':
+        state = { ...state, draft: message.draft };
+        compose.updateDraft(message.draft);
+        break;
+      case 'jobs':
+        state = { ...state, jobs: message.jobs };
+        jobs.update(message.jobs);
+        shell.setActiveJobs(runningCount(message.jobs));
+        break;
+      case 'results':
+        state = { ...state, results: message.results };
+        results.update(message.results);
+        break;
+      case 'token':
+        state = { ...state, hasToken: message.hasToken };
+        compose.update(state);
+        break;
+      case 'price':
+        state = { ...state, price: message.price };
+        compose.update(state);
+        break;
+      case 'submitted':
+        compose.submitSettled();
+        jobs.showSubmitted(message.requestId);
+        showView('jobs');
+        break;
+      case 'notice':
+        compose.submitSettled();
+        shell.notice(message.level, message.message);
+        break;
+      case 'showView':
+        if (shell.select(message.view)) viewShown(message.view, false);
+        break;
+    }
+  });
+
+  host.post({ type: 'ready' });
+}
+
+start();
