@@ -112,9 +112,7 @@ export class JobEngine {
    * a lost answer leaves a `submissionUnknown` job and rejects with SubmissionUnknownError.
    */
   async submit(params: SubmitParams, signal?: AbortSignal): Promise<JobRecord> {
-    const now = this.clock.now();
-    const job: JobRecord = {
-      id: randomUUID(),
+    const job = this.newJob({
       origin: 'submit',
       state: 'submitting',
       prompt: params.prompt,
@@ -122,12 +120,7 @@ export class JobEngine {
       inputs: params.inputs.map((i) => ({ ...i })),
       outputDir: params.outputDir,
       baseName: params.baseName,
-      createdAt: now,
-      updatedAt: now,
-      outputUrls: [],
-      download: { state: 'none', files: [], attempts: 0 },
-    };
-    this.jobs.set(job.id, job);
+    });
     await this.persist();
     this.emit(job, undefined);
 
@@ -167,9 +160,7 @@ export class JobEngine {
       return clone(existing);
     }
     const view = await this.deps.api.result(requestId, { includeCost: true }, signal);
-    const now = this.clock.now();
-    const job: JobRecord = {
-      id: randomUUID(),
+    const job = this.newJob({
       requestId: view.requestId || requestId,
       origin: 'resume',
       state: 'queued',
@@ -179,12 +170,7 @@ export class JobEngine {
       inputs: [],
       outputDir: params.outputDir,
       baseName: params.baseName,
-      createdAt: now,
-      updatedAt: now,
-      outputUrls: [],
-      download: { state: 'none', files: [], attempts: 0 },
-    };
-    this.jobs.set(job.id, job);
+    });
     await this.persist();
     if (isFinalState(view.state)) {
       await this.applyResult(job.id, view);
@@ -302,6 +288,20 @@ export class JobEngine {
   }
 
   // ---- internals ----
+
+  private newJob(fields: Pick<JobRecord, 'origin' | 'state' | 'prompt' | 'options' | 'inputs' | 'outputDir' | 'baseName'> & Partial<JobRecord>): JobRecord {
+    const now = this.clock.now();
+    const job: JobRecord = {
+      id: randomUUID(),
+      createdAt: now,
+      updatedAt: now,
+      outputUrls: [],
+      download: { state: 'none', files: [], attempts: 0 },
+      ...fields,
+    };
+    this.jobs.set(job.id, job);
+    return job;
+  }
 
   private find(idOrRequestId: string): JobRecord | undefined {
     return this.jobs.get(idOrRequestId) ?? [...this.jobs.values()].find((j) => j.requestId === idOrRequestId);

@@ -2,6 +2,7 @@
 import type { CancelView, ResultView, StatusView } from '../api/client';
 import type { RunComfyError } from '../api/errors';
 import type { EditRequest, SubmitResponse } from '../api/schemas';
+import type { SidecarData } from './sidecar';
 
 export interface ApiPort {
   submit(body: EditRequest, signal?: AbortSignal): Promise<SubmitResponse>;
@@ -15,16 +16,7 @@ export interface SaveRequest {
   outputDir: string;
   baseName: string;
   urls: readonly string[];
-  sidecar: {
-    requestId: string;
-    model: string;
-    prompt: string;
-    parameters: Record<string, unknown>;
-    inputs: readonly string[];
-    submittedAt?: string;
-    finishedAt?: string;
-    cost?: number;
-  };
+  sidecar: SidecarData;
   alreadySaved?: Readonly<Record<string, string>>;
 }
 

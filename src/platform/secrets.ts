@@ -33,6 +33,12 @@ export class TokenStore implements vscode.Disposable {
     return this.cached ?? normaliseToken(this.env[TOKEN_ENV]);
   }
 
+  /** Whether a token exists, answered at once from what was already read; undefined before the first read. */
+  peek(): boolean | undefined {
+    if (!this.loaded) return undefined;
+    return !!(this.cached ?? normaliseToken(this.env[TOKEN_ENV]));
+  }
+
   async source(): Promise<TokenSource> {
     await this.get();
     if (this.cached) return 'secretStorage';

@@ -47,6 +47,8 @@ export class PanelController implements vscode.Disposable {
     this.view = savedView;
     for (const uri of initialImages) this.addRef({ kind: 'file', path: uri.fsPath });
     this.runtime = services.current;
+    // The bootstrap HTML should already say whether a token exists, so the panel never flashes "no token".
+    this.hasToken = services.tokens.peek() ?? false;
     this.updateRoots();
     panel.webview.html = panelHtml(panel.webview, context.extensionUri, this.state());
     this.disposables.push(
@@ -115,7 +117,8 @@ export class PanelController implements vscode.Disposable {
         const pending = this.pending;
         this.pending = [];
         void this.panel.webview.postMessage({ type: 'state', state: this.state() } satisfies ToWebview);
-        for (const m of pending) if (m.type !== 'state') void this.panel.webview.postMessage(m);
+        // The fresh state already holds the latest draft, jobs, results, token and price; only events still matter.
+        for (const m of pending) if (m.type === 'notice' || m.type === 'submitted' || m.type === 'showView') void this.panel.webview.postMessage(m);
         for (const w of this.readyWaiters.splice(0)) w();
         return;
       }
