@@ -162,7 +162,7 @@ export class RunComfyClient {
         requestId: raw.request_id ?? id,
         state,
         rawStatus: raw.status,
-        queuePosition: typeof raw.queue_position === 'number' ? raw.queue_position : undefined,
+        queuePosition: toPosition(raw.queue_position),
         raw,
       };
     });
@@ -295,6 +295,11 @@ export class RunComfyClient {
     }
     return new NetworkError(detail, code);
   }
+}
+
+function toPosition(value: number | string | null | undefined): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

@@ -45,7 +45,8 @@ export type SubmitResponse = z.infer<typeof SubmitResponseSchema>;
 export const StatusResponseSchema = z.looseObject({
   request_id: optionalString,
   status: z.string(),
-  queue_position: z.number().nullish(),
+  // Some answers spell numbers as strings; a position is shown, never trusted for control flow.
+  queue_position: z.union([z.number(), z.string()]).nullish(),
   instance_id: z.unknown().optional(),
   status_url: optionalString,
   result_url: optionalString,

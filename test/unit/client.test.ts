@@ -189,6 +189,8 @@ describe('RunComfyClient', () => {
     assert.equal(unknown.state, 'unknown');
     assert.equal(unknown.rawStatus, 'warming_up');
     assert.equal((unknown.raw as Record<string, unknown>).new_field, true);
+    pool.intercept({ path: statusPath, method: 'GET' }).reply(200, { status: 'in_queue', queue_position: '3' });
+    assert.equal((await client.status('req-2')).queuePosition, 3, 'a position spelled as a string still reads');
     assert.match(log.text(), /warming_up/);
   });
 
