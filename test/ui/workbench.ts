@@ -1,7 +1,7 @@
 // Drives the VS Code workbench in a Playwright page like a user: command palette, explorer, menus, status bar.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { repoRoot } from '../vscode/codeServer';
 
 /** Screenshots and other UI test output (git-ignored). */
@@ -437,4 +437,114 @@ export async function editorTabs(page: Page): Promise<string[]> {
   return page
     .locator('.tabs-container .tab')
     .evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('aria-label') ?? tab.textContent?.trim() ?? ''));
+}
+
+// ---- webviews, color themes and measured figures ----
+
+/** The outer `iframe.webview` element of the webview shown by the extension `extensionId` (publisher.name). */
+export function webviewElement(page: Page, extensionId: string): Locator {
+  return page.locator(`iframe.webview.ready[src*=${JSON.stringify(`extensionId=${extensionId}`)}]`).first();
+}
+
+/**
+ * The document of that webview: VS Code nests it, the outer `iframe.webview` holding an inner `iframe#active-frame`
+ * that carries the extension's HTML. Locators in it wait and re-resolve, so they survive the webview reloading.
+ */
+export function webviewFrame(page: Page, extensionId: string): FrameLocator {
+  return page
+    .frameLocator(`iframe.webview.ready[src*=${JSON.stringify(`extensionId=${extensionId}`)}]`)
+    .first()
+    .frameLocator('#active-frame');
+}
+
+/** The page area the webview `extensionId` covers, for screenshots of just that webview. */
+export async function webviewArea(page: Page, extensionId: string): Promise<ScreenshotArea> {
+  const box = await webviewElement(page, extensionId).boundingBox();
+  if (!box) {
+    throw new Error(`the webview of ${extensionId} is not shown`);
+  }
+  return { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) };
+}
+
+/** The kind of the workbench's current color theme, read off its root element's class. */
+export async function colorThemeKind(page: Page): Promise<'light' | 'dark' | 'hcDark' | 'hcLight'> {
+  const classes = (await page.locator('.monaco-workbench').first().getAttribute('class')) ?? '';
+  const names = classes.split(/\s+/);
+  if (names.includes('hc-black')) return 'hcDark';
+  if (names.includes('hc-light')) return 'hcLight';
+  return names.includes('vs-dark') ? 'dark' : 'light';
+}
+
+/**
+ * Switches the color theme like a user: "Preferences: Color Theme", type the theme's name (e.g. "Light Modern",
+ * "Dark High Contrast"), Enter on the row with exactly that name.
+ */
+export async function selectColorTheme(page: Page, name: string, timeoutMs = 10_000): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  await page.locator(`${quickInput} .quick-input-box input`).first().waitFor({ state: 'visible' });
+  await typeInQuickInput(page, name);
+  const exact = page
+    .locator(quickInputRows)
+    .filter({ has: page.locator(quickPickLabel, { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) })
+    .first();
+  await exact.waitFor({ state: 'visible', timeout: timeoutMs });
+  const first = page.locator(quickInputRows).first();
+  if ((await first.locator(quickPickLabel).textContent())?.trim() === name) {
+    await page.keyboard.press('Enter');
+  } else {
+    await exact.locator(quickPickLabel).click();
+  }
+  await page.locator(quickInput).waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+/** Merges `figures` into test-artifacts/metrics.json, keeping every other key the file holds. */
+export function mergeMetrics(figures: Record<string, unknown>): void {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, 'metrics.json');
+  let current: Record<string, unknown> = {};
+  if (fs.existsSync(file)) {
+    try {
+      const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        current = parsed as Record<string, unknown>;
+      }
+    } catch {
+      // An unreadable file is replaced rather than left to break every later merge.
+    }
+  }
+  fs.writeFileSync(file, `${JSON.stringify({ ...current, ...figures }, null, 2)}\n`);
+}
+
+export interface ConsoleEntry {
+  /** Console message type ('error', 'warning', …), or 'pageerror' for an uncaught exception. */
+  type: string;
+  text: string;
+  /** The URL of the script or document that logged it ('' when unknown). */
+  url: string;
+}
+
+export interface ConsoleWatch {
+  /** Everything logged by the page and its frames (webviews included) since the watch started. */
+  readonly entries: ConsoleEntry[];
+  stop(): void;
+}
+
+/** Collects the console messages and uncaught exceptions of the page and all its frames until `stop()`. */
+export function watchConsole(page: Page): ConsoleWatch {
+  const entries: ConsoleEntry[] = [];
+  const onConsole = (message: { type(): string; text(): string; location(): { url: string } }): void => {
+    entries.push({ type: message.type(), text: message.text(), url: message.location().url ?? '' });
+  };
+  const onError = (error: Error): void => {
+    entries.push({ type: 'pageerror', text: `${error.message}\n${error.stack ?? ''}`, url: '' });
+  };
+  page.on('console', onConsole);
+  page.on('pageerror', onError);
+  return {
+    entries,
+    stop: () => {
+      page.off('console', onConsole);
+      page.off('pageerror', onError);
+    },
+  };
 }
