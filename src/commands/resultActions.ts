@@ -18,7 +18,7 @@ function existingFiles(job: JobRecord): vscode.Uri[] {
 export function openResultCommand(ctx: CommandContext) {
   return async (arg?: unknown): Promise<void> => {
     if (typeof arg === 'string' && fs.existsSync(arg)) {
-      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(arg), { preview: false });
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(arg), openOptions());
       return;
     }
     const job = await jobFrom(ctx, arg);
@@ -27,8 +27,16 @@ export function openResultCommand(ctx: CommandContext) {
       void vscode.window.showWarningMessage(vscode.l10n.t('RunComfy: this job has no saved result on disk.'));
       return;
     }
-    for (const uri of files) await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
+    const options = openOptions();
+    for (const uri of files) await vscode.commands.executeCommand('vscode.open', uri, options);
   };
+}
+
+/** Next to the edit panel when the user is working in it, so a finished job never hides the panel. */
+function openOptions(): vscode.TextDocumentShowOptions {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const inPanel = input instanceof vscode.TabInputWebview && input.viewType.includes('runcomfy.panel');
+  return inPanel ? { preview: false, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside } : { preview: false };
 }
 
 export function revealResultCommand(ctx: CommandContext) {

@@ -363,10 +363,17 @@ export class ComposeView {
     this.scaleRange.style.setProperty('--fill', `${scale * 100}%`);
   }
 
+  /** Compose is showing again: the prompt box is fitted now if its text changed while the tab was hidden. */
+  shown(): void {
+    this.fitPrompt();
+  }
+
   /** Grows the prompt box with its text (between 5 and about 16 lines), since a resize grip is not available. */
   private fitPrompt(): void {
     const inner = this.promptField.wrappedElement as HTMLTextAreaElement | undefined;
     if (!inner) return;
+    // A hidden tab has no layout: measuring now would shrink the box to nothing. shown() fits it later.
+    if (inner.getClientRects().length === 0) return;
     inner.style.height = 'auto';
     const lineHeight = parseFloat(getComputedStyle(inner).lineHeight) || 18;
     inner.style.height = `${Math.min(inner.scrollHeight + 2, Math.round(lineHeight * 16))}px`;

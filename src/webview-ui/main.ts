@@ -111,6 +111,7 @@ function start(): void {
     persist();
     if (view !== 'compose') compose.flushPrompt();
     requestAnimationFrame(() => {
+      if (view === 'compose') compose.shown();
       shell.scroller(view).scrollTop = ui.scroll[view] ?? 0;
     });
     if (tellHost) host.post({ type: 'viewChanged', view });

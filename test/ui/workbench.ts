@@ -497,6 +497,18 @@ export async function selectColorTheme(page: Page, name: string, timeoutMs = 10_
   await page.locator(quickInput).waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
+/** The name of the current color theme: the row "Preferences: Color Theme" opens on (the picker is closed again). */
+export async function currentColorTheme(page: Page): Promise<string> {
+  await runCommand(page, 'Preferences: Color Theme');
+  try {
+    const focused = page.locator(`${quickInputRows}.focused ${quickPickLabel}`).first();
+    await focused.waitFor({ state: 'visible', timeout: 5000 });
+    return ((await focused.textContent()) ?? '').trim();
+  } finally {
+    await closeQuickInput(page);
+  }
+}
+
 /** Merges `figures` into test-artifacts/metrics.json, keeping every other key the file holds. */
 export function mergeMetrics(figures: Record<string, unknown>): void {
   fs.mkdirSync(artifactsDir, { recursive: true });
