@@ -7,16 +7,15 @@ import { shortPrompt } from './jobText';
 
 export function registerNotifications(services: Services): vscode.Disposable {
   const disposables: vscode.Disposable[] = [];
-  const attach = (runtime: NonNullable<Services['current']>) => disposables.push(runtime.engine.onDidChange((c) => void onChange(c)));
+  /** Outcomes already announced per job, so each is announced once. */
+  const announced = new Map<string, string>();
+  const attach = (runtime: NonNullable<Services['current']>) => disposables.push(runtime.engine.onDidChange((c) => void onChange(c, announced)));
   if (services.current) attach(services.current);
   disposables.push(services.onDidLoadRuntime(attach));
   return new vscode.Disposable(() => disposables.forEach((d) => d.dispose()));
 }
 
-/** Download states already announced, so a job is announced once per outcome. */
-const announced = new Map<string, string>();
-
-async function onChange({ job, previousState, removed }: JobChange): Promise<void> {
+async function onChange({ job, previousState, removed }: JobChange, announced: Map<string, string>): Promise<void> {
   if (removed) return;
   const key = `${job.state}/${job.download.state}`;
   if (announced.get(job.id) === key) return;
