@@ -96,24 +96,17 @@ async function pickAction(jobId: string, runtime: Runtime): Promise<void> {
   if (choice) await runAction(choice.action, jobId, runtime);
 }
 
+const ACTION_COMMANDS: Record<Action, string> = {
+  cancel: 'runcomfy.cancel',
+  open: 'runcomfy.openResult',
+  reveal: 'runcomfy.revealResult',
+  copy: 'runcomfy.copyRequestId',
+  retry: 'runcomfy.retryDownload',
+};
+
 export async function runAction(action: Action, jobId: string, runtime: Runtime): Promise<void> {
   const job = runtime.engine.get(jobId);
   if (!job) return;
-  switch (action) {
-    case 'cancel':
-      await vscode.commands.executeCommand('runcomfy.cancel', job.requestId);
-      return;
-    case 'open':
-      await vscode.commands.executeCommand('runcomfy.openResult', job.id);
-      return;
-    case 'reveal':
-      await vscode.commands.executeCommand('runcomfy.revealResult', job.id);
-      return;
-    case 'copy':
-      await vscode.commands.executeCommand('runcomfy.copyRequestId', job.id);
-      return;
-    case 'retry':
-      await vscode.commands.executeCommand('runcomfy.retryDownload', job.id);
-      return;
-  }
+  // Cancel speaks RunComfy's language (a request_id); the other commands take the job's own id.
+  await vscode.commands.executeCommand(ACTION_COMMANDS[action], action === 'cancel' ? job.requestId : job.id);
 }
