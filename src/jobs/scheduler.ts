@@ -1,4 +1,4 @@
-// One scheduler polls every tracked job on a single chained timer: ~2 s at first, backing off to ~10 s, reset on change, jittered.
+// One scheduler polls every tracked job on a single chained timer: ~2 s at first, backing off to ~10 s, reset on change, jittered, on monotonic time.
 import { Clock, TimerHandle } from '../common/clock';
 
 export interface PollPolicy {
@@ -22,8 +22,11 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   concurrency: 8,
 };
 
-/** What one poll found: `changed` resets the interval, `done` stops tracking, `error` backs off to the longest interval. */
-export type PollResult = 'changed' | 'unchanged' | 'done' | 'error';
+/**
+ * What one poll found: `changed` resets the interval, `done` stops tracking, `error` backs off to the longest interval.
+ * `notBefore` (ms) is a wait the service asked for (Retry-After): the next poll comes no earlier.
+ */
+export type PollResult = 'changed' | 'unchanged' | 'done' | 'error' | { result: 'error'; notBefore: number };
 
 interface Entry {
   intervalMs: number;
@@ -38,6 +41,7 @@ export class PollScheduler {
   private timer: TimerHandle | undefined;
   private timerDueAt = Infinity;
   private focused = true;
+  private paused = false;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private disposed = false;
@@ -54,7 +58,7 @@ export class PollScheduler {
     if (this.disposed) return;
     const existing = this.entries.get(id);
     const intervalMs = this.policy.initialMs;
-    const dueAt = this.clock.now() + (delayMs ?? this.withJitter(intervalMs));
+    const dueAt = this.clock.monotonic() + (delayMs ?? this.withJitter(intervalMs));
     if (existing) {
       existing.intervalMs = intervalMs;
       existing.dueAt = Math.min(existing.dueAt, dueAt);
@@ -78,13 +82,32 @@ export class PollScheduler {
 
   /** Polls the given job (or every job) at the next turn of the event loop. */
   pollSoon(id?: string): void {
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
     for (const [key, entry] of this.entries) {
       if (id !== undefined && key !== id) continue;
       if (entry.running) entry.again = true;
       else entry.dueAt = now;
     }
     this.arm();
+  }
+
+  /** Stops every poll at once (polls in flight finish); tracking is kept, so resume() picks every job up again. */
+  pause(): void {
+    this.paused = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerDueAt = Infinity;
+  }
+
+  /** Polls every tracked job at once after a pause. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.pollSoon();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   setFocused(focused: boolean): void {
@@ -113,7 +136,7 @@ export class PollScheduler {
   }
 
   private arm(): void {
-    if (this.disposed) return;
+    if (this.disposed || this.paused) return;
     let next = Infinity;
     for (const entry of this.entries.values()) if (!entry.running && entry.dueAt < next) next = entry.dueAt;
     if (next === Infinity) {
@@ -129,11 +152,12 @@ export class PollScheduler {
       this.timer = undefined;
       this.timerDueAt = Infinity;
       this.runDue();
-    }, next - this.clock.now());
+    }, next - this.clock.monotonic());
   }
 
   private runDue(): void {
-    const now = this.clock.now();
+    if (this.paused) return;
+    const now = this.clock.monotonic();
     const due = [...this.entries.entries()]
       .filter(([, e]) => !e.running && e.dueAt <= now)
       .sort((a, b) => a[1].dueAt - b[1].dueAt);
@@ -158,13 +182,15 @@ export class PollScheduler {
       if (result === 'done') {
         this.entries.delete(id);
       } else {
+        const notBefore = typeof result === 'object' ? result.notBefore : 0;
         if (result === 'changed') entry.intervalMs = this.policy.initialMs;
-        else if (result === 'error') entry.intervalMs = this.policy.maxMs;
+        else if (result === 'error' || typeof result === 'object') entry.intervalMs = this.policy.maxMs;
         else entry.intervalMs = Math.min(this.policy.maxMs, entry.intervalMs * this.policy.factor);
         const stretch = this.focused ? 1 : this.policy.unfocusedFactor;
         // Jitter spreads polls out but never past the longest interval: a result is noticed within maxMs.
-        const delay = Math.min(this.policy.maxMs * stretch, this.withJitter(entry.intervalMs * stretch));
-        entry.dueAt = entry.again ? this.clock.now() : this.clock.now() + delay;
+        const delay = Math.max(notBefore, Math.min(this.policy.maxMs * stretch, this.withJitter(entry.intervalMs * stretch)));
+        const now = this.clock.monotonic();
+        entry.dueAt = entry.again ? now : now + delay;
         entry.again = false;
       }
     }
