@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { RunComfyClient, assertRequestId } from './api/client';
-import { InputError, userMessageOf } from './api/errors';
+import { userMessageOf } from './api/errors';
 import { ForwardingDispatcher, createDispatcher } from './api/http';
 import { EditOptions, ModelMetadata } from './api/schemas';
 import { systemClock } from './common/clock';
@@ -11,7 +11,7 @@ import { Logger, taggedLogger } from './common/logger';
 import { parseEditArgs } from './jobs/editArgs';
 import { JobEngine } from './jobs/engine';
 import { InputRef, PreparedInput, checkUrl, inspectImageFile, prepareInputs } from './jobs/inputs';
-import { JobRecord } from './jobs/job';
+import { Job } from './jobs/job';
 import { stemFromFileName } from './jobs/naming';
 import { ApiPort } from './jobs/ports';
 import { ResultSaver } from './jobs/resultSaver';
@@ -48,10 +48,10 @@ export class Runtime {
     this.client = this.buildClient();
     // The engine talks to whichever client is current, so a changed base URL or proxy applies to running jobs too.
     const api: ApiPort = {
-      submit: (body, signal) => this.client.submit(body, signal),
-      status: (id, signal) => this.client.status(id, signal),
-      result: (id, options, signal) => this.client.result(id, options, signal),
-      cancel: (id, signal) => this.client.cancel(id, signal),
+      submit: (body, options) => this.client.submit(body, options),
+      status: (id, options) => this.client.status(id, options),
+      result: (id, options) => this.client.result(id, options),
+      cancel: (id, options) => this.client.cancel(id, options),
     };
     const saver = new ResultSaver({
       dispatcher: this.forwarding,
@@ -86,7 +86,7 @@ export class Runtime {
   }
 
   /** Checks every input locally (unless already prepared), then submits once; resolves when the request_id is stored. */
-  async submitEdit(submission: EditSubmission, signal?: AbortSignal, prepared?: PreparedInput[]): Promise<JobRecord> {
+  async submitEdit(submission: EditSubmission, signal?: AbortSignal, prepared?: PreparedInput[]): Promise<Job> {
     prepared ??= await prepareInputs(submission.refs, signal);
     const firstFile = submission.refs.find((r): r is Extract<InputRef, { kind: 'file' }> => r.kind === 'file');
     return this.engine.submit(
@@ -115,8 +115,10 @@ export class Runtime {
     return this.modelCache;
   }
 
+  /** Stops the engine (polls, retries and downloads in flight end at once) and closes connections once they have. */
   async dispose(): Promise<void> {
-    await this.engine.dispose();
+    this.engine.dispose();
+    await this.engine.stopped();
     await this.dispatcher.close().catch(() => undefined);
   }
 
@@ -143,5 +145,4 @@ export const runtimeHelpers = {
   parseEditArgs,
   inspectImageFile,
   checkUrl,
-  isInputError: (e: unknown): e is InputError => e instanceof InputError,
 };

@@ -31,6 +31,14 @@ export function unitPriceText(price: number): string {
   return t('{0} per image', formatUsd(price));
 }
 
+/** The model's price as its metadata gives it ("0.03", "per image"), in the one wording; undefined when there is none. */
+export function modelPriceText(basePrice: unknown, unit?: string | null): string | undefined {
+  const price = parsePrice(basePrice);
+  if (price === undefined) return undefined;
+  const u = unit?.trim();
+  return !u || /^per (image|output)$/i.test(u) ? unitPriceText(price) : `${formatUsd(price)} ${u}`;
+}
+
 /** A price as the model metadata gives it (a number, or a string of one), or undefined when it is not a price. */
 export function parsePrice(value: unknown): number | undefined {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;

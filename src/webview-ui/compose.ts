@@ -10,8 +10,6 @@ import type { DraftView, FromWebview, InputView, PanelState } from '../protocol/
 import { codicon, fillIn, h, iconButton, KeyedList, textButton } from './dom';
 import {
   dropIndex,
-  EchoGuard,
-  formatScale,
   imageFacts,
   parseUriList,
   parseUrlInput,
@@ -19,6 +17,7 @@ import {
   reorder,
   submitState,
 } from './viewModel';
+import { EchoGuard, formatScale } from './viewState';
 
 const PROMPT_DEBOUNCE_MS = 250;
 /** How long Submit stays disabled waiting for the host's answer, so a double click cannot send twice. */
