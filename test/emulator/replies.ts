@@ -45,7 +45,7 @@ function defaultFaultBody(status: number): unknown {
   }
 }
 
-export function faultReply(fault: Extract<Fault, { kind: 'http' }>): Reply {
+function httpFaultReply(fault: Extract<Fault, { kind: 'http' }>): Reply {
   const headers = { ...(fault.headers ?? {}) };
   const body = fault.body === undefined ? defaultFaultBody(fault.status) : fault.body;
   if (typeof body === 'string') {
@@ -54,6 +54,56 @@ export function faultReply(fault: Extract<Fault, { kind: 'http' }>): Reply {
     return { status: fault.status, headers, raw: Buffer.from(body, 'utf8') };
   }
   return { status: fault.status, headers, json: body };
+}
+
+/** The messages RunComfy documents for its error codes; the 5xxxxx family is its own side failing. */
+export function errorCodeMessage(code: number): string {
+  const known: Record<number, string> = {
+    400001: 'Invalid request',
+    400002: 'Insufficient balance',
+    400004: 'Invalid, expired or revoked API token',
+    403001: 'The request belongs to another user',
+    404001: 'Request not found',
+  };
+  if (known[code]) return known[code];
+  return code >= 500000 && code < 600000 ? 'Internal server error, please try again later' : `Emulated error ${code}`;
+}
+
+/** nginx's page for an error status, as a gateway in front of a service sends it. */
+function htmlPageReply(status: number): Reply {
+  const words = status === 504 ? 'Gateway Time-out' : (http.STATUS_CODES[status] ?? 'Error');
+  const page = `<html>\r\n<head><title>${status} ${words}</title></head>\r\n<body>\r\n<center><h1>${status} ${words}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+  return { status, headers: { 'content-type': 'text/html', server: 'nginx' }, raw: Buffer.from(page, 'utf8') };
+}
+
+const CHALLENGE_PAGE =
+  '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head>' +
+  '<body><noscript>Enable JavaScript and cookies to continue</noscript></body></html>';
+
+function unreadableReply(fault: Extract<Fault, { kind: 'unreadable' }>): Reply {
+  const body = fault.body ?? CHALLENGE_PAGE;
+  const type = fault.contentType ?? (fault.body === undefined || body.trimStart().startsWith('<') ? 'text/html; charset=UTF-8' : 'application/json');
+  return { status: 200, headers: { 'content-type': type }, raw: Buffer.from(body, 'utf8') };
+}
+
+/** Faults whose answer replaces the real one. */
+export type AnswerFault = Extract<Fault, { kind: 'http' | 'errorCode200' | 'htmlPage' | 'unreadable' }>;
+
+export function isAnswerFault(fault: Fault): fault is AnswerFault {
+  return fault.kind === 'http' || fault.kind === 'errorCode200' || fault.kind === 'htmlPage' || fault.kind === 'unreadable';
+}
+
+export function faultReply(fault: AnswerFault): Reply {
+  switch (fault.kind) {
+    case 'http':
+      return httpFaultReply(fault);
+    case 'errorCode200':
+      return errorReply(200, fault.errorCode, fault.message ?? errorCodeMessage(fault.errorCode));
+    case 'htmlPage':
+      return htmlPageReply(fault.status ?? 502);
+    case 'unreadable':
+      return unreadableReply(fault);
+  }
 }
 
 const WRONG_CONTENT_HTML = Buffer.from(

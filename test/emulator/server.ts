@@ -3,9 +3,10 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { systemClock } from '../../src/common/clock';
 import { handleAdmin } from './admin';
-import { FaultQueue, type Fault } from './faults';
+import { FaultQueue, type ApiRoute, type Fault } from './faults';
 import type { EmulatedJob, JobBehaviour } from './jobs';
-import { errorReply, faultReply, jsonReply, wrongContentReply, type Reply } from './replies';
+import { assertValidModes, type EmulatorModes } from './modes';
+import { faultReply, isAnswerFault, jsonReply, wrongContentReply, type Reply } from './replies';
 import { matchRoute } from './routing';
 import { downloadRoute } from './routes/downloadRoute';
 import { cancelRoute, modelRoute, resultRoute, statusRoute } from './routes/requestRoutes';
@@ -14,8 +15,9 @@ import { EmulatorState, type EmulatorOptions } from './state';
 import type { EmulatorStats } from './stats';
 import { readBody, Sender } from './transport';
 
-export type { Fault, FaultRoute, FaultKind, FaultTarget } from './faults';
-export type { EmulatedJob, JobBehaviour, JobState } from './jobs';
+export type { Fault, FaultAfter, FaultRoute, FaultKind, FaultTarget } from './faults';
+export type { EmulatorModes, OutputWeight, SingleOutputShape } from './modes';
+export type { EmulatedJob, JobBehaviour, JobState, OutputPlan } from './jobs';
 export type { EmulatorStats, EmulatorStatsSnapshot, RecordedRequest } from './stats';
 export type { OutputFormat } from './outputFiles';
 export type { EmulatorOptions } from './state';
@@ -27,13 +29,31 @@ export interface Emulator {
   readonly stats: EmulatorStats;
   /** Queues a fault (one-shot unless `times` is given). */
   inject(fault: Fault): void;
+  /** Drops every queued fault (also the ones with times 'always'). */
+  clearFaults(): void;
+  /** Changes service modes from now on; jobs already created keep the output plan they were given. */
+  configure(modes: EmulatorModes): void;
+  /** Refuses this token from now on with 401 400004; without one, every token accepted so far (a regenerated key). */
+  revokeToken(token?: string): void;
+  /** Accepts this token from now on, also one revoked before. */
+  acceptToken(token: string): void;
   /** The next submitted job behaves like this (behaviours are used in order, one per created job). */
   nextJob(behaviour: JobBehaviour): void;
   job(requestId: string): EmulatedJob | undefined;
-  /** Clears jobs, faults, queued behaviours and stats. */
+  /** Every job created, oldest first (also the ones whose submit answer a fault replaced). */
+  jobs(): EmulatedJob[];
+  /** Clears jobs, faults, queued behaviours and stats, and restores the starting modes and tokens. */
   reset(): void;
   /** Closes the server and destroys open sockets. */
   close(): Promise<void>;
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function hostForUrl(host: string): string {
@@ -90,6 +110,23 @@ class RunComfyEmulator implements Emulator {
     this.faults.add(fault);
   }
 
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  configure(modes: EmulatorModes): void {
+    assertValidModes(modes);
+    this.state.modes = { ...this.state.modes, ...modes };
+  }
+
+  revokeToken(token?: string): void {
+    this.state.tokens.revoke(token);
+  }
+
+  acceptToken(token: string): void {
+    this.state.tokens.accept(token);
+  }
+
   pendingFaults(): number {
     return this.faults.pending.length;
   }
@@ -101,6 +138,10 @@ class RunComfyEmulator implements Emulator {
 
   job(requestId: string): EmulatedJob | undefined {
     return this.state.jobs.get(requestId);
+  }
+
+  jobs(): EmulatedJob[] {
+    return [...this.state.jobs.values()];
   }
 
   reset(): void {
@@ -139,7 +180,7 @@ class RunComfyEmulator implements Emulator {
     const matched = matchRoute(method, path);
     if (matched.route === undefined) {
       req.resume();
-      const reply = (matched.needsAuth && this.authFailure(req)) || matched.reply;
+      const reply = (matched.needsAuth && this.state.tokens.failure(req)) || matched.reply;
       this.sender.sendNow(req, res, reply);
       return;
     }
@@ -147,84 +188,30 @@ class RunComfyEmulator implements Emulator {
 
     // Count first, so a request answered by a fault, a 401 or a 422 is counted too.
     let submitText: { text: string } | { tooLarge: true } | undefined;
-    switch (route) {
-      case 'submit': {
-        const read = await readBody(req, this.options.maxBodyBytes ?? 100 * 1024 * 1024);
-        if ('aborted' in read) return; // the client left before its body arrived: nothing was submitted
-        submitText = read;
-        let parsed: unknown = undefined;
-        if ('text' in submitText) {
-          try {
-            parsed = JSON.parse(submitText.text);
-          } catch {
-            parsed = submitText.text;
-          }
-        }
-        this.stats.recordSubmit(parsed);
-        break;
-      }
-      case 'status':
-        this.stats.recordStatus(requestId!);
-        break;
-      case 'result':
-        this.stats.recordResult(requestId!);
-        break;
-      case 'cancel':
-        this.stats.recordCancel(requestId!);
-        break;
-      case 'download':
-        this.stats.recordDownload(requestId!, hasAuth);
-        break;
-      case 'model':
-        this.stats.modelReads += 1;
-        break;
+    if (route === 'submit') {
+      const read = await readBody(req, this.options.maxBodyBytes ?? 100 * 1024 * 1024);
+      if ('aborted' in read) return; // the client left before its body arrived: nothing was submitted
+      submitText = read;
+      this.stats.recordSubmit('text' in read ? parseOrText(read.text) : undefined);
+    } else {
+      this.stats.recordRead(route, requestId!, hasAuth);
     }
     if (route !== 'submit') req.resume();
 
     const fault = this.faults.take(route, requestId);
-    if (fault?.kind === 'http') {
-      this.sender.sendNow(req, res, faultReply(fault));
-      return;
-    }
-    if (fault?.kind === 'errorCode200') {
-      this.sender.sendNow(req, res, errorReply(200, fault.errorCode, fault.message ?? `Emulated error ${fault.errorCode}`));
-      return;
-    }
-    if (fault?.kind === 'reset' && fault.after !== 'accept') {
-      this.sender.resetSocket(req);
+    if (fault && (fault.kind === 'reset' || isAnswerFault(fault)) && fault.after !== 'accept') {
+      if (fault.kind === 'reset') this.sender.resetSocket(req);
+      else this.sender.sendNow(req, res, faultReply(fault));
       return;
     }
 
-    let reply: Reply;
-    const authFailure = route === 'download' ? undefined : this.authFailure(req);
-    if (authFailure) {
-      reply = authFailure;
-    } else {
-      switch (route) {
-        case 'submit':
-          reply = await submitRoute(this.state, req, submitText!);
-          break;
-        case 'status':
-          reply = statusRoute(this.state, requestId!);
-          break;
-        case 'result':
-          reply = resultRoute(this.state, requestId!, (query.get('include_cost') ?? '').toLowerCase() === 'true');
-          break;
-        case 'cancel':
-          reply = cancelRoute(this.state, requestId!);
-          break;
-        case 'model':
-          reply = modelRoute(this.state);
-          break;
-        case 'download':
-          reply = downloadRoute(this.state, requestId!, matched.fileName!, req.headers.range);
-          break;
-      }
-    }
-    if (submitText && 'tooLarge' in submitText) reply.headers.connection = 'close';
-
+    const reply = await this.answer(req, route, requestId, matched.fileName, query, submitText);
     if (!fault) {
       await this.sender.send(req, res, reply, {});
+      return;
+    }
+    if (isAnswerFault(fault)) {
+      await this.sender.send(req, res, faultReply(fault), {});
       return;
     }
     switch (fault.kind) {
@@ -246,7 +233,7 @@ class RunComfyEmulator implements Emulator {
         await this.sender.send(req, res, reply, { bytesPerSecond: fault.bytesPerSecond });
         return;
       case 'truncate':
-        await this.sender.send(req, res, reply, { truncateAfter: fault.afterBytes });
+        await this.sender.send(req, res, reply, { truncateAfter: fault.afterBytes ?? 'half' });
         return;
       case 'wrongContent':
         await this.sender.send(req, res, wrongContentReply(), {});
@@ -254,17 +241,43 @@ class RunComfyEmulator implements Emulator {
     }
   }
 
-  private authFailure(req: http.IncomingMessage): Reply | undefined {
-    const header = req.headers.authorization;
-    const m = typeof header === 'string' ? /^\s*Bearer\s+(\S.*?)\s*$/i.exec(header) : null;
-    const headers = { 'www-authenticate': 'Bearer' };
-    if (!m) {
-      return jsonReply(401, { error_code: 400004, error_message: 'Missing API token: send Authorization: Bearer <token>' }, headers);
+  /** The service's own answer: the token check, then the route. */
+  private async answer(
+    req: http.IncomingMessage,
+    route: ApiRoute,
+    requestId: string | undefined,
+    fileName: string | undefined,
+    query: URLSearchParams,
+    submitText: { text: string } | { tooLarge: true } | undefined,
+  ): Promise<Reply> {
+    const authFailure = route === 'download' ? undefined : this.state.tokens.failure(req);
+    let reply: Reply;
+    if (authFailure) {
+      reply = authFailure;
+    } else {
+      switch (route) {
+        case 'submit':
+          reply = await submitRoute(this.state, req, submitText!);
+          break;
+        case 'status':
+          reply = statusRoute(this.state, requestId!);
+          break;
+        case 'result':
+          reply = resultRoute(this.state, requestId!, (query.get('include_cost') ?? '').toLowerCase() === 'true');
+          break;
+        case 'cancel':
+          reply = cancelRoute(this.state, requestId!);
+          break;
+        case 'model':
+          reply = modelRoute(this.state);
+          break;
+        case 'download':
+          reply = downloadRoute(this.state, requestId!, fileName!, req.headers.range);
+          break;
+      }
     }
-    if (this.options.requiredToken !== undefined && m[1] !== this.options.requiredToken) {
-      return jsonReply(401, { error_code: 400004, error_message: 'Invalid, expired or revoked API token' }, headers);
-    }
-    return undefined;
+    if (submitText && 'tooLarge' in submitText) reply.headers.connection = 'close';
+    return reply;
   }
 }
 

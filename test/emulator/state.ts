@@ -1,38 +1,31 @@
-// What the emulated service holds between requests (jobs, output files, queued behaviours) and its options.
+// What the emulated service holds between requests (jobs, output files, tokens, queued behaviours) and its modes.
 import type { Clock } from '../../src/common/clock';
 import type { Job, JobBehaviour } from './jobs';
+import type { EmulatorModes } from './modes';
 import type { FileBody, OutputFormat } from './outputFiles';
 import { StatsRecorder } from './stats';
+import { TokenRules } from './tokens';
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends EmulatorModes {
   /** Default '127.0.0.1'. */
   host?: string;
   /** Default 0 (an ephemeral port). */
   port?: number;
   /** All job timing reads this clock (default systemClock), so tests can run in simulated time. */
   clock?: Clock;
-  /** How long a job stays in_queue once submitted (default 3000). */
-  queueMs?: number;
-  /** How long it then stays in_progress (default 5000). */
-  runMs?: number;
   /** When set, any other bearer token gets 401 {error_code: 400004}; when unset any non-empty bearer is accepted. */
   requiredToken?: string;
-  /** Images produced when force_single is not true (default 2). */
-  outputCount?: number;
-  /** Default 'png'. */
-  outputFormat?: OutputFormat;
-  /** Pads each output file to at least this many bytes, still a valid image (default 0). */
-  outputPadBytes?: number;
-  /** Default 0.03; in the model metadata and as `cost` with ?include_cost=true. */
-  pricePerImageUsd?: number;
   /** Largest submit body accepted before a 413 (default 100 MiB). */
   maxBodyBytes?: number;
 }
 
 export class EmulatorState {
   readonly stats = new StatsRecorder();
+  readonly tokens: TokenRules;
   baseUrl = '';
   closed = false;
+  /** The modes in force: the options given at start, changed by `configure`, restored by `reset`. */
+  modes: EmulatorModes;
   readonly jobs = new Map<string, Job>();
   readonly files = new Map<string, FileBody>();
   behaviours: JobBehaviour[] = [];
@@ -41,14 +34,17 @@ export class EmulatorState {
   constructor(
     readonly options: EmulatorOptions,
     readonly clock: Clock,
-  ) {}
+  ) {
+    this.modes = { ...options };
+    this.tokens = new TokenRules(options.requiredToken);
+  }
 
   get format(): OutputFormat {
-    return this.options.outputFormat ?? 'png';
+    return this.modes.outputFormat ?? 'png';
   }
 
   get price(): number {
-    return this.options.pricePerImageUsd ?? 0.03;
+    return this.modes.pricePerImageUsd ?? 0.03;
   }
 
   urlsFor(id: string): { status_url: string; result_url: string; cancel_url: string } {
@@ -75,5 +71,7 @@ export class EmulatorState {
     this.files.clear();
     this.behaviours = [];
     this.stats.reset();
+    this.tokens.reset();
+    this.modes = { ...this.options };
   }
 }

@@ -39,7 +39,8 @@ export function readBody(req: http.IncomingMessage, limit: number): Promise<Body
 /** How the bytes of an answer go out. */
 export interface Delivery {
   bytesPerSecond?: number;
-  truncateAfter?: number;
+  /** Bytes of the body sent before the socket closes; 'half' for half of it. */
+  truncateAfter?: number | 'half';
 }
 
 /** Sends replies; owns the real-time timers it starts so closing the emulator stops them all. */
@@ -96,7 +97,7 @@ export class Sender {
       res.end();
       return;
     }
-    const limit = delivery.truncateAfter ?? Infinity;
+    const limit = delivery.truncateAfter === 'half' ? Math.floor(length / 2) : (delivery.truncateAfter ?? Infinity);
     const piece = delivery.bytesPerSecond ? Math.max(1, Math.floor(delivery.bytesPerSecond / 20)) : Infinity;
     let sent = 0;
     for (const chunk of chunks) {

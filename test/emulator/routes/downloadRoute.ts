@@ -1,5 +1,6 @@
 // GET/HEAD /files/{request_id}/{n}.png|jpg: output files on the emulated storage host, with byte ranges, no token.
-import { makeOutputFile, outputExtension } from '../outputFiles';
+import { outputExtension } from '../outputFiles';
+import { makeSizedOutput } from '../outputImages';
 import { notFoundRequest, type Reply } from '../replies';
 import type { EmulatorState } from '../state';
 
@@ -8,11 +9,11 @@ export function downloadRoute(state: EmulatorState, id: string, fileName: string
   const now = state.clock.now();
   if (!job || job.stateAt(now) !== 'succeeded' || state.isGone(job, now)) return notFoundRequest();
   const m = /^(\d+)\.(png|jpg)$/.exec(fileName);
-  if (!m || m[2] !== outputExtension(state.format) || Number(m[1]) >= job.outputs) return notFoundRequest();
+  if (!m || m[2] !== outputExtension(job.plan.format) || Number(m[1]) >= job.outputs) return notFoundRequest();
   const key = `${id}/${fileName}`;
   let file = state.files.get(key);
   if (!file) {
-    file = makeOutputFile(id, Number(m[1]), state.format, state.options.outputPadBytes ?? 0);
+    file = makeSizedOutput({ requestId: id, index: Number(m[1]), ...job.plan });
     state.files.set(key, file);
   }
   const headers: Record<string, string> = {

@@ -1,5 +1,5 @@
 // GET status and result, POST cancel of one request, and GET of the model's metadata.
-import { statusWord } from '../jobs';
+import { statusWord, type Job } from '../jobs';
 import { EMULATED_MODEL_ID, INPUT_SCHEMA, OUTPUT_SCHEMA } from '../modelSchema';
 import { isoTime, jsonReply, notFoundRequest, type Reply } from '../replies';
 import type { EmulatorState } from '../state';
@@ -18,6 +18,20 @@ export function statusRoute(state: EmulatorState, id: string): Reply {
   return jsonReply(200, body);
 }
 
+/** Several outputs come as `images`; a single one as the job's plan says (by default `image` alone). */
+function outputField(job: Job): Record<string, unknown> {
+  const urls = [...job.outputUrls];
+  if (urls.length !== 1) return { images: urls };
+  switch (job.plan.singleOutput) {
+    case 'image':
+      return { image: urls[0] };
+    case 'images':
+      return { images: urls };
+    case 'both':
+      return { image: urls[0], images: urls };
+  }
+}
+
 export function resultRoute(state: EmulatorState, id: string, includeCost: boolean): Reply {
   const job = state.jobs.get(id);
   if (!job) return notFoundRequest();
@@ -26,7 +40,7 @@ export function resultRoute(state: EmulatorState, id: string, includeCost: boole
   const jobState = job.stateAt(now);
   const body: Record<string, unknown> = { request_id: id, status: jobState };
   if (jobState === 'succeeded') {
-    body.output = job.outputs === 1 ? { image: job.outputUrls[0], images: [...job.outputUrls] } : { images: [...job.outputUrls] };
+    body.output = outputField(job);
   }
   body.created_at = isoTime(job.submittedAt);
   const finished = jobState === 'succeeded' || jobState === 'failed' || jobState === 'cancelled';
