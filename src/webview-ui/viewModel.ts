@@ -1,4 +1,5 @@
 // The composer's pure view logic (submit rules, the prompt counter, input facts, reordering, URL and drop parsing), free of the DOM so plain node can test it.
+import { promptLength } from '../api/model';
 import { t } from '../common/l10n';
 import type { InputView } from '../protocol/messages';
 
@@ -71,8 +72,9 @@ export function submitState(input: SubmitInputs): SubmitState {
 
 export function promptProblem(prompt: string, maxLength: number): string | undefined {
   if (prompt.trim().length === 0) return t('Write a prompt that describes the edit.');
-  if (prompt.length > maxLength) {
-    return t('The prompt is {0} characters long; the limit is {1}.', prompt.length, maxLength);
+  const length = promptLength(prompt);
+  if (length > maxLength) {
+    return t('The prompt is {0} characters long; the limit is {1}.', length, maxLength);
   }
   return undefined;
 }
@@ -86,8 +88,7 @@ export interface PromptCounter {
 }
 
 export function promptCounter(prompt: string, maxLength: number): PromptCounter {
-  // `length` counts UTF-16 units, the same measure the host and the API check.
-  const length = prompt.length;
+  const length = promptLength(prompt);
   const over = length > maxLength;
   return {
     text: `${length}/${maxLength}`,

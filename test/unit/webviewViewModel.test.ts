@@ -94,8 +94,8 @@ describe('webview view model', () => {
       assert.equal(over.message, 'The prompt is 805 characters long; the limit is 800.');
     });
 
-    it('counts UTF-16 units like the host and the API', () => {
-      assert.equal(promptCounter('🙂', 800).text, '2/800');
+    it('counts code points like the host and the API', () => {
+      assert.equal(promptCounter('🙂', 800).text, '1/800');
     });
   });
 
