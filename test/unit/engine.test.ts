@@ -217,6 +217,52 @@ describe('JobEngine (emulator, simulated time)', function () {
     assert.equal(h.emulator.stats.submits, 1, 'the lost submit was not resent');
   });
 
+  for (const [what, fault] of [
+    ['a gateway 502 page', { kind: 'htmlPage', status: 502 }],
+    ['a gateway 504 page', { kind: 'htmlPage', status: 504 }],
+    ['an unreadable 200', { kind: 'unreadable' }],
+    ['an answer cut mid-body', { kind: 'truncate' }],
+  ] as const) {
+    it(`keeps a submit answered by ${what} after the job was created as "submission unknown", never resent`, async () => {
+      h = await createHarness();
+      h.emulator.inject({ route: 'submit', ...(fault.kind === 'truncate' ? {} : { after: 'accept' }), ...fault } as never);
+      const error = await h.engine.submit(params(h)).catch((e: unknown) => e);
+      assert.ok(error instanceof SubmissionUnknownError, `got ${String(error)}`);
+      assert.equal(h.emulator.jobs().length, 1, 'the emulator did create the job');
+      const [job] = h.engine.list();
+      assert.ok(job.state === 'submissionUnknown');
+      assert.match(job.error, /Resume by Request ID/);
+      assert.equal((h.store.snapshot() as Job[]).length, 1, 'kept in the store');
+      await h.runFor(30_000);
+      assert.equal(h.emulator.stats.submits, 1, 'never resent');
+    });
+  }
+
+  it('reads a status answer cut mid-body as a passing network failure', async () => {
+    h = await createHarness();
+    const id = requestIdOf(await h.engine.submit(params(h)));
+    h.emulator.inject({ route: 'status', kind: 'truncate', times: 2 });
+    await h.runFor(35_000);
+    assert.equal(h.engine.get(id)!.state, 'saved');
+    assert.equal(h.emulator.stats.submits, 1);
+  });
+
+  it('a token revoked at RunComfy pauses polling; accepting the same token again and setting it resumes and saves', async () => {
+    h = await createHarness({ requiredToken: TEST_TOKEN });
+    const id = requestIdOf(await h.engine.submit(params(h)));
+    h.emulator.revokeToken(TEST_TOKEN);
+    await h.runFor(15_000);
+    assert.ok(h.engine.health.authPaused, 'polling paused');
+    const polls = h.emulator.stats.statusPolls(id);
+    await h.runFor(30_000);
+    assert.equal(h.emulator.stats.statusPolls(id), polls, 'no poll while the token is refused');
+    h.emulator.acceptToken(TEST_TOKEN);
+    h.engine.tokenChanged();
+    await h.runFor(2000);
+    assert.equal(h.engine.get(id)!.state, 'saved');
+    assert.equal(h.engine.health.authPaused, undefined);
+  });
+
   it('drops a job RunComfy refused outright, and keeps no record of it', async () => {
     h = await createHarness();
     h.emulator.inject({ route: 'submit', kind: 'http', status: 402, body: { error_code: 400002, error_message: 'Insufficient balance' } });
