@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MAX_IMAGES } from '../api/model';
 import { modelPriceText } from '../common/wording';
-import type { InputRef } from '../jobs/inputs';
+import type { InputRef } from '../jobs/inputChecks';
 import { hasRequestId, type Job } from '../jobs/job';
 import type { Outcome } from '../jobs/rules';
 import { defaultOptions, outputFolderFor } from '../platform/config';

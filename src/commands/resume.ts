@@ -1,5 +1,6 @@
 // runcomfy.resume: fetches and saves an existing request_id's result without submitting anything.
 import * as vscode from 'vscode';
+import type { Job } from '../jobs/job';
 import { outputFolderFor } from '../platform/config';
 import { stateText } from '../ui/jobText';
 import { CommandContext } from './context';
@@ -52,9 +53,14 @@ export function resumeCommand(ctx: CommandContext) {
             : vscode.l10n.t('RunComfy: tracking request {0} ({1}).', requestId, stateText(job)),
         );
       }
-      return { requestId, status: job.state };
+      return { requestId, status: resumeStatus(job) };
     } catch (e) {
       return fail(e);
     }
   };
+}
+
+/** RunComfy's side of the answer: a job it finished is `succeeded` whether its files are still being saved or already are. */
+function resumeStatus(job: Job): string {
+  return job.state === 'saving' || job.state === 'saved' ? 'succeeded' : job.state;
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../api/errors';
 import { EditOptions, MAX_IMAGES, SIZE_OPTIONS, parseSize, promptProblem, scaleProblem } from '../api/model';
 import { t } from '../common/l10n';
-import { InputRef } from './inputs';
+import { InputRef } from './inputChecks';
 
 export interface EditArgs {
   images: string[];

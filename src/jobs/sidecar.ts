@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { extensionOf, ImageFormat, MAGIC_BYTES_NEEDED, sniffImageFormat } from './imageMagic';
-import { shortenDataUri } from './inputs';
+import { shortenDataUri } from './inputUrls';
 import { shortRequestId } from './naming';
 
 export interface SidecarData {

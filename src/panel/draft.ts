@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { EditOptions, SIZE_OPTIONS, SizeOption } from '../api/model';
-import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputs';
+import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
 
 export const DRAFT_KEY = 'runcomfy.panel.draft.v1';
 

@@ -1,7 +1,7 @@
 // What a panel session needs from its host: each a small effect the VS Code adapter (or a test) provides.
 import type { EditOptions } from '../api/model';
 import type { Logger } from '../common/logger';
-import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputs';
+import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
 import type { Job } from '../jobs/job';
 import type { ToWebview } from '../protocol/messages';
 import type { StoredDraft } from './draft';

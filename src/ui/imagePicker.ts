@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MAX_IMAGES } from '../api/model';
-import type { InputRef } from '../jobs/inputs';
+import type { InputRef } from '../jobs/inputChecks';
 
 const IMAGE_GLOB = '**/*.{png,jpg,jpeg,PNG,JPG,JPEG}';
 const EXCLUDE_GLOB = '**/{node_modules,.git,out,dist}/**';

@@ -5,15 +5,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AbortedError, InputError } from '../../src/api/errors';
-import {
-  checkUrl,
-  INPUT_LIMITS,
-  InputProblemsError,
-  inspectImage,
-  mimeOf,
-  prepareInputs,
-  shortenDataUri,
-} from '../../src/jobs/inputs';
+import { INPUT_LIMITS, InputProblemsError, inspectImage } from '../../src/jobs/inputChecks';
+import { prepareInputs } from '../../src/jobs/inputs';
+import { checkUrl, mimeOf, shortenDataUri } from '../../src/jobs/inputUrls';
 import { makeJpeg, makePng } from '../support/images';
 
 describe('inputs', () => {
