@@ -11,6 +11,11 @@ export interface PollPolicy {
   unfocusedFactor: number;
   /** Polls in flight at once; the rest wait for the next turn. */
   concurrency: number;
+  /**
+   * After a failed poll the next comes sooner than the longest interval, doubling from `initialMs` up to this, and is
+   * not stretched while the window is unfocused: a job out of reach is noticed (stalled) within a minute either way.
+   */
+  errorMaxMs: number;
 }
 
 export const DEFAULT_POLL_POLICY: PollPolicy = {
@@ -20,16 +25,19 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   jitter: 0.1,
   unfocusedFactor: 2,
   concurrency: 8,
+  errorMaxMs: 8000,
 };
 
 /**
- * What one poll found: `changed` resets the interval, `done` stops tracking, `error` backs off to the longest interval.
+ * What one poll found: `changed` resets the interval, `done` stops tracking, `error` backs off on its own schedule.
  * `notBefore` (ms) is a wait the service asked for (Retry-After): the next poll comes no earlier.
  */
 export type PollResult = 'changed' | 'unchanged' | 'done' | 'error' | { result: 'error'; notBefore: number };
 
 interface Entry {
   intervalMs: number;
+  /** Failed polls in a row. */
+  errors: number;
   dueAt: number;
   running: boolean;
   /** pollSoon() arrived while a poll was in flight: poll again right after it. */
@@ -63,7 +71,7 @@ export class PollScheduler {
       existing.intervalMs = intervalMs;
       existing.dueAt = Math.min(existing.dueAt, dueAt);
     } else {
-      this.entries.set(id, { intervalMs, dueAt, running: false, again: false });
+      this.entries.set(id, { intervalMs, errors: 0, dueAt, running: false, again: false });
     }
     this.arm();
   }
@@ -130,6 +138,22 @@ export class PollScheduler {
     this.entries.clear();
   }
 
+  private nextDelay(entry: Entry, result: PollResult): number {
+    const { policy } = this;
+    if (result === 'error' || typeof result === 'object') {
+      entry.errors++;
+      entry.intervalMs = policy.maxMs;
+      const notBefore = typeof result === 'object' ? result.notBefore : 0;
+      return Math.max(notBefore, this.withJitter(Math.min(policy.errorMaxMs, policy.initialMs * 2 ** (entry.errors - 1))));
+    }
+    entry.errors = 0;
+    if (result === 'changed') entry.intervalMs = policy.initialMs;
+    else entry.intervalMs = Math.min(policy.maxMs, entry.intervalMs * policy.factor);
+    const stretch = this.focused ? 1 : policy.unfocusedFactor;
+    // Jitter spreads polls out but never past the longest interval: a result is noticed within maxMs.
+    return Math.min(policy.maxMs * stretch, this.withJitter(entry.intervalMs * stretch));
+  }
+
   private withJitter(ms: number): number {
     const spread = ms * this.policy.jitter;
     return Math.max(0, Math.round(ms - spread + this.random() * 2 * spread));
@@ -182,13 +206,7 @@ export class PollScheduler {
       if (result === 'done') {
         this.entries.delete(id);
       } else {
-        const notBefore = typeof result === 'object' ? result.notBefore : 0;
-        if (result === 'changed') entry.intervalMs = this.policy.initialMs;
-        else if (result === 'error' || typeof result === 'object') entry.intervalMs = this.policy.maxMs;
-        else entry.intervalMs = Math.min(this.policy.maxMs, entry.intervalMs * this.policy.factor);
-        const stretch = this.focused ? 1 : this.policy.unfocusedFactor;
-        // Jitter spreads polls out but never past the longest interval: a result is noticed within maxMs.
-        const delay = Math.max(notBefore, Math.min(this.policy.maxMs * stretch, this.withJitter(entry.intervalMs * stretch)));
+        const delay = this.nextDelay(entry, result);
         const now = this.clock.monotonic();
         entry.dueAt = entry.again ? now : now + delay;
         entry.again = false;

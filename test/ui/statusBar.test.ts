@@ -34,7 +34,7 @@ async function submitElsewhere(prompt: string): Promise<string> {
 /** Tracks a request_id through "RunComfy: Resume by Request ID", typed into its input box like a user would. */
 async function resume(requestId: string): Promise<void> {
   const { page } = uiSession();
-  await runCommand(page, 'RunComfy: Resume by Request ID');
+  await runCommand(page, 'RunComfy: Resume by Request ID…');
   await waitForQuickInput(page, 'RunComfy: resume by request_id');
   await typeInQuickInput(page, requestId);
   await page.keyboard.press('Enter');

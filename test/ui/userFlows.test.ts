@@ -155,13 +155,14 @@ describe('Dreamina edit flows', function () {
     await submitPromptAndOptions(explorerPrompt, 1);
 
     await waitUntil('the emulator to receive the submit', () => emulator.stats.submits > submitsBefore, 10_000);
+    // Queued first (about 2.5 s), then running: the status bar says which, once a poll has seen it.
     const running = await waitUntil(
       'the status bar to show one running job',
       async () => {
         const state = await statusBarItemState(page, jobsItemId);
         return isRunning(state) ? state : undefined;
       },
-      5000,
+      15_000,
     );
     // The tooltip lists the running job by its request_id.
     const tooltip = await hoverText(page, statusBarItem(page, jobsItemId));

@@ -279,6 +279,8 @@ describe('JobEngine (emulator, simulated time)', function () {
     const otherDir = fs.mkdtempSync(path.join(h.outputDir, 'resumed-'));
     const resumed = await other.resume(id, { outputDir: otherDir, baseName: 'resumed' });
     await h.runFor(1000);
+    // The save is real I/O: wait for it to end, whatever the machine's load.
+    await other.idle();
     assert.equal(other.get(resumed.id)!.state, 'saved');
     assert.equal(filesIn(otherDir).filter((f) => f.endsWith('.png')).length, 2);
     assert.equal(h.emulator.stats.submits, 1, 'resume never submits');
