@@ -261,10 +261,6 @@ export function describeDetail(detail: unknown): string {
   }
 }
 
-export function isRunComfyError(e: unknown): e is RunComfyError {
-  return e instanceof RunComfyError;
-}
-
 /** The user-facing sentence for any thrown value. */
 export function userMessageOf(e: unknown): string {
   if (e instanceof RunComfyError) return e.userMessage;

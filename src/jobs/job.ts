@@ -129,10 +129,9 @@ export type Job =
   | CancelledJob;
 
 export type TrackedJob = QueuedJob | RunningJob;
-export type JobWithRequest = Extract<Job, { requestId: string }>;
 export type JobWithOutputs = SavingJob | SavedJob | SaveFailedJob;
 
-export function hasRequestId(job: Job): job is JobWithRequest {
+export function hasRequestId(job: Job): job is Extract<Job, { requestId: string }> {
   return 'requestId' in job && typeof job.requestId === 'string';
 }
 

@@ -154,24 +154,6 @@ function baseWords(job: JobFacts): string {
   }
 }
 
-/** The outcome in words, for a notification or a script's log. */
-export function outcomeWords(outcome: Outcome): string {
-  switch (outcome) {
-    case 'succeeded':
-      return t('succeeded');
-    case 'saveFailed':
-      return t('saving failed');
-    case 'failed':
-      return t('failed');
-    case 'cancelled':
-      return t('cancelled');
-    case 'submissionUnknown':
-      return t('submission unknown');
-    case 'stalled':
-      return t('not reachable');
-  }
-}
-
 /** How long the job has taken at RunComfy: from the submit to the end (or now), as one clock-style figure everywhere. */
 export function durationOf(job: JobTimes, now: number): string {
   const start = job.submittedAt ?? job.createdAt;

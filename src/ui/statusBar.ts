@@ -42,7 +42,7 @@ interface StatusView {
 }
 
 /** Jobs grouped the way the status bar counts them. */
-export interface JobCounts {
+interface JobCounts {
   submitting: Job[];
   queued: Job[];
   running: Job[];
@@ -50,7 +50,7 @@ export interface JobCounts {
   attention: Job[];
 }
 
-export function countJobs(jobs: readonly Job[]): JobCounts {
+function countJobs(jobs: readonly Job[]): JobCounts {
   const pick = (state: Job['state']) => jobs.filter((j) => j.state === state);
   return {
     submitting: pick('submitting'),
@@ -62,7 +62,7 @@ export function countJobs(jobs: readonly Job[]): JobCounts {
 }
 
 /** "$(sync~spin) 1 running  $(clock) 2 queued": each kind of work with its own icon and count. */
-export function statusText(counts: JobCounts): string {
+function statusText(counts: JobCounts): string {
   const parts: string[] = [];
   if (counts.running.length) parts.push(`$(sync~spin) ${vscode.l10n.t('{0} running', counts.running.length)}`);
   if (counts.queued.length) parts.push(`$(clock) ${vscode.l10n.t('{0} queued', counts.queued.length)}`);
