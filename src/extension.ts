@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/table';
 import { setTranslator } from './common/l10n';
+import { registerLanguageModelTools } from './lm/editImageTool';
 import { Services } from './platform/services';
 import { registerNotifications } from './ui/notifications';
 import { registerStatusBar } from './ui/statusBar';
@@ -14,7 +15,14 @@ export function activate(context: vscode.ExtensionContext): void {
   setTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   services = new Services(context);
   const ctx = { extension: context, services };
-  context.subscriptions.push(services, registerCommands(ctx), registerStatusBar(services), registerNotifications(services), registerPanel(context, services));
+  context.subscriptions.push(
+    services,
+    registerCommands(ctx),
+    registerStatusBar(services),
+    registerNotifications(services),
+    registerPanel(context, services),
+    registerLanguageModelTools(services),
+  );
   // Only stored work that still needs tracking, saving or the user loads the engine now; otherwise it waits for a command.
   if (services.hasUnfinishedWork()) {
     const { jobs, logger } = services;

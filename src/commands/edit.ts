@@ -2,14 +2,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MAX_IMAGES } from '../api/model';
-import { modelPriceText } from '../common/wording';
 import type { InputRef } from '../jobs/inputChecks';
-import { hasRequestId, type Job } from '../jobs/job';
+import { hasRequestId } from '../jobs/job';
 import type { Outcome } from '../jobs/rules';
 import { defaultOptions, outputFolderFor } from '../platform/config';
 import { askPrompt, pickOptions } from '../ui/editOptionsPicker';
 import { pickImages } from '../ui/imagePicker';
 import { CommandContext } from './context';
+import { errorKind, modelPrice, parseEditRequest, scopeOf, submitEditRequest } from './editFlow';
 
 const IMAGE_EXT = /\.(png|jpe?g)$/i;
 const LAST_PROMPT_KEY = 'runcomfy.lastPrompt';
@@ -38,42 +38,18 @@ function explorerSelection(first: unknown, second: unknown): vscode.Uri[] | unde
   return undefined;
 }
 
-function firstFileUri(refs: readonly InputRef[]): vscode.Uri | undefined {
-  const file = refs.find((r) => r.kind === 'file');
-  return file && file.kind === 'file' ? vscode.Uri.file(file.path) : undefined;
-}
-
 /** The automation API: validates, submits without any UI and returns { requestId } or, with wait, the final outcome. */
 async function scriptedEdit(ctx: CommandContext, raw: object): Promise<EditResult> {
   const { services } = ctx;
-  const { jobs } = services;
-  let parsed;
-  try {
-    parsed = jobs.parseEditArgs(raw, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
-  } catch (e) {
-    throw new Error(jobs.userMessageOf(e));
-  }
-  if (!(await services.tokens.get())) {
-    throw new Error(vscode.l10n.t('No RunComfy API token is set. Run "RunComfy: Set API Token" or set the RUNCOMFY_API_TOKEN environment variable.'));
-  }
-  const scope = firstFileUri(parsed.refs);
-  let job: Job;
-  try {
-    job = await jobs.submitEdit({
-      refs: parsed.refs,
-      prompt: parsed.prompt,
-      options: { ...defaultOptions(scope), ...parsed.options },
-      outputDir: outputFolderFor(scope),
-    });
-  } catch (e) {
-    services.logger.warn(`scripted edit refused: ${jobs.userMessageOf(e)}`);
+  const parsed = parseEditRequest(services, raw);
+  const submitted = await submitEditRequest(services, parsed);
+  if (submitted.kind === 'unknown') {
     // A caller that waits for the outcome gets this one as an outcome too: the job is kept, never resent.
-    if (parsed.wait && errorKind(e) === 'submissionUnknown') return { status: 'submissionUnknown', files: [], error: jobs.userMessageOf(e) };
-    throw new Error(jobs.userMessageOf(e));
+    if (parsed.wait) return submitted.outcome;
+    throw new Error(submitted.outcome.error);
   }
-  if (!hasRequestId(job)) throw new Error(vscode.l10n.t('RunComfy did not return a request_id.'));
-  if (!parsed.wait) return { requestId: job.requestId };
-  return jobs.waitForOutcome(job.id);
+  if (!parsed.wait) return { requestId: submitted.job.requestId };
+  return services.jobs.waitForOutcome(submitted.job.id);
 }
 
 async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | undefined): Promise<EditResult | undefined> {
@@ -113,8 +89,8 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
 
   const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), refs.length);
   if (prompt === undefined) return undefined;
-  const scope = firstFileUri(refs);
-  const price = await priceText(ctx);
+  const scope = scopeOf(refs);
+  const price = await modelPrice(services);
   const options = await pickOptions(defaultOptions(scope), price);
   if (!options) return undefined;
   await ctx.extension.workspaceState.update(LAST_PROMPT_KEY, prompt);
@@ -151,16 +127,4 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     if (choice === showLog) services.channel.show();
     return undefined;
   }
-}
-
-/** "$0.03 per image", when the model metadata says; never blocks the flow for long. */
-async function priceText(ctx: CommandContext): Promise<string | undefined> {
-  const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 1500));
-  const model = await Promise.race([ctx.services.jobs.model().catch(() => undefined), timeout]);
-  return model ? modelPriceText(model.base_price_usd, model.price_unit) : undefined;
-}
-
-function errorKind(e: unknown): string | undefined {
-  // Classes are not shared across the two bundles, so errors are told apart by their kind.
-  return (e as { kind?: unknown } | undefined)?.kind as string | undefined;
 }

@@ -220,6 +220,8 @@ export class JobEngine extends Disposable {
       subs.push(this.onDidChange(() => void check()), this.onDidChangeHealth(() => void check()));
       if (check()) return;
       const onAbort = () => done(() => reject(signal?.reason ?? new Error('aborted')));
+      // A signal aborted before the call never fires 'abort' again.
+      if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       subs.push({ dispose: () => signal?.removeEventListener('abort', onAbort) });
     });

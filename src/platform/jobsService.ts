@@ -99,8 +99,9 @@ export class JobsService extends Disposable {
     await (await this.load()).engine.markSeen(idOrRequestId);
   }
 
-  async waitForOutcome(idOrRequestId: string): Promise<EditOutcome> {
-    return (await this.load()).engine.waitForOutcome(idOrRequestId);
+  /** Resolves with the job's outcome; `signal` stops the waiting only, never the job. */
+  async waitForOutcome(idOrRequestId: string, signal?: AbortSignal): Promise<EditOutcome> {
+    return (await this.load()).engine.waitForOutcome(idOrRequestId, signal);
   }
 
   async model(): Promise<ModelMetadata> {

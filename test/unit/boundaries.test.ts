@@ -32,7 +32,7 @@ function targetOf(file: string, spec: string): string | undefined {
 }
 
 const PURE = ['src/api', 'src/jobs', 'src/common', 'src/protocol', 'src/panel'];
-const ADAPTERS = ['platform', 'storage', 'commands', 'webview', 'ui', 'webview-ui', 'extension', 'runtime'];
+const ADAPTERS = ['platform', 'storage', 'commands', 'webview', 'ui', 'webview-ui', 'lm', 'extension', 'runtime'];
 
 describe('module boundaries', () => {
   for (const dir of PURE) {

@@ -399,6 +399,18 @@ describe('JobEngine (emulator, simulated time)', function () {
     for (const line of h.log.lines) assert.ok(!line.includes(TEST_TOKEN), `token leaked: ${line}`);
   });
 
+  it('waitForOutcome stops waiting (and only waiting) when its signal is aborted, also one aborted before the call', async () => {
+    h = await createHarness();
+    const id = requestIdOf(await h.engine.submit(params(h)));
+    const live = new AbortController();
+    const waiting = h.engine.waitForOutcome(id, live.signal);
+    live.abort(new Error('stopped by the caller'));
+    await assert.rejects(waiting, /stopped by the caller/);
+    await assert.rejects(h.engine.waitForOutcome(id, AbortSignal.abort(new Error('already stopped'))), /already stopped/);
+    await h.runFor(15_000);
+    assert.equal(h.engine.get(id)!.state, 'saved', 'the job itself went on');
+  });
+
   it('waitForOutcome resolves "succeeded" with every saved file once the job is saved', async () => {
     h = await createHarness();
     const id = requestIdOf(await h.engine.submit(params(h)));
