@@ -10,6 +10,9 @@ import { Translate, setTranslator } from './common/l10n';
 import { Logger, taggedLogger } from './common/logger';
 import { parseEditArgs } from './jobs/editArgs';
 import { JobEngine } from './jobs/engine';
+import { AspectRatioChoiceError } from './imaging/fitErrors';
+import { DEFAULT_FIT, FitSettings } from './imaging/fitTypes';
+import { WorkerTransformer } from './imaging/workerClient';
 import { InputRef, PreparedInput, checkUrl, inspectImageFile, prepareInputs } from './jobs/inputs';
 import { JobRecord } from './jobs/job';
 import { stemFromFileName } from './jobs/naming';
@@ -27,6 +30,8 @@ export interface RuntimeHost {
   userAgent: string;
   /** The host's translator (vscode.l10n.t), so the runtime's messages speak the user's language. */
   translate?: Translate;
+  /** How local images are fitted when a caller does not say (the runcomfy.fitInputs and stripMetadata settings). */
+  fitSettings?(): FitSettings;
 }
 
 export interface EditSubmission {
@@ -34,6 +39,8 @@ export interface EditSubmission {
   prompt: string;
   options: EditOptions;
   outputDir: string;
+  /** How local images are fitted; the host's settings when left out. */
+  fit?: FitSettings;
 }
 
 export class Runtime {
@@ -42,6 +49,8 @@ export class Runtime {
   private dispatcher: ReturnType<typeof createDispatcher>;
   private readonly forwarding = new ForwardingDispatcher(() => this.dispatcher);
   private modelCache: Promise<ModelMetadata> | undefined;
+  /** The image worker (dist/imageWorker.js) starts only when an image needs pixel work. */
+  private readonly transformer = new WorkerTransformer({ script: path.join(__dirname, 'imageWorker.js') });
 
   constructor(private readonly host: RuntimeHost) {
     this.dispatcher = createDispatcher({ proxyUrl: host.proxyUrl() });
@@ -80,14 +89,15 @@ export class Runtime {
     return this.client.baseUrl;
   }
 
-  /** Checks every input locally (type, size, dimensions, aspect ratio, request size) and builds what is sent. */
-  prepare(refs: readonly InputRef[], signal?: AbortSignal): Promise<PreparedInput[]> {
-    return prepareInputs(refs, signal);
+  /** Checks and fits every input locally (format, size, dimensions, aspect ratio, metadata, request size) and builds what is sent. */
+  prepare(refs: readonly InputRef[], signal?: AbortSignal, fit?: FitSettings): Promise<PreparedInput[]> {
+    const settings = fit ?? this.host.fitSettings?.() ?? DEFAULT_FIT;
+    return prepareInputs(refs, signal, { settings, transformer: this.transformer });
   }
 
   /** Checks every input locally (unless already prepared), then submits once; resolves when the request_id is stored. */
   async submitEdit(submission: EditSubmission, signal?: AbortSignal, prepared?: PreparedInput[]): Promise<JobRecord> {
-    prepared ??= await prepareInputs(submission.refs, signal);
+    prepared ??= await this.prepare(submission.refs, signal, submission.fit);
     const firstFile = submission.refs.find((r): r is Extract<InputRef, { kind: 'file' }> => r.kind === 'file');
     return this.engine.submit(
       {
@@ -116,6 +126,7 @@ export class Runtime {
   }
 
   async dispose(): Promise<void> {
+    this.transformer.dispose();
     await this.engine.dispose();
     await this.dispatcher.close().catch(() => undefined);
   }
@@ -144,4 +155,5 @@ export const runtimeHelpers = {
   inspectImageFile,
   checkUrl,
   isInputError: (e: unknown): e is InputError => e instanceof InputError,
+  isAspectChoiceError: (e: unknown): e is AspectRatioChoiceError => e instanceof AspectRatioChoiceError,
 };

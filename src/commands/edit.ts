@@ -4,12 +4,13 @@ import * as vscode from 'vscode';
 import { MAX_IMAGES } from '../api/model';
 import type { InputRef } from '../jobs/inputs';
 import type { JobRecord } from '../jobs/job';
-import { defaultOptions, outputFolderFor } from '../platform/config';
+import type { FitSettings } from '../imaging/fitTypes';
+import { defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
 import { askPrompt, pickOptions } from '../ui/editOptionsPicker';
 import { pickImages } from '../ui/imagePicker';
 import { CommandContext } from './context';
 
-const IMAGE_EXT = /\.(png|jpe?g)$/i;
+const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp|tiff?|avif|hei[cf])$/i;
 const LAST_PROMPT_KEY = 'runcomfy.lastPrompt';
 
 export interface EditResult {
@@ -61,6 +62,7 @@ async function scriptedEdit(ctx: CommandContext, raw: object): Promise<EditResul
       prompt: parsed.prompt,
       options: { ...defaultOptions(scope), ...parsed.options },
       outputDir: outputFolderFor(scope),
+      fit: { ...fitSettings(scope), ...(parsed.fit ? { mode: parsed.fit } : {}) },
     });
   } catch (e) {
     services.logger.warn(`scripted edit refused: ${helpers.userMessageOf(e)}`);
@@ -85,8 +87,8 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
       const names = notImages.map((u) => path.basename(u.fsPath)).join(', ');
       void vscode.window.showErrorMessage(
         notImages.length === 1
-          ? vscode.l10n.t('Only PNG and JPEG images can be edited; {0} is not.', names)
-          : vscode.l10n.t('Only PNG and JPEG images can be edited; {0} are not.', names),
+          ? vscode.l10n.t('Only images can be edited (PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC); {0} is not one.', names)
+          : vscode.l10n.t('Only images can be edited (PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC); {0} are not.', names),
       );
       return undefined;
     }
@@ -104,12 +106,23 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
   const runtime = await services.runtime();
   const helpers = services.helpers();
   let prepared;
+  let fit: FitSettings = fitSettings(firstFileUri(refs));
   try {
     // Checked before the prompt is asked for, so a broken image is known before any typing (and any money).
-    prepared = await runtime.prepare(refs);
+    prepared = await runtime.prepare(refs, undefined, fit);
   } catch (e) {
-    void vscode.window.showErrorMessage(helpers.userMessageOf(e));
-    return undefined;
+    const choice = helpers.isAspectChoiceError(e) ? await askPadOrCrop(helpers.userMessageOf(e)) : undefined;
+    if (!choice) {
+      if (!helpers.isAspectChoiceError(e)) void vscode.window.showErrorMessage(helpers.userMessageOf(e));
+      return undefined;
+    }
+    fit = { ...fit, mode: choice };
+    try {
+      prepared = await runtime.prepare(refs, undefined, fit);
+    } catch (again) {
+      void vscode.window.showErrorMessage(helpers.userMessageOf(again));
+      return undefined;
+    }
   }
 
   const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), refs.length);
@@ -148,6 +161,19 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     if (choice === showLog) services.channel.show();
     return undefined;
   }
+}
+
+/** An image outside 1:3–3:1 can still be sent, extended to 3:1 (pad) or cut to it (crop); the user chooses. */
+async function askPadOrCrop(message: string): Promise<'pad' | 'crop' | undefined> {
+  const pad = vscode.l10n.t('Pad');
+  const crop = vscode.l10n.t('Crop');
+  const choice = await vscode.window.showWarningMessage(
+    message,
+    { modal: true, detail: vscode.l10n.t('Pad extends the canvas with neutral grey to 3:1; Crop keeps the centre. The file itself is not changed.') },
+    pad,
+    crop,
+  );
+  return choice === pad ? 'pad' : choice === crop ? 'crop' : undefined;
 }
 
 /** "$0.03 per image", when the model metadata says; never blocks the flow for long. */

@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import { imageSize } from 'image-size';
 import { AbortedError, InputError } from '../api/errors';
 import { t } from '../common/l10n';
+import { type AspectOffender, aspectChoiceError } from '../imaging/fitErrors';
+import { type LocalFitter, fitLocalFile, sentValues } from '../imaging/fitLocalFile';
+import type { FitReport } from '../imaging/fitTypes';
 import { sniffImageFormat } from './imageMagic';
 
 export type InputRef = { kind: 'url'; url: string } | { kind: 'file'; path: string };
@@ -59,6 +62,8 @@ export interface PreparedInput {
   /** For sidecars and logs: the URL, or `name (sha256:<12 hex>, N bytes)`; never the data URI. */
   summary: string;
   facts?: ImageFacts;
+  /** For local files: what the file was and what is sent instead. */
+  fit?: FitReport;
 }
 
 /** Carries every problem found, so a UI can list them one by one; its message already joins them. */
@@ -320,7 +325,7 @@ interface FileSlot {
  * Checks every input and builds the request values. Throws one InputError (an InputProblemsError) listing every
  * problem found, before anything is sent; an aborted signal throws AbortedError.
  */
-export async function prepareInputs(refs: readonly InputRef[], signal?: AbortSignal): Promise<PreparedInput[]> {
+export async function prepareInputs(refs: readonly InputRef[], signal?: AbortSignal, fitter?: LocalFitter): Promise<PreparedInput[]> {
   throwIfAborted(signal);
   // Each problem remembers which input it is about, so the list (and the error's subject) follows the user's order.
   const found: Array<{ at: number; problem: InputProblem }> = [];
@@ -373,11 +378,25 @@ export async function prepareInputs(refs: readonly InputRef[], signal?: AbortSig
   }
   const urlLength = refs.reduce((sum, ref) => sum + (ref.kind === 'url' ? ref.url.trim().length : 0), 0);
   const projected = files.reduce((sum, slot) => sum + (slot.size !== undefined ? projectedDataUriLength(slot.size) : 0), urlLength);
-  const requestTooLarge = projected > INPUT_LIMITS.maxRequestBytes;
+  // Fitted files are re-encoded, so their size on disk says nothing about the request.
+  const requestTooLarge = !fitter && projected > INPUT_LIMITS.maxRequestBytes;
+  const offenders: AspectOffender[] = [];
 
   for (const slot of files) {
     if (slot.size === undefined) continue;
     throwIfAborted(signal);
+    if (fitter) {
+      try {
+        const outcome = await fitLocalFile(slot.ref.path, slot.name, fitter, signal);
+        if (outcome.ok) results[slot.index] = { ref: slot.ref, label: slot.name, ...sentValues(slot.name, outcome) };
+        else report(slot.index, ...outcome.problems);
+        if (!outcome.ok && outcome.aspect) offenders.push({ subject: slot.name, path: slot.ref.path, ...outcome.aspect });
+      } catch (error) {
+        if (error instanceof AbortedError || isAbort(error) || signal?.aborted) throw new AbortedError();
+        report(slot.index, fsProblem(slot.name, slot.ref.path, error));
+      }
+      continue;
+    }
     const headerOnly = requestTooLarge || slot.size > INPUT_LIMITS.maxFileBytes;
     let bytes: Uint8Array;
     try {
@@ -414,7 +433,8 @@ export async function prepareInputs(refs: readonly InputRef[], signal?: AbortSig
 
   if (found.length > 0) {
     // Request-wide problems sort last, so the subject is the first offending file or URL whenever there is one.
-    throw new InputProblemsError([...found].sort((a, b) => a.at - b.at).map((f) => f.problem));
+    const problems = [...found].sort((a, b) => a.at - b.at).map((f) => f.problem);
+    throw aspectChoiceError(problems, offenders) ?? new InputProblemsError(problems);
   }
   return results.map((r) => r as PreparedInput);
 }

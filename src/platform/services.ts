@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Runtime, runtimeHelpers as RuntimeHelpers } from '../runtime';
 import type { Logger } from '../common/logger';
 import { hasUnfinishedWork } from '../storage/jobsKey';
-import { affectsConnection, allowedDownloadHosts, apiBaseUrl, proxyUrl } from './config';
+import { affectsConnection, allowedDownloadHosts, apiBaseUrl, fitSettings, proxyUrl } from './config';
 import { createLogChannel } from './logChannel';
 import { TokenStore } from './secrets';
 
@@ -102,6 +102,7 @@ export class Services implements vscode.Disposable {
       apiBaseUrl,
       allowedDownloadHosts,
       proxyUrl,
+      fitSettings: () => fitSettings(),
       workspaceState: this.context.workspaceState,
       translate: (message, ...args) => vscode.l10n.t(message, ...args),
       userAgent: `runcomfy-dreamina-edit/${this.context.extension.packageJSON.version ?? '0'} vscode/${vscode.version}`,
