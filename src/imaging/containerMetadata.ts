@@ -1,4 +1,5 @@
 // Finds the metadata inside PNG and JPEG files (EXIF, GPS, XMP, IPTC, comments, text, ICC) and removes it losslessly.
+import { inflateSync } from 'node:zlib';
 
 /** A kind of metadata found, as the fit report words it. */
 export type MetadataKind = 'exif' | 'gps' | 'xmp' | 'iptc' | 'comment' | 'text' | 'icc' | 'thumbnail' | 'other';
@@ -154,7 +155,19 @@ function kindOfJpegSegment(marker: number, body: Uint8Array): MetadataKind {
   return 'other';
 }
 
-const PNG_KEPT = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'sRGB', 'gAMA', 'cHRM', 'sBIT', 'bKGD']);
+/** Chunks that say how to show the pixels (pHYs is the pixel density), not where or by whom they were taken. */
+/** iCCP holds a keyword, a compression byte and the zlib-compressed profile. */
+function pngProfileIsSrgb(data: Uint8Array): boolean {
+  const nul = data.indexOf(0);
+  if (nul < 0) return false;
+  try {
+    return iccDescribesSrgb(inflateSync(data.subarray(nul + 2), { maxOutputLength: 16 * 1024 * 1024 }));
+  } catch {
+    return false;
+  }
+}
+
+const PNG_KEPT = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'sRGB', 'gAMA', 'cHRM', 'sBIT', 'bKGD', 'pHYs']);
 
 function scanPng(b: Uint8Array): ContainerScan {
   const scan: ContainerScan = { format: 'png', found: new Set(), cmyk: false, removable: [], icc: [], end: b.length };
@@ -173,7 +186,7 @@ function scanPng(b: Uint8Array): ContainerScan {
     if (type === 'iCCP') {
       scan.icc.push({ start: at, end });
       scan.found.add('icc');
-      scan.iccIsSrgb = /\bsRGB\b/i.test(text(data, 0, Math.min(80, data.indexOf(0) < 0 ? 80 : data.indexOf(0))));
+      scan.iccIsSrgb = pngProfileIsSrgb(data);
     } else if (!PNG_KEPT.has(type) && !critical) {
       scan.removable.push({ start: at, end });
       if (type === 'eXIf') {

@@ -85,16 +85,19 @@ interface Raw {
   channels: 1 | 2 | 3 | 4;
 }
 
-async function encode(raw: Raw, transparent: boolean, maxBytes: number): Promise<{ bytes: Buffer; format: 'png' | 'jpeg'; quality?: number } | undefined> {
+/** `retry` is set once the picture has been made smaller: the settings that failed before are not tried again. */
+async function encode(raw: Raw, transparent: boolean, maxBytes: number, retry: boolean): Promise<{ bytes: Buffer; format: 'png' | 'jpeg'; quality?: number } | undefined> {
   const image = () => sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
   if (transparent) {
-    const lossless = await image().png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer();
-    if (lossless.length <= maxBytes) return { bytes: lossless, format: 'png' };
-    const quantised = await image().png({ palette: true, quality: 90, compressionLevel: 9 }).toBuffer();
+    if (!retry) {
+      const lossless = await image().png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer();
+      if (lossless.length <= maxBytes) return { bytes: lossless, format: 'png' };
+    }
+    const quantised = await image().png({ palette: true, quality: 90, effort: 3, compressionLevel: 6 }).toBuffer();
     return quantised.length <= maxBytes ? { bytes: quantised, format: 'png' } : undefined;
   }
   const opaque = () => (raw.channels === 4 || raw.channels === 2 ? image().removeAlpha() : image());
-  for (const quality of JPEG_QUALITIES) {
+  for (const quality of retry ? JPEG_QUALITIES.slice(-3) : JPEG_QUALITIES) {
     const bytes = await opaque().jpeg({ quality }).toBuffer();
     if (bytes.length <= maxBytes) return { bytes, format: 'jpeg', quality };
   }
@@ -121,7 +124,7 @@ export async function transform(input: Uint8Array, job: TransformJob, wasmDir: s
   const transparent = anyTransparent(raw.data, raw.channels);
   // A picture that cannot meet the budget at any quality is made smaller until it does.
   for (let attempt = 0; attempt < 6; attempt++) {
-    const encoded = await encode(raw, transparent, job.maxBytes);
+    const encoded = await encode(raw, transparent, job.maxBytes, attempt > 0);
     if (encoded) {
       const bytes = new Uint8Array(encoded.bytes.length);
       bytes.set(encoded.bytes);
