@@ -40,7 +40,9 @@ const sharpToWasm = {
     build.onResolve({ filter: /^@img\/sharp-[\w-]+\/sharp\.node$/ }, () => ({ path: `./${sharpWasmLoader}.js`, external: true }));
     // sharp first looks for a locally compiled binary; there is none, so that lookup is left to fail at run time.
     build.onLoad({ filter: /[\\/]sharp[\\/]dist[\\/]sharp\.cjs$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replaceAll('require(`../src/build/Release/', '(0, require)(`../src/build/Release/'),
+      contents:
+        'const noLocalBuild = (file) => { throw new Error(`no local build: ${file}`); };\n' +
+        readFileSync(args.path, 'utf8').replaceAll('require(`../src/build/Release/', 'noLocalBuild(`../src/build/Release/'),
       loader: 'js',
     }));
   },
@@ -69,6 +71,11 @@ mkdirSync('dist', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/${file}`);
 copyFileSync(path.join(sharpWasmDir, 'lib', `${sharpWasmLoader}.wasm`), `dist/${sharpWasmLoader}.wasm`);
 copyFileSync(require.resolve('libheif-js/libheif-wasm/libheif.wasm'), 'dist/libheif.wasm');
+// Their licences travel with the WebAssembly builds (sharp: Apache-2.0, libvips: LGPL-3.0; libheif: LGPL-3.0).
+mkdirSync('dist/licenses', { recursive: true });
+copyFileSync(path.join(sharpWasmDir, 'LICENSE'), 'dist/licenses/sharp-wasm32.txt');
+copyFileSync(require.resolve('libheif-js/libheif-wasm/LICENSE'), 'dist/licenses/libheif.txt');
+copyFileSync(path.join(path.dirname(require.resolve('libheif-js/package.json')), 'LICENSE'), 'dist/licenses/libheif-js.txt');
 
 if (watch) {
   for (const options of targets) {
