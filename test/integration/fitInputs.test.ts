@@ -5,7 +5,19 @@ import * as exifr from 'exifr';
 import { imageSize } from 'image-size';
 import sharp = require('sharp');
 import { GPS_EXIF, photo } from '../support/photoFixtures';
-import { rejectionOf, runEdit, setSetting, sha256Hex, useEmulator, writeScratchFile } from './support';
+import * as vscode from 'vscode';
+import {
+  acceptQuickInput,
+  rejectionOf,
+  replaceWindowFunction,
+  runEdit,
+  setSetting,
+  sha256Hex,
+  spyOnWindow,
+  useEmulator,
+  waitFor,
+  writeScratchFile,
+} from './support';
 
 const MAX_INLINE = 6 * 1024 * 1024;
 
@@ -73,5 +85,41 @@ describe('fitting local images before they are sent', function () {
     const answer = await runEdit({ images: ['scratch/camera/loop.gif'], prompt: 'Make it autumn', fit: 'auto' });
     assert.ok(answer.requestId);
     assert.equal(emulator.stats.submits, 1);
+  });
+
+  async function explorerEditOfBanner(choice: string | undefined): Promise<{ warnings: unknown[][]; inputBoxes: unknown[][]; settled: Promise<unknown> }> {
+    const banner = writeScratchFile('banner.png', await photo(1500, 300).png().toBuffer());
+    const warnings = replaceWindowFunction('showWarningMessage', () => Promise.resolve(choice));
+    const inputBoxes = spyOnWindow('showInputBox', ([options, ...rest]) => [{ ...(options as vscode.InputBoxOptions), value: 'Add a kite' }, ...rest]);
+    const uri = vscode.Uri.file(banner);
+    const settled = Promise.resolve(vscode.commands.executeCommand('runcomfy.edit', uri, [uri]));
+    return { warnings: warnings.calls, inputBoxes: inputBoxes.calls, settled };
+  }
+
+  it('Explorer: a 5:1 image asks Pad or Crop in a modal; Pad sends it extended to 3:1', async () => {
+    const { emulator } = env;
+    const menus = spyOnWindow('showQuickPick');
+    const flow = await explorerEditOfBanner('Pad');
+    await waitFor('the Pad / Crop question', () => flow.warnings.length === 1);
+    const [message, options, ...items] = flow.warnings[0] as [string, vscode.MessageOptions, ...string[]];
+    assert.match(message, /^banner\.png has an aspect ratio of 5:1 \(1500×300\)/);
+    assert.equal(options.modal, true);
+    assert.deepEqual(items, ['Pad', 'Crop']);
+    await waitFor('the prompt box', () => flow.inputBoxes.length === 1, 30_000);
+    await acceptQuickInput('the options menu', () => menus.calls.length === 1);
+    await acceptQuickInput('the submit', () => emulator.stats.submits === 1);
+    await flow.settled;
+    const uri = (emulator.stats.submitBodies[0] as { image_urls: string[] }).image_urls[0];
+    const size = imageSize(Buffer.from(uri.split(',')[1], 'base64'));
+    assert.deepEqual([size.width, size.height], [1500, 500]);
+  });
+
+  it('Explorer: cancelling the Pad / Crop question asks nothing more and sends nothing', async () => {
+    const { emulator } = env;
+    const flow = await explorerEditOfBanner(undefined);
+    assert.equal(await flow.settled, undefined);
+    assert.equal(flow.warnings.length, 1);
+    assert.equal(flow.inputBoxes.length, 0);
+    assert.equal(emulator.stats.submits, 0);
   });
 });
