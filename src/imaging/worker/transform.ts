@@ -141,7 +141,9 @@ export async function transform(input: Uint8Array, job: TransformJob, wasmDir: s
       };
     }
     const width = Math.max(1, Math.floor(raw.width * 0.8));
-    const height = Math.max(1, Math.floor(raw.height * 0.8));
+    let height = Math.max(1, Math.round((width * raw.height) / raw.width));
+    // A 3:1 picture must not drift past 3:1 through rounding.
+    if (width > FIT_LIMITS.maxAspect * height) height = Math.ceil(width / FIT_LIMITS.maxAspect);
     const smaller = await sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } })
       .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
       .raw()
