@@ -116,6 +116,18 @@ function sendAsIs(name: string, bytes: Uint8Array, format: SourceFormat, size: {
   };
 }
 
+/** Refused in `auto`, with what Pad or Crop needs to know; nothing is sent. */
+function aspectChoice(name: string, size: { width: number; height: number }): FileFitOutcome {
+  const message = t(
+    '{0} has an aspect ratio of {1} ({2}×{3}); the model accepts 1:3 to 3:1. Choose Pad or Crop (the fit option, or the runcomfy.fitInputs setting).',
+    name,
+    ratioText(size.width, size.height),
+    size.width,
+    size.height,
+  );
+  return { ok: false, aspect: size, problems: [{ rule: 'aspectRatio', subject: name, message }] };
+}
+
 function needsPixelWork(format: SourceFormat, scan: ContainerScan | undefined, size: { width: number; height: number }): boolean {
   if (format !== 'png' && format !== 'jpeg') return true;
   if (!scan || (scan.orientation ?? 1) !== 1 || scan.cmyk || scan.iccIsSrgb === false) return true;
@@ -146,19 +158,7 @@ export async function fitLocalFile(filePath: string, name: string, fitter: Local
   const scan = format === 'png' || format === 'jpeg' ? scanContainer(bytes, format) : undefined;
   const quarterTurn = (scan?.orientation ?? 1) >= 5;
   const oriented = header && (quarterTurn ? { width: header.height, height: header.width } : header);
-  if (oriented && settings.mode === 'auto' && !isInRange(oriented.width, oriented.height)) {
-    return {
-      ok: false,
-      aspect: oriented,
-      problems: [
-        {
-          rule: 'aspectRatio',
-          subject: name,
-          message: t('{0} has an aspect ratio of {1} ({2}×{3}); the model accepts 1:3 to 3:1. Choose Pad or Crop (the fit option, or the runcomfy.fitInputs setting).', name, ratioText(oriented.width, oriented.height), oriented.width, oriented.height),
-        },
-      ],
-    };
-  }
+  if (oriented && settings.mode === 'auto' && !isInRange(oriented.width, oriented.height)) return aspectChoice(name, oriented);
   const found = scan?.found ?? metadataKindsByScan(bytes);
   const original = { width: oriented?.width ?? 0, height: oriented?.height ?? 0, format, bytes: bytes.length };
 
@@ -192,6 +192,8 @@ export async function fitLocalFile(filePath: string, name: string, fitter: Local
     return problem('unreadable', name, t('{0} could not be read as a {1} image ({2}); the file may be damaged. Accepted formats: {3}.', name, formatLabel(format), detail, ACCEPTED_FORMATS_TEXT));
   }
   if (!original.width) Object.assign(original, { width: output.sourceWidth, height: output.sourceHeight });
+  // Some headers (HEIC, AVIF) give no size up front: the decoded size is checked the same way.
+  if (mode === 'auto' && !isInRange(output.width, output.height)) return aspectChoice(name, { width: output.sourceWidth, height: output.sourceHeight });
   const changes: FitChange[] = [...metadataChanges(found)];
   if (output.rotated) changes.push('rotated');
   const padded = mode === 'pad' && !isInRange(output.sourceWidth, output.sourceHeight);

@@ -20,7 +20,7 @@ function importsOf(file: string): string[] {
 }
 
 describe('module boundaries', () => {
-  for (const dir of ['src/api', 'src/jobs', 'src/common', 'src/protocol']) {
+  for (const dir of ['src/api', 'src/jobs', 'src/common', 'src/protocol', 'src/imaging']) {
     it(`${dir} never imports vscode`, () => {
       const files = sourceFiles(dir);
       if (dir !== 'src/protocol') assert.ok(files.length > 0, `${dir} has sources`);
@@ -36,6 +36,16 @@ describe('module boundaries', () => {
         assert.ok(spec !== 'vscode' && !spec.startsWith('node:'), `${path.relative(root, file)} imports ${spec}`);
       }
     }
+  });
+
+  it('only the image worker loads the image libraries, so the extension host never does', () => {
+    const files = sourceFiles('src').filter((file) => !file.includes(`${path.sep}imaging${path.sep}worker${path.sep}`));
+    for (const file of files) {
+      for (const spec of importsOf(file)) {
+        assert.ok(!/^(sharp|@img\/|libheif-js)/.test(spec), `${path.relative(root, file)} imports ${spec}`);
+      }
+    }
+    assert.ok(importsOf(path.join(root, 'src/imaging/worker/transform.ts')).includes('sharp'));
   });
 
   it('the scan finds real imports (guards against a regex that matches nothing)', () => {
