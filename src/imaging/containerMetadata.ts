@@ -84,9 +84,12 @@ export function iccDescribesSrgb(profile: Uint8Array): boolean {
   return false;
 }
 
+const EOI = Buffer.from([0xff, 0xd9]);
+
 function scanJpeg(b: Uint8Array): ContainerScan {
   const scan: ContainerScan = { format: 'jpeg', found: new Set(), cmyk: false, removable: [], icc: [], end: b.length };
   const iccParts: Uint8Array[] = [];
+  let multiScan = true;
   let at = 2;
   while (at + 4 <= b.length) {
     if (b[at] !== 0xff) break;
@@ -127,10 +130,19 @@ function scanJpeg(b: Uint8Array): ContainerScan {
       scan.removable.push({ start, end });
     } else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       scan.cmyk = body[5] === 4;
+      multiScan = marker !== 0xc0 && marker !== 0xc1 && marker !== 0xc3;
     }
     at = end;
+    if (marker === 0xda && !multiScan) {
+      // A sequential JPEG has one scan, and coded data stuffs every 0xFF with 0x00: the first FF D9 from here on is
+      // the end of the image. One native search instead of a walk over megabytes of coded data.
+      const eoi = Buffer.from(b.buffer, b.byteOffset, b.byteLength).indexOf(EOI, at);
+      scan.end = eoi < 0 ? b.length : eoi + 2;
+      break;
+    }
     if (marker === 0xda) {
-      // Entropy-coded data runs until a marker that is neither a stuffed 0xFF00 nor a restart marker.
+      // Progressive scans have tables between them: coded data runs until a marker that is neither a stuffed 0xFF00
+      // nor a restart marker.
       const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
       for (at = buffer.indexOf(0xff, at); at >= 0 && at + 1 < b.length; at = buffer.indexOf(0xff, at + 1)) {
         const next = b[at + 1];
@@ -169,14 +181,21 @@ function pngProfileIsSrgb(data: Uint8Array): boolean {
 
 const PNG_KEPT = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'sRGB', 'gAMA', 'cHRM', 'sBIT', 'bKGD', 'pHYs']);
 
+const IDAT = 0x49444154;
+
 function scanPng(b: Uint8Array): ContainerScan {
   const scan: ContainerScan = { format: 'png', found: new Set(), cmyk: false, removable: [], icc: [], end: b.length };
   let at = 8;
   while (at + 12 <= b.length) {
     const length = u32(b, at);
-    const type = text(b, at + 4, 4);
     const end = at + 12 + length;
     if (end > b.length) break;
+    // Image data is most of a large PNG's chunks; it is skipped without building strings, to keep the walk short.
+    if (u32(b, at + 4) === IDAT) {
+      at = end;
+      continue;
+    }
+    const type = String.fromCharCode(b[at + 4], b[at + 5], b[at + 6], b[at + 7]);
     const data = b.subarray(at + 8, at + 8 + length);
     if (type === 'IEND') {
       scan.end = end;

@@ -388,7 +388,7 @@ export async function prepareInputs(refs: readonly InputRef[], signal?: AbortSig
     if (fitter) {
       try {
         const outcome = await fitLocalFile(slot.ref.path, slot.name, fitter, signal);
-        if (outcome.ok) results[slot.index] = { ref: slot.ref, label: slot.name, ...sentValues(slot.name, outcome) };
+        if (outcome.ok) results[slot.index] = { ref: slot.ref, label: slot.name, ...(await sentValues(slot.name, outcome)) };
         else report(slot.index, ...outcome.problems);
         if (!outcome.ok && outcome.aspect) offenders.push({ subject: slot.name, path: slot.ref.path, ...outcome.aspect });
       } catch (error) {

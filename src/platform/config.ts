@@ -55,7 +55,8 @@ export function openResultsWhenDone(): boolean {
 export function fitSettings(scope?: vscode.Uri): FitSettings {
   const config = vscode.workspace.getConfiguration(SECTION, scope);
   const mode = config.get<unknown>('fitInputs', DEFAULT_FIT.mode);
-  return { mode: isFitMode(mode) ? mode : DEFAULT_FIT.mode, stripMetadata: config.get<unknown>('stripMetadata', true) !== false };
+  // User settings only: a cloned repository must not be able to send your photos' location along.
+  return { mode: isFitMode(mode) ? mode : DEFAULT_FIT.mode, stripMetadata: applicationValue<unknown>('stripMetadata', true) !== false };
 }
 
 export function proxyUrl(): string | undefined {

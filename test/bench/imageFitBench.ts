@@ -5,8 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as zlib from 'node:zlib';
-import { fitLocalFile } from '../../src/imaging/fitLocalFile';
 import { WorkerTransformer } from '../../src/imaging/workerClient';
+import { prepareInputs } from '../../src/jobs/inputs';
 import { GPS_EXIF, photo } from '../support/photoFixtures';
 import { REPO_ROOT } from './extensionFigures';
 import { fixed, mib, ratio, table, type SummaryEntry } from './format';
@@ -107,8 +107,11 @@ export async function runImageFitBench(): Promise<{ measured: Measured[]; idleMa
     for (const fixture of fixtures) {
       const loop = monitorEventLoopDelay({ resolution: 10 });
       loops.push(loop);
-      const run = () =>
-        fitLocalFile(fixture.file, path.basename(fixture.file), { settings: { mode: 'auto', stripMetadata: true }, transformer });
+      // The whole preparation, as a submit runs it: read, fit, hash and encode the data URI.
+      const run = async () => {
+        const [prepared] = await prepareInputs([{ kind: 'file', path: fixture.file }], undefined, { settings: { mode: 'auto', stripMetadata: true }, transformer });
+        return prepared;
+      };
       loop.enable();
       // The first fit of all starts the worker and compiles the WebAssembly; each file's second fit is the steady state.
       let started = performance.now();
@@ -118,11 +121,11 @@ export async function runImageFitBench(): Promise<{ measured: Measured[]; idleMa
       const warm = await withPeakRss(run);
       const warmMs = performance.now() - started;
       loop.disable();
-      const out = warm.value;
+      const sent = warm.value.fit?.sent;
       const m: Measured = {
         fixture,
         bytes: fs.statSync(fixture.file).size,
-        sent: out.ok ? `${out.report.sent.width}×${out.report.sent.height} ${out.format} ${mib(out.report.sent.bytes)} MiB` : `refused: ${out.problems[0].message}`,
+        sent: sent ? `${sent.width}×${sent.height} ${sent.format} ${mib(sent.bytes)} MiB` : 'n/a',
         coldMs,
         warmMs,
         peakMb: Math.max(cold.peakMb, warm.peakMb),

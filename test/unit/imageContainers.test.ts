@@ -77,6 +77,17 @@ describe('metadata in JPEG and PNG containers', () => {
     assert.deepEqual([...scanContainer(stripped, 'jpeg').found], []);
   });
 
+  it('finds the end of a progressive JPEG past its tables between scans, and drops what follows', async () => {
+    const progressive = await cameraJpeg(photo(200, 150), 1);
+    const rewritten = await sharp(progressive).keepMetadata().jpeg({ progressive: true }).toBuffer();
+    const withTrailer = Buffer.concat([rewritten, Buffer.from([0xff, 0xd8, 0xff, 0xd9])]);
+    const scan = scanContainer(withTrailer, 'jpeg');
+    assert.equal(scan.end, rewritten.length);
+    assert.ok(scan.found.has('gps'));
+    const stripped = stripContainer(withTrailer, scan, { keepIcc: false, keepOrientation: false });
+    assert.ok((await sharp(stripped).raw().toBuffer()).equals(await sharp(rewritten).raw().toBuffer()));
+  });
+
   it('tells a Display P3 profile from sRGB, and keeps it only when the pixels are sent as they are', async () => {
     const p3 = await photo(32, 32).withIccProfile('p3').jpeg().toBuffer();
     const scan = scanContainer(p3, 'jpeg');
