@@ -15,8 +15,11 @@ export function activate(context: vscode.ExtensionContext): void {
   services = new Services(context);
   const ctx = { extension: context, services };
   context.subscriptions.push(services, registerCommands(ctx), registerStatusBar(services), registerNotifications(services), registerPanel(context, services));
-  // Only stored work that still needs tracking or saving loads the engine now; otherwise it waits for a command.
-  if (services.hasUnfinishedWork()) void services.runtime();
+  // Only stored work that still needs tracking, saving or the user loads the engine now; otherwise it waits for a command.
+  if (services.hasUnfinishedWork()) {
+    const { jobs, logger } = services;
+    jobs.ready().catch((e: unknown) => logger.warn(`stored jobs could not be restored: ${e instanceof Error ? e.message : String(e)}`));
+  }
   services.logger.info(`activated in ${Date.now() - started} ms`);
 }
 

@@ -1,8 +1,8 @@
-// The heavy half of the extension, loaded on first need: HTTP dispatcher, RunComfy client, job engine, input checks and saving.
+// The heavy half of the extension, loaded on first need: HTTP dispatcher, RunComfy client, job engine, input checks and fitting, and saving.
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { RunComfyClient, assertRequestId } from './api/client';
-import { InputError, userMessageOf } from './api/errors';
+import { userMessageOf } from './api/errors';
 import { ForwardingDispatcher, createDispatcher } from './api/http';
 import { EditOptions, ModelMetadata } from './api/schemas';
 import { systemClock } from './common/clock';
@@ -13,8 +13,10 @@ import { JobEngine } from './jobs/engine';
 import { AspectRatioChoiceError } from './imaging/fitErrors';
 import { DEFAULT_FIT, FitSettings } from './imaging/fitTypes';
 import { WorkerTransformer } from './imaging/workerClient';
-import { InputRef, PreparedInput, checkUrl, inspectImageFile, prepareInputs } from './jobs/inputs';
-import { JobRecord } from './jobs/job';
+import { InputRef } from './jobs/inputChecks';
+import { PreparedInput, inspectImageFile, prepareInputs } from './jobs/inputs';
+import { checkUrl } from './jobs/inputUrls';
+import { Job } from './jobs/job';
 import { stemFromFileName } from './jobs/naming';
 import { ApiPort } from './jobs/ports';
 import { ResultSaver } from './jobs/resultSaver';
@@ -57,10 +59,10 @@ export class Runtime {
     this.client = this.buildClient();
     // The engine talks to whichever client is current, so a changed base URL or proxy applies to running jobs too.
     const api: ApiPort = {
-      submit: (body, signal) => this.client.submit(body, signal),
-      status: (id, signal) => this.client.status(id, signal),
-      result: (id, options, signal) => this.client.result(id, options, signal),
-      cancel: (id, signal) => this.client.cancel(id, signal),
+      submit: (body, options) => this.client.submit(body, options),
+      status: (id, options) => this.client.status(id, options),
+      result: (id, options) => this.client.result(id, options),
+      cancel: (id, options) => this.client.cancel(id, options),
     };
     const saver = new ResultSaver({
       dispatcher: this.forwarding,
@@ -92,11 +94,11 @@ export class Runtime {
   /** Checks and fits every input locally (format, size, dimensions, aspect ratio, metadata, request size) and builds what is sent. */
   prepare(refs: readonly InputRef[], signal?: AbortSignal, fit?: FitSettings): Promise<PreparedInput[]> {
     const settings = fit ?? this.host.fitSettings?.() ?? DEFAULT_FIT;
-    return prepareInputs(refs, signal, { settings, transformer: this.transformer });
+    return prepareInputs(refs, { settings, transformer: this.transformer }, signal);
   }
 
   /** Checks every input locally (unless already prepared), then submits once; resolves when the request_id is stored. */
-  async submitEdit(submission: EditSubmission, signal?: AbortSignal, prepared?: PreparedInput[]): Promise<JobRecord> {
+  async submitEdit(submission: EditSubmission, signal?: AbortSignal, prepared?: PreparedInput[]): Promise<Job> {
     prepared ??= await this.prepare(submission.refs, signal, submission.fit);
     const firstFile = submission.refs.find((r): r is Extract<InputRef, { kind: 'file' }> => r.kind === 'file');
     return this.engine.submit(
@@ -125,9 +127,11 @@ export class Runtime {
     return this.modelCache;
   }
 
+  /** Stops the engine (polls, retries and downloads in flight end at once) and closes connections once they have. */
   async dispose(): Promise<void> {
     this.transformer.dispose();
-    await this.engine.dispose();
+    this.engine.dispose();
+    await this.engine.stopped();
     await this.dispatcher.close().catch(() => undefined);
   }
 
@@ -154,6 +158,5 @@ export const runtimeHelpers = {
   parseEditArgs,
   inspectImageFile,
   checkUrl,
-  isInputError: (e: unknown): e is InputError => e instanceof InputError,
   isAspectChoiceError: (e: unknown): e is AspectRatioChoiceError => e instanceof AspectRatioChoiceError,
 };

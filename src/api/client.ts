@@ -1,19 +1,10 @@
 // The RunComfy Model API client: submit (never retried), status, result, cancel and model metadata over an injected undici dispatcher.
-import { Dispatcher, request } from 'undici';
+import { Dispatcher } from 'undici';
 import { Clock, systemClock } from '../common/clock';
 import { t } from '../common/l10n';
 import { Logger, nullLogger } from '../common/logger';
 import { normaliseToken } from '../common/token';
-import { errorFromResponse } from './errorMapping';
-import {
-  AbortedError,
-  InputError,
-  NetworkError,
-  ProtocolError,
-  RunComfyError,
-  SubmissionUnknownError,
-  TimeoutError,
-} from './errors';
+import { InputError, ProtocolError, ServerError, SubmissionUnknownError } from './errors';
 import { DEFAULT_READ_RETRY, RetryPolicy, withRetry } from './retry';
 import {
   CancelOutcome,
@@ -38,6 +29,7 @@ import {
   outputVideoUrls,
   parseCost,
 } from './schemas';
+import { Transport } from './transport';
 
 export interface ClientOptions {
   baseUrl?: string;
@@ -51,6 +43,15 @@ export interface ClientOptions {
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
   userAgent?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /**
+   * Retry transient failures inside the call (default true; a submit is never retried). Polls pass false: the
+   * scheduler's own backoff is their retry, and counting each failed poll is what tells a stalled job from a slow one.
+   */
+  retry?: boolean;
 }
 
 export interface StatusView {
@@ -82,37 +83,6 @@ export interface CancelView {
 
 export { normaliseToken };
 
-type CallKind = 'submit' | 'read' | 'cancel';
-
-/** Errors raised before a connection existed: nothing can have reached the service. */
-const CONNECT_PHASE_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-function errorCode(e: unknown): string | undefined {
-  let cur: unknown = e;
-  for (let depth = 0; cur && depth < 4; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function isAbort(e: unknown, signal?: AbortSignal): boolean {
-  const name = (e as { name?: string } | undefined)?.name;
-  return !!signal?.aborted || name === 'AbortError' || errorCode(e) === 'UND_ERR_ABORTED';
-}
-
 /** Request ids go into URL paths: anything but a plain token shape is refused before a request is made. */
 export function assertRequestId(requestId: string): string {
   const id = requestId.trim();
@@ -127,19 +97,22 @@ export class RunComfyClient {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly retry: RetryPolicy;
+  private readonly transport: Transport;
 
   constructor(private readonly options: ClientOptions) {
     this.baseUrl = (options.baseUrl?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? nullLogger;
     this.retry = options.retry ?? DEFAULT_READ_RETRY;
+    this.transport = new Transport({ ...options, baseUrl: this.baseUrl, clock: this.clock, logger: this.logger });
   }
 
   /**
-   * Submits a paid job. Never retried: an answer that never came becomes SubmissionUnknownError so the caller
-   * can tell the user to look it up instead of paying twice.
+   * Submits a paid job. Never retried. Only a clear refusal (RunComfy's own error body, 401/402/422, 429) means
+   * nothing was created; an answer that never came, a gateway's 5xx page or an unreadable 200 becomes
+   * SubmissionUnknownError, so the caller can tell the user to look it up instead of paying twice.
    */
-  async submit(body: EditRequest, signal?: AbortSignal): Promise<SubmitResponse> {
+  async submit(body: EditRequest, options: CallOptions = {}): Promise<SubmitResponse> {
     const parsed = EditRequestSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -147,14 +120,37 @@ export class RunComfyClient {
       throw new InputError(where, 'schema', t('The edit request is invalid at "{0}": {1}.', where, issue?.message ?? '?'));
     }
     const summary = `${body.image_urls.length} image(s), prompt ${body.prompt.length} chars`;
-    const answer = await this.call('submit', 'POST', `/v1/models/${MODEL_ID}`, signal, JSON.stringify(parsed.data), summary);
-    return this.parse(SubmitResponseSchema, answer, 'submit');
+    let answer: unknown;
+    try {
+      answer = await this.transport.call('submit', 'POST', `/v1/models/${MODEL_ID}`, options.signal, JSON.stringify(parsed.data), summary);
+    } catch (error) {
+      throw this.submitError(error);
+    }
+    const response = SubmitResponseSchema.safeParse(answer);
+    if (!response.success) {
+      this.logger.error('submission unknown: the submit answer has no request_id');
+      throw new SubmissionUnknownError(t('it has no request_id'), 'badAnswer');
+    }
+    return response.data;
   }
 
-  status(requestId: string, signal?: AbortSignal): Promise<StatusView> {
+  private submitError(error: unknown): unknown {
+    // A 5xx without RunComfy's error_code is a gateway's page: the service behind it may have created the job.
+    if (error instanceof ServerError && error.errorCode === undefined) {
+      this.logger.error(`submission unknown after a gateway answer: ${error.message}`);
+      return new SubmissionUnknownError(t('HTTP {0} from a gateway', error.httpStatus ?? '?'), 'badAnswer');
+    }
+    if (error instanceof ProtocolError) {
+      this.logger.error(`submission unknown after an unreadable answer: ${error.message}`);
+      return new SubmissionUnknownError(error.message, 'badAnswer');
+    }
+    return error;
+  }
+
+  status(requestId: string, options: CallOptions = {}): Promise<StatusView> {
     const id = assertRequestId(requestId);
-    return this.read(signal, async () => {
-      const answer = await this.call('read', 'GET', `/v1/requests/${encodeURIComponent(id)}/status`, signal);
+    return this.read(options, async () => {
+      const answer = await this.transport.call('read', 'GET', `/v1/requests/${encodeURIComponent(id)}/status`, options.signal);
       const raw = this.parse(StatusResponseSchema, answer, 'status');
       const state = normaliseState(raw.status);
       if (state === 'unknown') this.logger.warn(`status of ${id} is "${raw.status}", which is not a known state; polling goes on`);
@@ -168,11 +164,11 @@ export class RunComfyClient {
     });
   }
 
-  result(requestId: string, options: { includeCost?: boolean } = {}, signal?: AbortSignal): Promise<ResultView> {
+  result(requestId: string, options: CallOptions & { includeCost?: boolean } = {}): Promise<ResultView> {
     const id = assertRequestId(requestId);
     const query = options.includeCost === false ? '' : '?include_cost=true';
-    return this.read(signal, async () => {
-      const answer = await this.call('read', 'GET', `/v1/requests/${encodeURIComponent(id)}/result${query}`, signal);
+    return this.read(options, async () => {
+      const answer = await this.transport.call('read', 'GET', `/v1/requests/${encodeURIComponent(id)}/result${query}`, options.signal);
       const raw = this.parse(ResultResponseSchema, answer, 'result');
       const state = normaliseState(raw.status);
       if (state === 'unknown') this.logger.warn(`result of ${id} has status "${raw.status}", which is not a known state; polling goes on`);
@@ -192,27 +188,27 @@ export class RunComfyClient {
   }
 
   /** Cancel is safe to repeat (it can only stop a queued job), so it is retried like a read. */
-  cancel(requestId: string, signal?: AbortSignal): Promise<CancelView> {
+  cancel(requestId: string, options: CallOptions = {}): Promise<CancelView> {
     const id = assertRequestId(requestId);
-    return this.read(signal, async () => {
-      const answer = await this.call('cancel', 'POST', `/v1/requests/${encodeURIComponent(id)}/cancel`, signal);
+    return this.read(options, async () => {
+      const answer = await this.transport.call('cancel', 'POST', `/v1/requests/${encodeURIComponent(id)}/cancel`, options.signal);
       const raw = this.parse(CancelResponseSchema, answer, 'cancel');
       return { requestId: raw.request_id ?? id, outcome: normaliseCancelOutcome(raw), rawStatus: raw.status ?? undefined };
     });
   }
 
-  model(signal?: AbortSignal): Promise<ModelMetadata> {
-    return this.read(signal, async () => {
-      const answer = await this.call('read', 'GET', `/v1/models/${MODEL_ID}`, signal);
+  model(options: CallOptions = {}): Promise<ModelMetadata> {
+    return this.read(options, async () => {
+      const answer = await this.transport.call('read', 'GET', `/v1/models/${MODEL_ID}`, options.signal);
       return this.parse(ModelMetadataSchema, answer, 'model');
     });
   }
 
-  private read<T>(signal: AbortSignal | undefined, op: () => Promise<T>): Promise<T> {
+  private read<T>(options: CallOptions, op: () => Promise<T>): Promise<T> {
     return withRetry(op, {
-      policy: this.retry,
+      policy: options.retry === false ? { ...this.retry, retries: 0 } : this.retry,
       clock: this.clock,
-      signal,
+      signal: options.signal,
       random: this.options.random,
       onRetry: (error, attempt, delay) =>
         this.logger.info(`retry ${attempt}/${this.retry.retries} in ${delay} ms after ${error.name}: ${error.message}`),
@@ -224,84 +220,9 @@ export class RunComfyClient {
     if (!parsed.success) throw new ProtocolError(t('the {0} answer has an unexpected shape', what));
     return parsed.data;
   }
-
-  private async call(
-    kind: CallKind,
-    method: 'GET' | 'POST',
-    path: string,
-    signal: AbortSignal | undefined,
-    body?: string,
-    summary?: string,
-  ): Promise<unknown> {
-    if (signal?.aborted) throw new AbortedError();
-    const token = normaliseToken(await this.options.token());
-    const url = `${this.baseUrl}${path}`;
-    const started = this.clock.now();
-    this.logger.info(`→ ${method} ${path}${summary ? ` (${summary})` : ''}`);
-    let response: Dispatcher.ResponseData;
-    let text: string;
-    try {
-      response = await request(url, {
-        method,
-        dispatcher: this.options.dispatcher,
-        signal,
-        headersTimeout: this.options.headersTimeoutMs ?? 30_000,
-        bodyTimeout: this.options.bodyTimeoutMs ?? 60_000,
-        headers: {
-          accept: 'application/json',
-          'user-agent': this.options.userAgent ?? 'runcomfy-dreamina-edit',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body,
-      });
-      text = await response.body.text();
-    } catch (e) {
-      throw this.transportError(kind, method, path, e, signal);
-    }
-    const ms = this.clock.now() - started;
-    let json: unknown;
-    try {
-      json = text.length > 0 ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    const retryAfter = headerValue(response.headers['retry-after']);
-    const error = errorFromResponse(response.statusCode, json ?? text.slice(0, 200), retryAfter, this.clock.now());
-    if (error) {
-      this.logger.warn(`← ${response.statusCode} ${method} ${path} in ${ms} ms: ${error.name}: ${error.message}`);
-      throw error;
-    }
-    if (json === undefined) {
-      this.logger.warn(`← ${response.statusCode} ${method} ${path} in ${ms} ms: body is not JSON`);
-      throw new ProtocolError(t('the answer is not JSON'), response.statusCode);
-    }
-    this.logger.info(`← ${response.statusCode} ${method} ${path} in ${ms} ms`);
-    return json;
-  }
-
-  private transportError(kind: CallKind, method: string, path: string, e: unknown, signal?: AbortSignal): RunComfyError {
-    const code = errorCode(e);
-    const detail = `${method} ${path}: ${code ?? (e as Error)?.message ?? String(e)}`;
-    if (kind === 'submit' && !CONNECT_PHASE_CODES.has(code ?? '')) {
-      // The request may have reached the service: whether the job exists (and is billed) is unknown.
-      this.logger.error(`submission unknown after ${detail}`);
-      return new SubmissionUnknownError(`no answer to the submit (${code ?? 'aborted'})`);
-    }
-    if (isAbort(e, signal)) return new AbortedError();
-    this.logger.warn(`transport error on ${detail}`);
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-      return new TimeoutError(detail);
-    }
-    return new NetworkError(detail, code);
-  }
 }
 
 function toPosition(value: number | string | null | undefined): number | undefined {
   const n = typeof value === 'string' ? Number(value) : value;
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }

@@ -4,6 +4,7 @@ import {
   BadRequestError,
   BalanceError,
   ForbiddenRequestError,
+  GatewayError,
   NotFoundError,
   ProtocolError,
   RateLimitError,
@@ -69,9 +70,14 @@ export function errorFromResponse(
     case 400001:
       return new BadRequestError(message, status, code);
   }
+  // A 200 with a server-side code (5xxxxx) is RunComfy saying "try again later", not a refusal.
+  if (status >= 200 && status < 300 && code !== undefined && code >= 500_000 && code < 600_000) {
+    return new ServerError(message, status, code);
+  }
   if (status === 401 || status === 403) return new AuthError(message, status, code);
   if (status === 402) return new BalanceError(message, status, code);
-  if (status === 404) return new NotFoundError(message, status, code);
+  // Only RunComfy's own 404001 (handled above) says a request does not exist; a bare 404 is a proxy's or gateway's page.
+  if (status === 404) return new GatewayError(message, status);
   if (status === 422) return new ValidationError(message, detail, status, code);
   if (status === 429) return new RateLimitError(message, parseRetryAfter(retryAfterHeader, now), status, code);
   if (status >= 500) return new ServerError(message, status, code, parseRetryAfter(retryAfterHeader, now));

@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'validation'
   | 'rateLimit'
   | 'server'
+  | 'gateway'
   | 'network'
   | 'timeout'
   | 'aborted'
@@ -140,6 +141,19 @@ export class ServerError extends RunComfyError {
   }
 }
 
+/** An HTTP answer that did not come from RunComfy itself (no six-digit error_code): a proxy's or gateway's page. */
+export class GatewayError extends RunComfyError {
+  readonly kind = 'gateway';
+  override readonly retryable = true;
+  constructor(message: string, httpStatus: number) {
+    super(
+      message,
+      t('Something between VS Code and RunComfy (a proxy or gateway) answered HTTP {0} instead of RunComfy. It is tried again; check your connection or proxy settings if it persists.', httpStatus),
+      httpStatus,
+    );
+  }
+}
+
 export class NetworkError extends RunComfyError {
   readonly kind = 'network';
   override readonly retryable = true;
@@ -185,25 +199,41 @@ export class InputError extends RunComfyError {
   }
 }
 
+/**
+ * Why a download failed, by cause: `network` (a dropped or reset connection, a body cut short, a timeout, a 5xx) is
+ * worth retrying; `expired` (storage answered 403/404/410) needs fresh URLs from /result first; `permanent` (a host
+ * outside the allowed list, a file too big, not an image, the disk refusing the file) will not get better by itself.
+ */
+export type DownloadFailure = 'network' | 'expired' | 'permanent';
+
 export class DownloadError extends RunComfyError {
   readonly kind = 'download';
-  constructor(message: string, readonly url: string, override readonly retryable: boolean = true) {
+  override readonly retryable: boolean;
+  constructor(message: string, readonly url: string, readonly failure: DownloadFailure) {
     super(
       message,
-      retryable
+      failure === 'network'
         ? t('The result could not be saved ({0}). It will be retried without a new submit; use "Retry Download" to try now.', message)
-        : t('The result could not be saved ({0}). Retrying will not help; the request_id is kept so the result can be fetched again while RunComfy still has it.', message),
+        : failure === 'expired'
+          ? t('The result could not be saved ({0}): its download links have expired and RunComfy gave no fresh ones. The request_id is kept; "Retry Download" asks RunComfy again.', message)
+          : t('The result could not be saved ({0}). Retrying will not help; the request_id is kept so the result can be fetched again while RunComfy still has it.', message),
     );
+    this.retryable = failure === 'network';
   }
 }
 
-/** A submit whose answer never arrived: the job may or may not exist, and it is never resent silently. */
+/**
+ * A submit that may have reached RunComfy but whose answer was lost (`noAnswer`) or could not be read (`badAnswer`):
+ * the job may or may not exist, and it is never resent silently.
+ */
 export class SubmissionUnknownError extends RunComfyError {
   readonly kind = 'submissionUnknown';
-  constructor(message: string) {
+  constructor(message: string, readonly why: 'noAnswer' | 'badAnswer' = 'noAnswer') {
     super(
       message,
-      t('The submit was sent but no answer came back, so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Check your RunComfy dashboard for a new request and use "RunComfy: Resume by Request ID" with its request_id to fetch the result.'),
+      why === 'noAnswer'
+        ? t('The submit was sent but no answer came back, so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Look it up on your RunComfy dashboard and use "RunComfy: Resume by Request ID" with its request_id to fetch the result.')
+        : t('The submit was sent but the answer could not be read ({0}), so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Look it up on your RunComfy dashboard and use "RunComfy: Resume by Request ID" with its request_id to fetch the result.', message),
     );
   }
 }
@@ -229,10 +259,6 @@ export function describeDetail(detail: unknown): string {
   } catch {
     return String(detail);
   }
-}
-
-export function isRunComfyError(e: unknown): e is RunComfyError {
-  return e instanceof RunComfyError;
 }
 
 /** The user-facing sentence for any thrown value. */

@@ -27,6 +27,13 @@ export const DEFAULT_SCALE = 0.5;
 export const MAX_IMAGES = 10;
 export const MAX_PROMPT_LENGTH = 800;
 
+/** The prompt's length as the API's JSON Schema `maxLength` counts it: Unicode code points (an emoji is one). */
+export function promptLength(prompt: string): number {
+  let n = 0;
+  for (const _ of prompt) n += 1;
+  return n;
+}
+
 const RATIO_NAMES: Record<string, () => string> = {
   '1:1': () => t('square'),
   '4:3': () => t('4:3 landscape'),
@@ -53,8 +60,9 @@ export interface EditOptions {
 /** Why a prompt cannot be sent, or undefined when it can; shared by the input box, the panel and the automation API. */
 export function promptProblem(prompt: unknown): string | undefined {
   if (typeof prompt !== 'string' || prompt.trim().length === 0) return t('Write a prompt that describes the edit.');
-  if (prompt.length > MAX_PROMPT_LENGTH) {
-    return t('The prompt is {0} characters long; the limit is {1}.', prompt.length, MAX_PROMPT_LENGTH);
+  const length = promptLength(prompt);
+  if (length > MAX_PROMPT_LENGTH) {
+    return t('The prompt is {0} characters long; the limit is {1}.', length, MAX_PROMPT_LENGTH);
   }
   return undefined;
 }

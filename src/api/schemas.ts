@@ -6,6 +6,7 @@ import {
   MAX_IMAGES,
   MAX_PROMPT_LENGTH,
   SIZE_KEY,
+  promptLength,
   SIZE_OPTIONS,
 } from './model';
 
@@ -14,7 +15,7 @@ export * from './model';
 export const EditRequestSchema = z
   .object({
     image_urls: z.array(z.string().min(1)).min(1).max(MAX_IMAGES),
-    prompt: z.string().max(MAX_PROMPT_LENGTH),
+    prompt: z.string().refine((p) => promptLength(p) <= MAX_PROMPT_LENGTH, { message: `at most ${MAX_PROMPT_LENGTH} characters` }),
     [SIZE_KEY]: z.enum(SIZE_OPTIONS).optional(),
     scale: z.number().min(0).max(1).optional(),
     force_single: z.boolean().optional(),

@@ -1,21 +1,23 @@
 // runcomfy.cancel: asks RunComfy to cancel a job and reports its real answer.
 import * as vscode from 'vscode';
+import { factsOf, hasRequestId } from '../jobs/job';
+import { isCancellable } from '../jobs/rules';
 import { shortPrompt, stateText } from '../ui/jobText';
 import { CommandContext } from './context';
 
 export function cancelCommand(ctx: CommandContext) {
   return async (requestId?: unknown): Promise<string | undefined> => {
-    const runtime = await ctx.services.runtime();
-    const helpers = ctx.services.helpers();
+    const { jobs } = ctx.services;
+    await jobs.ready();
     let id = typeof requestId === 'string' && requestId.trim() ? requestId.trim() : undefined;
     if (!id) {
-      const active = runtime.engine.list().filter((j) => j.requestId && (j.state === 'queued' || j.state === 'running'));
-      if (active.length === 0) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('RunComfy: no queued or running job to cancel.'));
+      const cancellable = jobs.list().filter((j) => hasRequestId(j) && isCancellable(factsOf(j)));
+      if (cancellable.length === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('RunComfy: no queued job to cancel (a running job cannot be cancelled).'));
         return undefined;
       }
       const pick = await vscode.window.showQuickPick(
-        active.map((j) => ({ label: shortPrompt(j), description: stateText(j), detail: j.requestId, id: j.requestId! })),
+        cancellable.map((j) => ({ label: shortPrompt(j), description: stateText(j), detail: hasRequestId(j) ? j.requestId : '', id: hasRequestId(j) ? j.requestId : j.id })),
         { title: vscode.l10n.t('Cancel a RunComfy job'), placeHolder: vscode.l10n.t('Only queued jobs can be cancelled; a running job goes on and is billed') },
       );
       if (!pick) return undefined;
@@ -23,9 +25,9 @@ export function cancelCommand(ctx: CommandContext) {
     }
     let outcome: string;
     try {
-      outcome = await runtime.engine.cancel(id);
+      outcome = await jobs.cancel(id);
     } catch (e) {
-      void vscode.window.showErrorMessage(helpers.userMessageOf(e));
+      void vscode.window.showErrorMessage(jobs.userMessageOf(e));
       return undefined;
     }
     if (outcome === 'cancelled') {

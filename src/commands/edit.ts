@@ -2,9 +2,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MAX_IMAGES } from '../api/model';
-import type { InputRef } from '../jobs/inputs';
-import type { JobRecord } from '../jobs/job';
+import { modelPriceText } from '../common/wording';
 import type { FitSettings } from '../imaging/fitTypes';
+import type { InputRef } from '../jobs/inputChecks';
+import { hasRequestId, type Job } from '../jobs/job';
+import type { Outcome } from '../jobs/rules';
 import { defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
 import { askPrompt, pickOptions } from '../ui/editOptionsPicker';
 import { pickImages } from '../ui/imagePicker';
@@ -14,8 +16,10 @@ const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp|tiff?|avif|hei[cf])$/i;
 const LAST_PROMPT_KEY = 'runcomfy.lastPrompt';
 
 export interface EditResult {
-  requestId: string;
-  status?: string;
+  /** Absent only for `submissionUnknown`: RunComfy's answer (and with it the request_id) never arrived. */
+  requestId?: string;
+  /** With `wait: true`: how it ended (see the README's automation section). */
+  status?: Outcome;
   files?: string[];
   error?: string;
 }
@@ -43,21 +47,20 @@ function firstFileUri(refs: readonly InputRef[]): vscode.Uri | undefined {
 /** The automation API: validates, submits without any UI and returns { requestId } or, with wait, the final outcome. */
 async function scriptedEdit(ctx: CommandContext, raw: object): Promise<EditResult> {
   const { services } = ctx;
-  const helpers = services.helpers();
+  const { jobs } = services;
   let parsed;
   try {
-    parsed = helpers.parseEditArgs(raw, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    parsed = jobs.parseEditArgs(raw, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
   } catch (e) {
-    throw new Error(helpers.userMessageOf(e));
+    throw new Error(jobs.userMessageOf(e));
   }
   if (!(await services.tokens.get())) {
     throw new Error(vscode.l10n.t('No RunComfy API token is set. Run "RunComfy: Set API Token" or set the RUNCOMFY_API_TOKEN environment variable.'));
   }
-  const runtime = await services.runtime();
   const scope = firstFileUri(parsed.refs);
-  let job: JobRecord;
+  let job: Job;
   try {
-    job = await runtime.submitEdit({
+    job = await jobs.submitEdit({
       refs: parsed.refs,
       prompt: parsed.prompt,
       options: { ...defaultOptions(scope), ...parsed.options },
@@ -65,17 +68,14 @@ async function scriptedEdit(ctx: CommandContext, raw: object): Promise<EditResul
       fit: { ...fitSettings(scope), ...(parsed.fit ? { mode: parsed.fit } : {}) },
     });
   } catch (e) {
-    services.logger.warn(`scripted edit refused: ${helpers.userMessageOf(e)}`);
-    throw new Error(helpers.userMessageOf(e));
+    services.logger.warn(`scripted edit refused: ${jobs.userMessageOf(e)}`);
+    // A caller that waits for the outcome gets this one as an outcome too: the job is kept, never resent.
+    if (parsed.wait && errorKind(e) === 'submissionUnknown') return { status: 'submissionUnknown', files: [], error: jobs.userMessageOf(e) };
+    throw new Error(jobs.userMessageOf(e));
   }
-  if (!parsed.wait) return { requestId: job.requestId! };
-  const settled = await runtime.engine.waitForSettled(job.id);
-  return {
-    requestId: settled.requestId!,
-    status: settled.state,
-    files: settled.download.files.map((f) => f.path),
-    ...(settled.error || settled.download.error ? { error: settled.error ?? settled.download.error } : {}),
-  };
+  if (!hasRequestId(job)) throw new Error(vscode.l10n.t('RunComfy did not return a request_id.'));
+  if (!parsed.wait) return { requestId: job.requestId };
+  return jobs.waitForOutcome(job.id);
 }
 
 async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | undefined): Promise<EditResult | undefined> {
@@ -103,24 +103,23 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
   refs ??= await pickImages();
   if (!refs) return undefined;
 
-  const runtime = await services.runtime();
-  const helpers = services.helpers();
+  const { jobs } = services;
   let prepared;
   let fit: FitSettings = fitSettings(firstFileUri(refs));
   try {
     // Checked before the prompt is asked for, so a broken image is known before any typing (and any money).
-    prepared = await runtime.prepare(refs, undefined, fit);
+    prepared = await jobs.prepare(refs, undefined, fit);
   } catch (e) {
-    const choice = helpers.isAspectChoiceError(e) ? await askPadOrCrop(helpers.userMessageOf(e)) : undefined;
+    const choice = jobs.isAspectChoiceError(e) ? await askPadOrCrop(jobs.userMessageOf(e)) : undefined;
     if (!choice) {
-      if (!helpers.isAspectChoiceError(e)) void vscode.window.showErrorMessage(helpers.userMessageOf(e));
+      if (!jobs.isAspectChoiceError(e)) void vscode.window.showErrorMessage(jobs.userMessageOf(e));
       return undefined;
     }
     fit = { ...fit, mode: choice };
     try {
-      prepared = await runtime.prepare(refs, undefined, fit);
+      prepared = await jobs.prepare(refs, undefined, fit);
     } catch (again) {
-      void vscode.window.showErrorMessage(helpers.userMessageOf(again));
+      void vscode.window.showErrorMessage(jobs.userMessageOf(again));
       return undefined;
     }
   }
@@ -135,16 +134,18 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
 
   const chosenRefs = refs;
   try {
-    const job = await vscode.window.withProgress(
+    const submitted = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: submitting the edit…'), cancellable: false },
-      () => runtime.submitEdit({ refs: chosenRefs, prompt, options, outputDir: outputFolderFor(scope) }, undefined, prepared),
+      () => jobs.submitEdit({ refs: chosenRefs, prompt, options, outputDir: outputFolderFor(scope) }, prepared),
     );
+    if (!hasRequestId(submitted)) return undefined;
+    const job = submitted;
     const showJobs = vscode.l10n.t('Show Jobs');
     const openPanel = vscode.l10n.t('Open Panel');
     const copyId = vscode.l10n.t('Copy Request ID');
     void vscode.window
       .showInformationMessage(
-        vscode.l10n.t('RunComfy: edit submitted (request {0}). Results are saved to {1} when ready.', job.requestId!, vscode.workspace.asRelativePath(job.outputDir)),
+        vscode.l10n.t('RunComfy: edit submitted (request {0}). Results are saved to {1} when ready.', job.requestId, vscode.workspace.asRelativePath(job.outputDir)),
         showJobs,
         openPanel,
         copyId,
@@ -152,12 +153,14 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
       .then((choice) => {
         if (choice === showJobs) void vscode.commands.executeCommand('runcomfy.showJobs');
         if (choice === openPanel) void vscode.commands.executeCommand('runcomfy.openPanel');
-        if (choice === copyId) void vscode.env.clipboard.writeText(job.requestId!);
+        if (choice === copyId) void vscode.env.clipboard.writeText(job.requestId);
       });
-    return { requestId: job.requestId! };
+    return { requestId: job.requestId };
   } catch (e) {
+    // A submission of unknown fate is kept as a job and announced with what to do about it (see notifications).
+    if (errorKind(e) === 'submissionUnknown') return undefined;
     const showLog = vscode.l10n.t('Show Log');
-    const choice = await vscode.window.showErrorMessage(helpers.userMessageOf(e), showLog);
+    const choice = await vscode.window.showErrorMessage(jobs.userMessageOf(e), showLog);
     if (choice === showLog) services.channel.show();
     return undefined;
   }
@@ -178,11 +181,12 @@ async function askPadOrCrop(message: string): Promise<'pad' | 'crop' | undefined
 
 /** "$0.03 per image", when the model metadata says; never blocks the flow for long. */
 async function priceText(ctx: CommandContext): Promise<string | undefined> {
-  const runtime = ctx.services.current;
-  if (!runtime) return undefined;
   const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 1500));
-  const model = await Promise.race([runtime.model().catch(() => undefined), timeout]);
-  const price = model?.base_price_usd;
-  if (price === undefined || price === null) return undefined;
-  return `$${price}${model?.price_unit ? ` ${model.price_unit}` : ''}`;
+  const model = await Promise.race([ctx.services.jobs.model().catch(() => undefined), timeout]);
+  return model ? modelPriceText(model.base_price_usd, model.price_unit) : undefined;
+}
+
+function errorKind(e: unknown): string | undefined {
+  // Classes are not shared across the two bundles, so errors are told apart by their kind.
+  return (e as { kind?: unknown } | undefined)?.kind as string | undefined;
 }

@@ -1,17 +1,17 @@
 // Internal commands behind buttons and links: open or reveal a job's results, copy its request_id, retry its download.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { JobRecord } from '../jobs/job';
+import { filesOf, hasRequestId, type Job } from '../jobs/job';
 import { CommandContext } from './context';
 
-async function jobFrom(ctx: CommandContext, arg: unknown): Promise<JobRecord | undefined> {
+async function jobFrom(ctx: CommandContext, arg: unknown): Promise<Job | undefined> {
   if (typeof arg !== 'string') return undefined;
-  const runtime = await ctx.services.runtime();
-  return runtime.engine.get(arg);
+  await ctx.services.jobs.ready();
+  return ctx.services.jobs.get(arg);
 }
 
-function existingFiles(job: JobRecord): vscode.Uri[] {
-  return job.download.files.filter((f) => fs.existsSync(f.path)).map((f) => vscode.Uri.file(f.path));
+function existingFiles(job: Job): vscode.Uri[] {
+  return filesOf(job).filter((f) => fs.existsSync(f.path)).map((f) => vscode.Uri.file(f.path));
 }
 
 /** Opens a saved file (a path) or every result of a job (its id or request_id) in VS Code's own image preview. */
@@ -60,7 +60,7 @@ export async function revealUri(uri: vscode.Uri): Promise<void> {
 export function copyRequestIdCommand(ctx: CommandContext) {
   return async (arg?: unknown): Promise<string | undefined> => {
     const job = await jobFrom(ctx, arg);
-    const id = job?.requestId ?? (typeof arg === 'string' ? arg : undefined);
+    const id = (job && hasRequestId(job) ? job.requestId : undefined) ?? (typeof arg === 'string' && !job ? arg : undefined);
     if (!id) return undefined;
     await vscode.env.clipboard.writeText(id);
     vscode.window.setStatusBarMessage(`$(copy) ${vscode.l10n.t('Copied request_id {0}', id)}`, 3000);
@@ -72,15 +72,15 @@ export function retryDownloadCommand(ctx: CommandContext) {
   return async (arg?: unknown): Promise<void> => {
     const job = await jobFrom(ctx, arg);
     if (!job) return;
-    const runtime = await ctx.services.runtime();
+    const { jobs } = ctx.services;
     try {
       const after = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: downloading results again…') },
-        () => runtime.engine.retryDownload(job.id),
+        () => jobs.retryDownload(job.id),
       );
-      if (after.download.state === 'failed') void vscode.window.showErrorMessage(after.download.error ?? vscode.l10n.t('The download failed again.'));
+      if (after.state === 'saveFailed') void vscode.window.showErrorMessage(after.error);
     } catch (e) {
-      void vscode.window.showErrorMessage(ctx.services.helpers().userMessageOf(e));
+      void vscode.window.showErrorMessage(jobs.userMessageOf(e));
     }
   };
 }

@@ -1,12 +1,13 @@
 // runcomfy.resume: fetches and saves an existing request_id's result without submitting anything.
 import * as vscode from 'vscode';
+import type { Job } from '../jobs/job';
 import { outputFolderFor } from '../platform/config';
 import { stateText } from '../ui/jobText';
 import { CommandContext } from './context';
 
 export function resumeCommand(ctx: CommandContext) {
   return async (arg?: unknown): Promise<{ requestId: string; status: string } | undefined> => {
-    const helpers = ctx.services.helpers();
+    const { jobs } = ctx.services;
     const given = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && typeof (arg as { requestId?: unknown }).requestId === 'string' ? (arg as { requestId: string }).requestId : undefined;
     const scripted = given !== undefined;
     const raw =
@@ -18,44 +19,48 @@ export function resumeCommand(ctx: CommandContext) {
         ignoreFocusOut: true,
         validateInput: (v) => {
           try {
-            helpers.assertRequestId(v);
+            jobs.assertRequestId(v);
             return undefined;
           } catch (e) {
-            return helpers.userMessageOf(e);
+            return jobs.userMessageOf(e);
           }
         },
       }));
     if (!raw) return undefined;
     const fail = (e: unknown) => {
-      if (scripted) throw new Error(helpers.userMessageOf(e));
-      void vscode.window.showErrorMessage(helpers.userMessageOf(e));
+      if (scripted) throw new Error(jobs.userMessageOf(e));
+      void vscode.window.showErrorMessage(jobs.userMessageOf(e));
       return undefined;
     };
     let requestId: string;
     try {
-      requestId = helpers.assertRequestId(raw);
+      requestId = jobs.assertRequestId(raw);
     } catch (e) {
       return fail(e);
     }
     if (!(scripted ? await ctx.services.tokens.get() : await ctx.services.requireToken())) {
       return fail(new Error(vscode.l10n.t('No RunComfy API token is set. Run "RunComfy: Set API Token" or set RUNCOMFY_API_TOKEN.')));
     }
-    const runtime = await ctx.services.runtime();
     try {
       const job = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: looking up {0}…', requestId) },
-        () => runtime.engine.resume(requestId, { outputDir: outputFolderFor(undefined), baseName: 'resumed' }),
+        () => jobs.resume(requestId, { outputDir: outputFolderFor(undefined), baseName: 'resumed' }),
       );
       if (!scripted) {
         void vscode.window.showInformationMessage(
-          job.state === 'succeeded'
+          job.state === 'saving' || job.state === 'saved'
             ? vscode.l10n.t('RunComfy: request {0} is done; saving its results.', requestId)
             : vscode.l10n.t('RunComfy: tracking request {0} ({1}).', requestId, stateText(job)),
         );
       }
-      return { requestId, status: job.state };
+      return { requestId, status: resumeStatus(job) };
     } catch (e) {
       return fail(e);
     }
   };
+}
+
+/** RunComfy's side of the answer: a job it finished is `succeeded` whether its files are still being saved or already are. */
+function resumeStatus(job: Job): string {
+  return job.state === 'saving' || job.state === 'saved' ? 'succeeded' : job.state;
 }

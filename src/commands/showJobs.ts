@@ -3,5 +3,5 @@ import { showJobsQuickPick } from '../ui/jobsQuickPick';
 import { CommandContext } from './context';
 
 export function showJobsCommand(ctx: CommandContext) {
-  return async (): Promise<void> => showJobsQuickPick(await ctx.services.runtime());
+  return (): Promise<void> => showJobsQuickPick(ctx.services.jobs);
 }

@@ -6,7 +6,7 @@ import { InputError } from '../api/errors';
 import { EditOptions, MAX_IMAGES, SIZE_OPTIONS, parseSize, promptProblem, scaleProblem } from '../api/model';
 import { t } from '../common/l10n';
 import { FIT_MODES, FitMode, isFitMode } from '../imaging/fitTypes';
-import { InputRef } from './inputs';
+import { InputRef } from './inputChecks';
 
 export interface EditArgs {
   images: string[];

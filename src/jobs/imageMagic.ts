@@ -27,10 +27,6 @@ export function extensionOf(format: ImageFormat): string {
   return format === 'jpeg' ? 'jpg' : format;
 }
 
-export function imageMimeOf(format: ImageFormat): string {
-  return `image/${format}`;
-}
-
 /** Bytes kept from the end of a download: enough for every trailer check below. */
 export const TAIL_BYTES_NEEDED = 64;
 

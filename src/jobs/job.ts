@@ -1,97 +1,187 @@
-// The job model: explicit remote states, a separate download state, and the zod schema that validates stored jobs.
-import * as z from 'zod';
-import { SIZE_OPTIONS } from '../api/schemas';
+// The job as a discriminated union keyed by its state: each state carries exactly the fields it guarantees.
+import type { CancelOutcome, EditOptions } from '../api/schemas';
+import type { JobFacts } from './rules';
 
-export const JOB_STATES = ['submitting', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'submissionUnknown'] as const;
-export type JobState = (typeof JOB_STATES)[number];
+export type { JobState } from './rules';
 
-export const DOWNLOAD_STATES = ['none', 'pending', 'downloading', 'saved', 'failed'] as const;
-export type DownloadState = (typeof DOWNLOAD_STATES)[number];
+export interface SavedFileRef {
+  url: string;
+  path: string;
+  sidecarPath?: string;
+  bytes?: number;
+}
 
-const SavedFileSchema = z.object({
-  url: z.string(),
-  path: z.string(),
-  sidecarPath: z.string().optional(),
-  bytes: z.number().optional(),
-});
-export type SavedFileRef = z.infer<typeof SavedFileSchema>;
-
-const InputSummarySchema = z.object({
+export interface InputSummary {
   /** A URL, or a file's base name. */
-  label: z.string(),
+  label: string;
   /** What a sidecar records: the URL, or `name (sha256:…, N bytes)`; never a data URI. */
-  summary: z.string(),
+  summary: string;
   /** Absolute path of a workspace file input, so it can be shown and re-used. */
-  path: z.string().optional(),
-  url: z.string().optional(),
-});
-export type InputSummary = z.infer<typeof InputSummarySchema>;
-
-export const JobRecordSchema = z.looseObject({
-  id: z.string().min(1),
-  requestId: z.string().optional(),
-  origin: z.enum(['submit', 'resume']),
-  state: z.enum(JOB_STATES),
-  remoteStatus: z.string().optional(),
-  queuePosition: z.number().optional(),
-  prompt: z.string(),
-  options: z.object({
-    size: z.enum(SIZE_OPTIONS).optional(),
-    scale: z.number().min(0).max(1).optional(),
-    forceSingle: z.boolean().optional(),
-  }),
-  inputs: z.array(InputSummarySchema),
-  outputDir: z.string(),
-  baseName: z.string(),
-  createdAt: z.number(),
-  submittedAt: z.number().optional(),
-  startedAt: z.number().optional(),
-  finishedAt: z.number().optional(),
-  updatedAt: z.number(),
-  error: z.string().optional(),
-  pollError: z.string().optional(),
-  cost: z.number().optional(),
-  outputUrls: z.array(z.string()),
-  cancelOutcome: z.enum(['cancelled', 'not_cancellable', 'unknown']).optional(),
-  seen: z.boolean().optional(),
-  download: z.object({
-    state: z.enum(DOWNLOAD_STATES),
-    files: z.array(SavedFileSchema),
-    error: z.string().optional(),
-    attempts: z.number(),
-    nextAttemptAt: z.number().optional(),
-  }),
-});
-export type JobRecord = z.infer<typeof JobRecordSchema>;
-
-export const FINAL_STATES: ReadonlySet<JobState> = new Set(['succeeded', 'failed', 'cancelled', 'submissionUnknown']);
-
-export function isFinal(job: Pick<JobRecord, 'state'>): boolean {
-  return FINAL_STATES.has(job.state);
+  path?: string;
+  url?: string;
 }
 
-/** Still worth polling: it has a request_id and RunComfy has not said the last word. */
-export function needsPolling(job: JobRecord): boolean {
-  return !!job.requestId && (job.state === 'queued' || job.state === 'running');
+/** Polls that could not read the job's state, in a row; cleared by the next good answer. */
+export interface PollTrouble {
+  failures: number;
+  /** Monotonic time of the first failure in the row (see Clock.monotonic); meaningless after a reload, so dropped then. */
+  sinceMono: number;
+  /** The last error, as the user reads it. */
+  error: string;
+  /** 5 failures and 30 s without a readable answer: the user is told, `wait` gives up, tracking goes on. */
+  stalled: boolean;
 }
 
-export function needsDownload(job: JobRecord): boolean {
-  return job.state === 'succeeded' && (job.download.state === 'pending' || job.download.state === 'failed') && job.outputUrls.length > 0;
+interface Common {
+  /** Local id; a job that reached RunComfy is also known by its requestId. */
+  id: string;
+  origin: 'submit' | 'resume';
+  prompt: string;
+  options: EditOptions;
+  inputs: InputSummary[];
+  outputDir: string;
+  baseName: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The user has looked at this job since it needed them. */
+  seen?: boolean;
 }
 
-/** Final, and nothing more will happen to its files on its own. */
-export function isSettled(job: JobRecord): boolean {
-  return isFinal(job) && job.download.state !== 'pending' && job.download.state !== 'downloading';
+export interface SubmittingJob extends Common {
+  state: 'submitting';
 }
 
-/** Parses stored jobs, dropping (not throwing on) any record that no longer matches the schema. */
-export function parseStoredJobs(raw: unknown, onInvalid?: (reason: string) => void): JobRecord[] {
-  if (!Array.isArray(raw)) return [];
-  const jobs: JobRecord[] = [];
-  for (const item of raw) {
-    const parsed = JobRecordSchema.safeParse(item);
-    if (parsed.success) jobs.push(parsed.data);
-    else onInvalid?.(parsed.error.issues[0]?.message ?? 'invalid job record');
+/** The submit was sent and its answer was lost or unreadable: RunComfy may have created (and billed) it. */
+export interface SubmissionUnknownJob extends Common {
+  state: 'submissionUnknown';
+  error: string;
+}
+
+/** Everything RunComfy knows by a request_id. */
+interface Tracked extends Common {
+  requestId: string;
+  submittedAt: number;
+  startedAt?: number;
+  remoteStatus?: string;
+  cost?: number;
+  cancelOutcome?: CancelOutcome;
+}
+
+export interface QueuedJob extends Tracked {
+  state: 'queued';
+  queuePosition?: number;
+  trouble?: PollTrouble;
+}
+
+export interface RunningJob extends Tracked {
+  state: 'running';
+  trouble?: PollTrouble;
+}
+
+interface Finished extends Tracked {
+  finishedAt: number;
+}
+
+interface WithOutputs extends Finished {
+  outputUrls: string[];
+  /** Outputs already on disk, in any order. */
+  files: SavedFileRef[];
+  /** Save attempts made so far (each one retries network failures inside itself). */
+  attempts: number;
+}
+
+/** RunComfy succeeded; its outputs are being (or about to be) saved. */
+export interface SavingJob extends WithOutputs {
+  state: 'saving';
+}
+
+/** Every output is on disk. */
+export interface SavedJob extends WithOutputs {
+  state: 'saved';
+}
+
+/** RunComfy succeeded but not every output could be saved; `files` holds what was. */
+export interface SaveFailedJob extends WithOutputs {
+  state: 'saveFailed';
+  error: string;
+  /** Whether trying again can help (a network failure) or not (a refused host, a file that is not an image). */
+  retryable: boolean;
+}
+
+export interface FailedJob extends Finished {
+  state: 'failed';
+  error: string;
+}
+
+export interface CancelledJob extends Finished {
+  state: 'cancelled';
+}
+
+export type Job =
+  | SubmittingJob
+  | SubmissionUnknownJob
+  | QueuedJob
+  | RunningJob
+  | SavingJob
+  | SavedJob
+  | SaveFailedJob
+  | FailedJob
+  | CancelledJob;
+
+export type TrackedJob = QueuedJob | RunningJob;
+export type JobWithOutputs = SavingJob | SavedJob | SaveFailedJob;
+
+export function hasRequestId(job: Job): job is Extract<Job, { requestId: string }> {
+  return 'requestId' in job && typeof job.requestId === 'string';
+}
+
+export function isTracked(job: Job): job is TrackedJob {
+  return job.state === 'queued' || job.state === 'running';
+}
+
+export function hasOutputs(job: Job): job is JobWithOutputs {
+  return job.state === 'saving' || job.state === 'saved' || job.state === 'saveFailed';
+}
+
+/** Saved files of any job (none for a job that has no outputs). */
+export function filesOf(job: Job): SavedFileRef[] {
+  return hasOutputs(job) ? job.files : [];
+}
+
+/** The job's problem in words, whatever its state. */
+export function problemOf(job: Job): string | undefined {
+  switch (job.state) {
+    case 'submissionUnknown':
+    case 'failed':
+    case 'saveFailed':
+      return job.error;
+    case 'queued':
+    case 'running':
+      return job.trouble?.error;
+    default:
+      return undefined;
   }
-  return jobs;
+}
+
+/** The facts the rule book reads. */
+export function factsOf(job: Job): JobFacts {
+  return {
+    state: job.state,
+    requestId: hasRequestId(job) ? job.requestId : undefined,
+    queuePosition: job.state === 'queued' ? job.queuePosition : undefined,
+    cancelOutcome: hasRequestId(job) ? job.cancelOutcome : undefined,
+    seen: job.seen,
+    stalled: isTracked(job) && !!job.trouble?.stalled,
+    retryable: job.state === 'saveFailed' ? job.retryable : undefined,
+    savedCount: hasOutputs(job) ? job.files.length : undefined,
+  };
+}
+
+/** When RunComfy got it and when it finished, for durations. */
+export function timesOf(job: Job): { createdAt: number; submittedAt?: number; finishedAt?: number } {
+  return {
+    createdAt: job.createdAt,
+    submittedAt: hasRequestId(job) ? job.submittedAt : undefined,
+    finishedAt: 'finishedAt' in job ? job.finishedAt : undefined,
+  };
 }

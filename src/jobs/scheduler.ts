@@ -1,4 +1,4 @@
-// One scheduler polls every tracked job on a single chained timer: ~2 s at first, backing off to ~10 s, reset on change, jittered.
+// One scheduler polls every tracked job on a single chained timer: ~2 s at first, backing off to ~10 s, reset on change, jittered, on monotonic time.
 import { Clock, TimerHandle } from '../common/clock';
 
 export interface PollPolicy {
@@ -11,6 +11,11 @@ export interface PollPolicy {
   unfocusedFactor: number;
   /** Polls in flight at once; the rest wait for the next turn. */
   concurrency: number;
+  /**
+   * After a failed poll the next comes sooner than the longest interval, doubling from `initialMs` up to this, and is
+   * not stretched while the window is unfocused: a job out of reach is noticed (stalled) within a minute either way.
+   */
+  errorMaxMs: number;
 }
 
 export const DEFAULT_POLL_POLICY: PollPolicy = {
@@ -20,13 +25,19 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   jitter: 0.1,
   unfocusedFactor: 2,
   concurrency: 8,
+  errorMaxMs: 8000,
 };
 
-/** What one poll found: `changed` resets the interval, `done` stops tracking, `error` backs off to the longest interval. */
-export type PollResult = 'changed' | 'unchanged' | 'done' | 'error';
+/**
+ * What one poll found: `changed` resets the interval, `done` stops tracking, `error` backs off on its own schedule.
+ * `notBefore` (ms) is a wait the service asked for (Retry-After): the next poll comes no earlier.
+ */
+export type PollResult = 'changed' | 'unchanged' | 'done' | 'error' | { result: 'error'; notBefore: number };
 
 interface Entry {
   intervalMs: number;
+  /** Failed polls in a row. */
+  errors: number;
   dueAt: number;
   running: boolean;
   /** pollSoon() arrived while a poll was in flight: poll again right after it. */
@@ -38,6 +49,7 @@ export class PollScheduler {
   private timer: TimerHandle | undefined;
   private timerDueAt = Infinity;
   private focused = true;
+  private paused = false;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private disposed = false;
@@ -54,12 +66,12 @@ export class PollScheduler {
     if (this.disposed) return;
     const existing = this.entries.get(id);
     const intervalMs = this.policy.initialMs;
-    const dueAt = this.clock.now() + (delayMs ?? this.withJitter(intervalMs));
+    const dueAt = this.clock.monotonic() + (delayMs ?? this.withJitter(intervalMs));
     if (existing) {
       existing.intervalMs = intervalMs;
       existing.dueAt = Math.min(existing.dueAt, dueAt);
     } else {
-      this.entries.set(id, { intervalMs, dueAt, running: false, again: false });
+      this.entries.set(id, { intervalMs, errors: 0, dueAt, running: false, again: false });
     }
     this.arm();
   }
@@ -78,13 +90,32 @@ export class PollScheduler {
 
   /** Polls the given job (or every job) at the next turn of the event loop. */
   pollSoon(id?: string): void {
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
     for (const [key, entry] of this.entries) {
       if (id !== undefined && key !== id) continue;
       if (entry.running) entry.again = true;
       else entry.dueAt = now;
     }
     this.arm();
+  }
+
+  /** Stops every poll at once (polls in flight finish); tracking is kept, so resume() picks every job up again. */
+  pause(): void {
+    this.paused = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerDueAt = Infinity;
+  }
+
+  /** Polls every tracked job at once after a pause. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.pollSoon();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   setFocused(focused: boolean): void {
@@ -107,13 +138,29 @@ export class PollScheduler {
     this.entries.clear();
   }
 
+  private nextDelay(entry: Entry, result: PollResult): number {
+    const { policy } = this;
+    if (result === 'error' || typeof result === 'object') {
+      entry.errors++;
+      entry.intervalMs = policy.maxMs;
+      const notBefore = typeof result === 'object' ? result.notBefore : 0;
+      return Math.max(notBefore, this.withJitter(Math.min(policy.errorMaxMs, policy.initialMs * 2 ** (entry.errors - 1))));
+    }
+    entry.errors = 0;
+    if (result === 'changed') entry.intervalMs = policy.initialMs;
+    else entry.intervalMs = Math.min(policy.maxMs, entry.intervalMs * policy.factor);
+    const stretch = this.focused ? 1 : policy.unfocusedFactor;
+    // Jitter spreads polls out but never past the longest interval: a result is noticed within maxMs.
+    return Math.min(policy.maxMs * stretch, this.withJitter(entry.intervalMs * stretch));
+  }
+
   private withJitter(ms: number): number {
     const spread = ms * this.policy.jitter;
     return Math.max(0, Math.round(ms - spread + this.random() * 2 * spread));
   }
 
   private arm(): void {
-    if (this.disposed) return;
+    if (this.disposed || this.paused) return;
     let next = Infinity;
     for (const entry of this.entries.values()) if (!entry.running && entry.dueAt < next) next = entry.dueAt;
     if (next === Infinity) {
@@ -129,11 +176,12 @@ export class PollScheduler {
       this.timer = undefined;
       this.timerDueAt = Infinity;
       this.runDue();
-    }, next - this.clock.now());
+    }, next - this.clock.monotonic());
   }
 
   private runDue(): void {
-    const now = this.clock.now();
+    if (this.paused) return;
+    const now = this.clock.monotonic();
     const due = [...this.entries.entries()]
       .filter(([, e]) => !e.running && e.dueAt <= now)
       .sort((a, b) => a[1].dueAt - b[1].dueAt);
@@ -158,13 +206,9 @@ export class PollScheduler {
       if (result === 'done') {
         this.entries.delete(id);
       } else {
-        if (result === 'changed') entry.intervalMs = this.policy.initialMs;
-        else if (result === 'error') entry.intervalMs = this.policy.maxMs;
-        else entry.intervalMs = Math.min(this.policy.maxMs, entry.intervalMs * this.policy.factor);
-        const stretch = this.focused ? 1 : this.policy.unfocusedFactor;
-        // Jitter spreads polls out but never past the longest interval: a result is noticed within maxMs.
-        const delay = Math.min(this.policy.maxMs * stretch, this.withJitter(entry.intervalMs * stretch));
-        entry.dueAt = entry.again ? this.clock.now() : this.clock.now() + delay;
+        const delay = this.nextDelay(entry, result);
+        const now = this.clock.monotonic();
+        entry.dueAt = entry.again ? now : now + delay;
         entry.again = false;
       }
     }

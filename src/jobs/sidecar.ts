@@ -2,19 +2,24 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { extensionOf, ImageFormat, MAGIC_BYTES_NEEDED, sniffImageFormat } from './imageMagic';
-import { shortenDataUri } from './inputs';
+import { shortenDataUri } from './inputUrls';
 import { shortRequestId } from './naming';
 
 export interface SidecarData {
   requestId: string;
   model: string;
   prompt: string;
-  parameters: Record<string, unknown>;
+  /** The options in readable words: `2048x2048(1:1)`, 0.5, false. */
+  size?: string;
+  scale?: number;
+  forceSingle?: boolean;
   /** Input summaries; data URIs are shortened again here in case a caller forgot. */
   inputs: readonly string[];
   submittedAt?: string;
   finishedAt?: string;
   cost?: number;
+  /** The API body as it was sent, in the API's own spelling (image data replaced by its summary). */
+  apiRequest?: Record<string, unknown>;
 }
 
 export interface SidecarRecord extends SidecarData {
@@ -44,20 +49,23 @@ export function buildSidecar(
   file: string,
   savedAt: string,
 ): SidecarRecord {
-  const record: SidecarRecord = {
+  // Readable keys first, for people; the API's spelling (with its U+00D7 key) only inside apiRequest.
+  return {
     requestId: data.requestId,
     model: data.model,
     prompt: data.prompt,
-    parameters: scrub(data.parameters) as Record<string, unknown>,
+    ...(data.size !== undefined ? { size: data.size } : {}),
+    ...(data.scale !== undefined ? { scale: data.scale } : {}),
+    ...(data.forceSingle !== undefined ? { forceSingle: data.forceSingle } : {}),
     inputs: data.inputs.map((i) => shortenDataUri(i)),
     output,
     file,
     savedAt,
+    ...(data.submittedAt !== undefined ? { submittedAt: data.submittedAt } : {}),
+    ...(data.finishedAt !== undefined ? { finishedAt: data.finishedAt } : {}),
+    ...(data.cost !== undefined ? { cost: data.cost } : {}),
+    ...(data.apiRequest !== undefined ? { apiRequest: scrub(data.apiRequest) as Record<string, unknown> } : {}),
   };
-  if (data.submittedAt !== undefined) record.submittedAt = data.submittedAt;
-  if (data.finishedAt !== undefined) record.finishedAt = data.finishedAt;
-  if (data.cost !== undefined) record.cost = data.cost;
-  return record;
 }
 
 /** Creates the sidecar, failing with EEXIST rather than replacing a file that is already there. */

@@ -1,5 +1,6 @@
 // Messages between the extension host and the panel, as zod unions named by direction; both sides validate on arrival.
 import * as z from 'zod/mini';
+import { JOB_STATES } from '../jobs/rules';
 
 // ---- shared views (host → panel data) ----
 
@@ -35,23 +36,26 @@ export const DraftView = z.object({
 });
 export type DraftView = z.infer<typeof DraftView>;
 
+/** A job: the rule book's facts (the panel asks `src/jobs/rules` about them), its times and its problem. */
 export const JobView = z.object({
   id: z.string(),
   requestId: z.optional(z.string()),
-  state: z.enum(['submitting', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'submissionUnknown']),
-  /** Human text, e.g. "queued (position 3)". */
-  stateText: z.string(),
+  state: z.enum(JOB_STATES),
   queuePosition: z.optional(z.number()),
   prompt: z.string(),
   createdAt: z.number(),
   submittedAt: z.optional(z.number()),
   startedAt: z.optional(z.number()),
   finishedAt: z.optional(z.number()),
+  /** What went wrong, as the user reads it: a failure, a failed save, or why the state cannot be read. */
   error: z.optional(z.string()),
   cancelOutcome: z.optional(z.string()),
-  downloadState: z.string(),
-  downloadError: z.optional(z.string()),
-  canCancel: z.boolean(),
+  seen: z.optional(z.boolean()),
+  stalled: z.optional(z.boolean()),
+  retryable: z.optional(z.boolean()),
+  savedCount: z.optional(z.number()),
+  /** Outputs RunComfy produced (what the cost paid for). */
+  outputCount: z.optional(z.number()),
   cost: z.optional(z.number()),
 });
 export type JobView = z.infer<typeof JobView>;

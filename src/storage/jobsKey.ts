@@ -5,26 +5,26 @@ export const JOBS_KEY = 'runcomfy.jobs.v1';
 
 interface StoredJobPeek {
   state?: string;
+  seen?: boolean;
+  retryable?: boolean;
+  /** Records of the first version kept the download apart. */
   download?: { state?: string };
 }
 
-/** Whether anything stored still needs tracking or saving, so activation knows if the engine must start now. */
+/** States in which the engine has work to do at once (poll, save) or something to show the user. */
+const WORK = new Set(['submitting', 'queued', 'running', 'saving']);
+const NEEDS_USER = new Set(['submissionUnknown', 'failed', 'saveFailed']);
+
+/** Whether anything stored still needs tracking, saving or the user, so activation knows if the engine must start now. */
 export function hasUnfinishedWork(memento: vscode.Memento): boolean {
   const raw = memento.get<unknown>(JOBS_KEY, []);
   if (!Array.isArray(raw)) return false;
   return raw.some((item) => {
     const job = (item ?? {}) as StoredJobPeek;
+    const state = job.state ?? '';
+    if (WORK.has(state)) return true;
+    if (NEEDS_USER.has(state) && !job.seen) return true;
     const download = job.download?.state;
-    return (
-      job.state === 'submitting' ||
-      job.state === 'queued' ||
-      job.state === 'running' ||
-      (job.state === 'succeeded' && (download === 'pending' || download === 'downloading' || download === 'failed'))
-    );
+    return state === 'succeeded' && (download === 'pending' || download === 'downloading' || download === 'failed');
   });
-}
-
-export function hasStoredJobs(memento: vscode.Memento): boolean {
-  const raw = memento.get<unknown>(JOBS_KEY, []);
-  return Array.isArray(raw) && raw.length > 0;
 }

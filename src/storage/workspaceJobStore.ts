@@ -1,8 +1,9 @@
 // Stores jobs in workspaceState, validating every record when it is read back.
 import type * as vscode from 'vscode';
 import { Logger } from '../common/logger';
-import { JobRecord, parseStoredJobs } from '../jobs/job';
-import { JobStore } from '../jobs/store';
+import { Job } from '../jobs/job';
+import { parseStoredJobs } from '../jobs/jobSchema';
+import { JobStore } from '../jobs/ports';
 import { JOBS_KEY } from './jobsKey';
 
 export class WorkspaceJobStore implements JobStore {
@@ -11,13 +12,13 @@ export class WorkspaceJobStore implements JobStore {
     private readonly logger: Logger,
   ) {}
 
-  async load(): Promise<JobRecord[]> {
+  async load(): Promise<Job[]> {
     return parseStoredJobs(this.memento.get<unknown>(JOBS_KEY, []), (reason) =>
       this.logger.warn(`dropped a stored job that no longer validates: ${reason}`),
     );
   }
 
-  async save(jobs: readonly JobRecord[]): Promise<void> {
+  async save(jobs: readonly Job[]): Promise<void> {
     await this.memento.update(JOBS_KEY, jobs);
   }
 }

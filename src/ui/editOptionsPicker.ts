@@ -1,6 +1,6 @@
 // The prompt box (with its 800-character limit) and an options menu for size, scale and single output.
 import * as vscode from 'vscode';
-import { EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, SizeOption, promptProblem, sizeLabel } from '../api/model';
+import { EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, SizeOption, promptLength, promptProblem, sizeLabel } from '../api/model';
 
 export async function askPrompt(initial: string | undefined, imageCount: number): Promise<string | undefined> {
   const prompt = await vscode.window.showInputBox({
@@ -13,8 +13,8 @@ export async function askPrompt(initial: string | undefined, imageCount: number)
     value: initial,
     ignoreFocusOut: true,
     validateInput: (v) => {
-      if (v.length > MAX_PROMPT_LENGTH) return promptProblem(v);
-      return { message: `${v.length}/${MAX_PROMPT_LENGTH}`, severity: vscode.InputBoxValidationSeverity.Info };
+      if (promptLength(v) > MAX_PROMPT_LENGTH) return promptProblem(v);
+      return { message: `${promptLength(v)}/${MAX_PROMPT_LENGTH}`, severity: vscode.InputBoxValidationSeverity.Info };
     },
   });
   if (prompt === undefined) return undefined;

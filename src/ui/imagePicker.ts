@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MAX_IMAGES } from '../api/model';
-import type { InputRef } from '../jobs/inputs';
+import type { InputRef } from '../jobs/inputChecks';
 
 const IMAGE_GLOB = '**/*.{png,jpg,jpeg,webp,gif,bmp,tif,tiff,avif,heic,heif,PNG,JPG,JPEG,WEBP,GIF,BMP,TIF,TIFF,AVIF,HEIC,HEIF}';
 const EXCLUDE_GLOB = '**/{node_modules,.git,out,dist}/**';

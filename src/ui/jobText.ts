@@ -1,72 +1,39 @@
-// How a job is described to people: state words, icons, elapsed time and a short prompt, shared by every view.
+// How a job reads in VS Code's own widgets (status bar, quick picks, notifications): the rule book's words with codicons.
 import { t } from '../common/l10n';
-import type { JobRecord } from '../jobs/job';
+import { costText } from '../common/wording';
+import { factsOf, hasOutputs, hasRequestId, Job, timesOf } from '../jobs/job';
+import { durationOf, lookOf, stateWords } from '../jobs/rules';
 
-export function stateIcon(job: JobRecord): string {
-  switch (job.state) {
-    case 'submitting':
-      return '$(cloud-upload)';
-    case 'queued':
-      return '$(clock)';
-    case 'running':
-      return '$(sync~spin)';
-    case 'succeeded':
-      return job.download.state === 'failed' ? '$(warning)' : job.download.state === 'saved' ? '$(pass-filled)' : '$(cloud-download)';
-    case 'failed':
-      return '$(error)';
-    case 'cancelled':
-      return '$(circle-slash)';
-    case 'submissionUnknown':
-      return '$(question)';
-  }
+/** `$(sync~spin)`, `$(clock)`…: the rule book's icon in codicon syntax. */
+export function stateIcon(job: Job): string {
+  const look = lookOf(factsOf(job));
+  return `$(${look.icon}${look.spin ? '~spin' : ''})`;
 }
 
-export function stateText(job: JobRecord): string {
-  switch (job.state) {
-    case 'submitting':
-      return t('submitting');
-    case 'queued':
-      return job.queuePosition !== undefined ? t('queued (position {0})', job.queuePosition) : t('queued');
-    case 'running':
-      return job.cancelOutcome === 'not_cancellable' ? t('running (could not be cancelled)') : t('running');
-    case 'succeeded':
-      if (job.download.state === 'saved') return t('done, {0} saved', job.download.files.length);
-      if (job.download.state === 'failed') return t('done, saving failed');
-      return t('done, saving…');
-    case 'failed':
-      return t('failed');
-    case 'cancelled':
-      return t('cancelled');
-    case 'submissionUnknown':
-      return t('submission unknown');
-  }
+export function stateText(job: Job): string {
+  return stateWords(factsOf(job));
 }
 
-export function isActive(job: JobRecord): boolean {
-  return job.state === 'submitting' || job.state === 'queued' || job.state === 'running';
+/** "Done · 2 files saved · 0:16 · $0.06 — 2 images × $0.03": state, duration and cost, as every list shows them. */
+export function jobSummary(job: Job, now: number): string {
+  const parts = [stateText(job)];
+  if (job.state !== 'submitting' && job.state !== 'submissionUnknown') parts.push(durationOf(timesOf(job), now));
+  const cost = hasRequestId(job) ? job.cost : undefined;
+  if (cost !== undefined) parts.push(costText(cost, hasOutputs(job) ? job.outputUrls.length : undefined));
+  return parts.join(' · ');
 }
 
-/** A failure the user has not looked at yet, or results that could not be saved. */
-export function needsAttention(job: JobRecord): boolean {
-  if (job.seen) return false;
-  return job.state === 'failed' || job.state === 'submissionUnknown' || (job.state === 'succeeded' && job.download.state === 'failed');
-}
-
-export function elapsed(job: JobRecord, now: number): string {
-  const start = job.submittedAt ?? job.createdAt;
-  const end = job.finishedAt ?? now;
-  const s = Math.max(0, Math.round((end - start) / 1000));
-  if (s < 60) return t('{0}s', s);
-  const m = Math.floor(s / 60);
-  if (m < 60) return t('{0}m {1}s', m, String(s % 60).padStart(2, '0'));
-  return t('{0}h {1}m', Math.floor(m / 60), String(m % 60).padStart(2, '0'));
-}
-
-export function shortPrompt(job: JobRecord, max = 48): string {
+export function shortPrompt(job: Job, max = 48): string {
   const p = job.prompt.replace(/\s+/g, ' ').trim() || (job.origin === 'resume' ? t('(resumed request)') : t('(no prompt)'));
   return p.length > max ? `${p.slice(0, max - 1)}…` : p;
 }
 
-export function shortId(job: JobRecord): string {
-  return job.requestId ? job.requestId.slice(0, 8) : t('pending');
+/** The request_id, or a short local reference for a job that has none. */
+export function jobReference(job: Job): string {
+  return hasRequestId(job) ? job.requestId : t('local {0}', job.id.slice(0, 8));
+}
+
+/** Text from outside (prompts, server messages) shown where VS Code renders links: the link syntax is broken up. */
+export function notMarkup(text: string): string {
+  return text.replace(/\]\(/g, '] (');
 }

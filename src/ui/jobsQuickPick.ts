@@ -1,8 +1,9 @@
 // The job list (status bar click, "RunComfy: Show Jobs"): live rows with cancel, open, reveal, copy and retry buttons.
 import * as vscode from 'vscode';
-import type { JobRecord } from '../jobs/job';
-import type { Runtime } from '../runtime';
-import { elapsed, isActive, needsAttention, shortPrompt, stateIcon, stateText } from './jobText';
+import { factsOf, filesOf, hasRequestId, problemOf, type Job } from '../jobs/job';
+import { canRetrySave, isCancellable, needsUser } from '../jobs/rules';
+import type { JobsService } from '../platform/jobsService';
+import { jobSummary, shortPrompt, stateIcon, stateText } from './jobText';
 
 type Action = 'cancel' | 'open' | 'reveal' | 'copy' | 'retry';
 
@@ -21,30 +22,29 @@ function buttons(): Record<Action, ActionButton> {
 
 type JobItem = vscode.QuickPickItem & { jobId: string };
 
-export function actionsFor(job: JobRecord): Action[] {
+export function actionsFor(job: Job): Action[] {
+  const facts = factsOf(job);
   const actions: Action[] = [];
-  if (job.requestId && (job.state === 'queued' || job.state === 'running') && job.cancelOutcome !== 'not_cancellable') actions.push('cancel');
-  if (job.download.files.length > 0) actions.push('open', 'reveal');
-  if (job.state === 'succeeded' && job.download.state === 'failed') actions.push('retry');
-  if (job.requestId) actions.push('copy');
+  if (isCancellable(facts)) actions.push('cancel');
+  if (filesOf(job).length > 0) actions.push('open', 'reveal');
+  if (canRetrySave(facts)) actions.push('retry');
+  if (hasRequestId(job)) actions.push('copy');
   return actions;
 }
 
-function toItem(job: JobRecord, now: number, all: Record<Action, ActionButton>): JobItem {
-  const parts = [stateText(job), elapsed(job, now)];
-  if (job.cost !== undefined) parts.push(`$${job.cost.toFixed(3)}`);
-  const problem = job.error ?? job.download.error ?? job.pollError;
+function toItem(job: Job, now: number, all: Record<Action, ActionButton>): JobItem {
+  const problem = problemOf(job);
   return {
     label: `${stateIcon(job)} ${shortPrompt(job)}`,
-    description: parts.join(' · '),
-    detail: `${job.requestId ?? vscode.l10n.t('no request_id yet')}${problem && (!isActive(job) || job.pollError) ? ` — ${problem}` : ''}`,
+    description: jobSummary(job, now),
+    detail: `${hasRequestId(job) ? job.requestId : vscode.l10n.t('no request_id yet')}${problem ? ` — ${problem}` : ''}`,
     buttons: actionsFor(job).map((a) => all[a]),
     jobId: job.id,
   };
 }
 
-export async function showJobsQuickPick(runtime: Runtime): Promise<void> {
-  const engine = runtime.engine;
+export async function showJobsQuickPick(jobs: JobsService): Promise<void> {
+  await jobs.ready();
   const qp = vscode.window.createQuickPick<JobItem>();
   const all = buttons();
   qp.title = vscode.l10n.t('RunComfy Jobs');
@@ -53,34 +53,34 @@ export async function showJobsQuickPick(runtime: Runtime): Promise<void> {
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   const render = () => {
-    const jobs = engine.list();
-    qp.items = jobs.map((j) => toItem(j, Date.now(), all));
-    qp.placeholder = jobs.length === 0 ? vscode.l10n.t('No jobs yet. Run "RunComfy: Edit Image with Dreamina…" to start one.') : hint;
+    const list = jobs.list();
+    qp.items = list.map((j) => toItem(j, Date.now(), all));
+    qp.placeholder = list.length === 0 ? vscode.l10n.t('No jobs yet. Run "RunComfy: Edit Image with Dreamina…" to start one.') : hint;
   };
   render();
   const ticker = setInterval(render, 1000);
   const subs = [
-    engine.onDidChange(() => render()),
-    qp.onDidTriggerItemButton((e) => void runAction((e.button as ActionButton).action, e.item.jobId, runtime)),
+    jobs.onDidChange(render),
+    qp.onDidTriggerItemButton((e) => void runAction((e.button as ActionButton).action, e.item.jobId, jobs)),
     qp.onDidAccept(async () => {
       const item = qp.selectedItems[0];
       if (!item) return;
       qp.hide();
-      await pickAction(item.jobId, runtime);
+      await pickAction(item.jobId, jobs);
     }),
   ];
   qp.onDidHide(() => {
     clearInterval(ticker);
     for (const s of subs) s.dispose();
     // The list was seen: failures stop asking for attention in the status bar.
-    for (const job of engine.list()) if (needsAttention(job)) void engine.markSeen(job.id);
+    for (const job of jobs.list()) if (needsUser(factsOf(job))) void jobs.markSeen(job.id);
     qp.dispose();
   });
   qp.show();
 }
 
-async function pickAction(jobId: string, runtime: Runtime): Promise<void> {
-  const job = runtime.engine.get(jobId);
+async function pickAction(jobId: string, jobs: JobsService): Promise<void> {
+  const job = jobs.get(jobId);
   if (!job) return;
   const labels: Record<Action, string> = {
     cancel: `$(stop-circle) ${vscode.l10n.t('Cancel job')}`,
@@ -91,9 +91,9 @@ async function pickAction(jobId: string, runtime: Runtime): Promise<void> {
   };
   const choice = await vscode.window.showQuickPick(
     actionsFor(job).map((a) => ({ label: labels[a], action: a })),
-    { title: `${shortPrompt(job)} — ${stateText(job)}`, placeHolder: job.requestId },
+    { title: `${shortPrompt(job)} — ${stateText(job)}`, placeHolder: hasRequestId(job) ? job.requestId : undefined },
   );
-  if (choice) await runAction(choice.action, jobId, runtime);
+  if (choice) await runAction(choice.action, jobId, jobs);
 }
 
 const ACTION_COMMANDS: Record<Action, string> = {
@@ -104,9 +104,9 @@ const ACTION_COMMANDS: Record<Action, string> = {
   retry: 'runcomfy.retryDownload',
 };
 
-export async function runAction(action: Action, jobId: string, runtime: Runtime): Promise<void> {
-  const job = runtime.engine.get(jobId);
+export async function runAction(action: Action, jobId: string, jobs: JobsService): Promise<void> {
+  const job = jobs.get(jobId);
   if (!job) return;
   // Cancel speaks RunComfy's language (a request_id); the other commands take the job's own id.
-  await vscode.commands.executeCommand(ACTION_COMMANDS[action], action === 'cancel' ? job.requestId : job.id);
+  await vscode.commands.executeCommand(ACTION_COMMANDS[action], action === 'cancel' && hasRequestId(job) ? job.requestId : job.id);
 }

@@ -1,19 +1,19 @@
-// One status bar item driven by the jobs: quiet when idle, a spinner and count while jobs run, coloured when the user must act.
+// One status bar item driven by the jobs: quiet when idle, queued and running counted apart, coloured when the user must act.
 import * as vscode from 'vscode';
-import type { JobRecord } from '../jobs/job';
+import type { EngineHealth } from '../jobs/engine';
+import { factsOf, hasRequestId, type Job } from '../jobs/job';
+import { isCancellable, needsUser } from '../jobs/rules';
 import type { Services } from '../platform/services';
-import { isActive, needsAttention, shortId, shortPrompt, stateText } from './jobText';
+import { jobReference, shortPrompt, stateText } from './jobText';
 
 export function registerStatusBar(services: Services): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('runcomfy.jobs', vscode.StatusBarAlignment.Left, 50);
   item.name = vscode.l10n.t('RunComfy Jobs');
   item.command = 'runcomfy.showJobs';
   let hasToken = true;
-  const disposables: vscode.Disposable[] = [item];
 
   const render = () => {
-    const jobs = services.current?.engine.list() ?? [];
-    const view = describe(jobs, hasToken);
+    const view = describe(services.jobs.list(), services.jobs.health(), hasToken);
     if (!view) {
       item.hide();
       return;
@@ -30,17 +30,8 @@ export function registerStatusBar(services: Services): vscode.Disposable {
     render();
   };
 
-  const watch = (runtime: NonNullable<Services['current']>) => disposables.push(runtime.engine.onDidChange(() => render()));
-  if (services.current) watch(services.current);
-  disposables.push(
-    services.onDidLoadRuntime((runtime) => {
-      watch(runtime);
-      render();
-    }),
-    services.tokens.onDidChange(() => void refreshToken()),
-  );
   void refreshToken();
-  return vscode.Disposable.from(...disposables);
+  return vscode.Disposable.from(item, services.jobs.onDidChange(render), services.tokens.onDidChange(() => void refreshToken()));
 }
 
 interface StatusView {
@@ -50,50 +41,83 @@ interface StatusView {
   background?: 'statusBarItem.warningBackground' | 'statusBarItem.errorBackground';
 }
 
-function describe(jobs: JobRecord[], hasToken: boolean): StatusView | undefined {
-  const active = jobs.filter(isActive);
-  const attention = jobs.filter(needsAttention);
-  if (active.length === 0 && attention.length === 0 && (hasToken || jobs.length === 0)) {
+/** Jobs grouped the way the status bar counts them. */
+interface JobCounts {
+  submitting: Job[];
+  queued: Job[];
+  running: Job[];
+  saving: Job[];
+  attention: Job[];
+}
+
+function countJobs(jobs: readonly Job[]): JobCounts {
+  const pick = (state: Job['state']) => jobs.filter((j) => j.state === state);
+  return {
+    submitting: pick('submitting'),
+    queued: pick('queued'),
+    running: pick('running'),
+    saving: pick('saving'),
+    attention: jobs.filter((j) => needsUser(factsOf(j))),
+  };
+}
+
+/** "$(sync~spin) 1 running  $(clock) 2 queued": each kind of work with its own icon and count. */
+function statusText(counts: JobCounts): string {
+  const parts: string[] = [];
+  if (counts.running.length) parts.push(`$(sync~spin) ${vscode.l10n.t('{0} running', counts.running.length)}`);
+  if (counts.queued.length) parts.push(`$(clock) ${vscode.l10n.t('{0} queued', counts.queued.length)}`);
+  if (counts.submitting.length) parts.push(`$(cloud-upload) ${vscode.l10n.t('{0} submitting', counts.submitting.length)}`);
+  if (counts.saving.length) parts.push(`$(cloud-download) ${vscode.l10n.t('{0} saving', counts.saving.length)}`);
+  return parts.join('  ');
+}
+
+function describe(jobs: Job[], health: EngineHealth, hasToken: boolean): StatusView | undefined {
+  const counts = countJobs(jobs);
+  const busy = counts.running.length + counts.queued.length + counts.submitting.length + counts.saving.length;
+  const paused = health.authPaused;
+  if (busy === 0 && counts.attention.length === 0 && !paused && (hasToken || jobs.length === 0)) {
     // Idle: stay out of the way entirely until there is something to show.
     return jobs.length === 0 ? undefined : quiet(jobs);
   }
   const md = new vscode.MarkdownString(undefined, true);
-  md.isTrusted = { enabledCommands: ['runcomfy.showJobs', 'runcomfy.cancel', 'runcomfy.setApiToken', 'runcomfy.openPanel', 'runcomfy.showLog', 'runcomfy.copyRequestId'] };
+  md.isTrusted = { enabledCommands: ['runcomfy.showJobs', 'runcomfy.cancel', 'runcomfy.setApiToken', 'runcomfy.openPanel', 'runcomfy.showLog'] };
   md.supportThemeIcons = true;
   md.appendMarkdown(`**${vscode.l10n.t('RunComfy — Dreamina edit')}**\n\n`);
-  if (!hasToken) md.appendMarkdown(`$(key) ${vscode.l10n.t('No API token is set. [Set API token](command:runcomfy.setApiToken)')}\n\n`);
-  for (const job of active) {
-    md.appendMarkdown(`- \`${job.requestId ?? vscode.l10n.t('submitting…')}\` — ${stateText(job)} — ${escape(shortPrompt(job, 40))}`);
-    if (job.requestId && job.state === 'queued') md.appendMarkdown(` · ${vscode.l10n.t('[Cancel]({0})', `command:runcomfy.cancel?${arg(job.requestId)}`)}`);
-    md.appendMarkdown('\n');
-  }
-  for (const job of attention) {
-    md.appendMarkdown(`- $(warning) \`${job.requestId ?? shortId(job)}\` — ${stateText(job)} — ${escape(shortPrompt(job, 40))}\n`);
-  }
+  if (paused) md.appendMarkdown(`$(key) ${vscode.l10n.t('Polling is paused: RunComfy refused the API token. [Set API token](command:runcomfy.setApiToken)')}\n\n`);
+  else if (!hasToken) md.appendMarkdown(`$(key) ${vscode.l10n.t('No API token is set. [Set API token](command:runcomfy.setApiToken)')}\n\n`);
+  section(md, vscode.l10n.t('Running ({0})', counts.running.length), counts.running);
+  section(md, vscode.l10n.t('Queued ({0})', counts.queued.length), counts.queued);
+  section(md, vscode.l10n.t('Submitting ({0})', counts.submitting.length), counts.submitting);
+  section(md, vscode.l10n.t('Saving ({0})', counts.saving.length), counts.saving);
+  section(md, vscode.l10n.t('Needs you ({0})', counts.attention.length), counts.attention, '$(warning) ');
   md.appendMarkdown(`\n${vscode.l10n.t('[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel) · [Show log](command:runcomfy.showLog)')}`);
 
-  const background = !hasToken ? 'statusBarItem.warningBackground' : attention.length > 0 ? 'statusBarItem.errorBackground' : undefined;
-  if (active.length > 0) {
-    return {
-      text: `$(sync~spin) ${active.length}`,
-      label: active.length === 1 ? vscode.l10n.t('RunComfy: 1 job running') : vscode.l10n.t('RunComfy: {0} jobs running', active.length),
-      tooltip: md,
-      background,
-    };
-  }
-  return {
-    text: !hasToken ? '$(key) RunComfy' : `$(warning) RunComfy`,
-    label: !hasToken
-      ? vscode.l10n.t('RunComfy: no API token')
-      : attention.length === 1
-        ? vscode.l10n.t('RunComfy: 1 job needs attention')
-        : vscode.l10n.t('RunComfy: {0} jobs need attention', attention.length),
-    tooltip: md,
-    background,
-  };
+  const background = paused || !hasToken ? 'statusBarItem.warningBackground' : counts.attention.length > 0 ? 'statusBarItem.errorBackground' : undefined;
+  const label = [
+    counts.running.length ? vscode.l10n.t('{0} running', counts.running.length) : '',
+    counts.queued.length ? vscode.l10n.t('{0} queued', counts.queued.length) : '',
+    counts.submitting.length ? vscode.l10n.t('{0} submitting', counts.submitting.length) : '',
+    counts.saving.length ? vscode.l10n.t('{0} saving', counts.saving.length) : '',
+    counts.attention.length ? vscode.l10n.t('{0} need attention', counts.attention.length) : '',
+    paused ? vscode.l10n.t('polling paused, token refused') : !hasToken ? vscode.l10n.t('no API token') : '',
+  ].filter(Boolean);
+  const prefix = paused || !hasToken ? '$(key) ' : counts.attention.length > 0 ? '$(warning) ' : '';
+  const text = busy > 0 ? `${prefix}${statusText(counts)}` : `${prefix || '$(warning) '}RunComfy`;
+  return { text, label: `RunComfy: ${label.join(', ')}`, tooltip: md, background };
 }
 
-function quiet(jobs: JobRecord[]): StatusView {
+function section(md: vscode.MarkdownString, title: string, jobs: Job[], icon = ''): void {
+  if (jobs.length === 0) return;
+  md.appendMarkdown(`**${title}**\n\n`);
+  for (const job of jobs) {
+    md.appendMarkdown(`- ${icon}\`${jobReference(job)}\` — ${escape(stateText(job))} — ${escape(shortPrompt(job, 40))}`);
+    if (hasRequestId(job) && isCancellable(factsOf(job))) md.appendMarkdown(` · ${vscode.l10n.t('[Cancel]({0})', `command:runcomfy.cancel?${arg(job.requestId)}`)}`);
+    md.appendMarkdown('\n');
+  }
+  md.appendMarkdown('\n');
+}
+
+function quiet(jobs: Job[]): StatusView {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['runcomfy.showJobs', 'runcomfy.openPanel'] };
   md.appendMarkdown(
@@ -102,8 +126,9 @@ function quiet(jobs: JobRecord[]): StatusView {
   return { text: '$(sparkle)', label: vscode.l10n.t('RunComfy: no job running'), tooltip: md };
 }
 
+/** Text from outside (prompts, server messages) is never markup: every Markdown character is escaped. */
 function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~$]/g, '\\$&');
 }
 
 function arg(value: string): string {

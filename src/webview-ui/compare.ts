@@ -2,7 +2,7 @@
 import { t } from '../common/l10n';
 import type { ResultView } from '../protocol/messages';
 import { codicon, h, textButton } from './dom';
-import { clamp01, ratioAt } from './viewModel';
+import { clamp01, ratioAt } from './viewState';
 
 export interface CompareDeps {
   /** Called with the open comparison after every change, or undefined once it closes, so a reload can restore it. */

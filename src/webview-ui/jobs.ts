@@ -2,7 +2,8 @@
 import { t } from '../common/l10n';
 import type { FromWebview, JobView } from '../protocol/messages';
 import { codicon, fillIn, h, iconButton, KeyedList, textButton } from './dom';
-import { formatAgo, jobStatus, runningCount, sortJobs, truncate, type JobStatus } from './viewModel';
+import { canRetrySave, isCancellable } from '../jobs/rules';
+import { activeCount, formatAgo, jobStatus, sortJobs, ticks, truncate, type JobStatus } from './jobStatus';
 
 const CONFIRMATION_MS = 12_000;
 const TIME_REFRESH_MS = 30_000;
@@ -60,7 +61,7 @@ export class JobsView {
     this.jobs = sortJobs(jobs);
     this.rows.update(this.jobs);
     this.empty.hidden = this.jobs.length > 0;
-    const active = runningCount(this.jobs);
+    const active = activeCount(this.jobs);
     this.summary.textContent =
       this.jobs.length === 0 ? '' : active > 0 ? t('{0} active · {1} total', active, this.jobs.length) : t('{0} total', this.jobs.length);
     this.syncTicker();
@@ -85,7 +86,7 @@ export class JobsView {
   }
 
   private syncTicker(): void {
-    const needed = this.jobs.some((job) => job.state === 'running');
+    const needed = this.jobs.some(ticks);
     if (needed && this.ticker === undefined) {
       this.ticker = setInterval(() => this.tick(), 1000);
     } else if (!needed && this.ticker !== undefined) {
@@ -97,7 +98,7 @@ export class JobsView {
   private tick(): void {
     const now = this.deps.now();
     for (const job of this.jobs) {
-      if (job.state !== 'running') continue;
+      if (!ticks(job)) continue;
       const text = this.rows.nodeFor(job.id)?.querySelector('.job-state-text');
       if (text) text.textContent = jobStatus(job, now).text;
     }
@@ -157,10 +158,10 @@ export class JobsView {
 
   private actions(job: JobView): HTMLElement[] {
     const actions: HTMLElement[] = [];
-    if (job.downloadState === 'failed') {
+    if (canRetrySave(job)) {
       actions.push(textButton(t('Retry download'), { key: `${job.id}:retry`, icon: 'refresh', secondary: true, onClick: () => this.deps.post({ type: 'retryDownload', jobId: job.id }) }));
     }
-    if (job.canCancel) {
+    if (isCancellable(job)) {
       actions.push(textButton(t('Cancel'), { key: `${job.id}:cancel`, icon: 'stop-circle', secondary: true, onClick: () => this.deps.post({ type: 'cancelJob', jobId: job.id }) }));
     }
     return actions;

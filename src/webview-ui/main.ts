@@ -9,7 +9,9 @@ import { connectToHost } from './host';
 import { JobsView } from './jobs';
 import { ResultsView } from './results';
 import { Shell } from './shell';
-import { parseUiState, runningCount, type UiState, type ViewName } from './viewModel';
+import { activeCount } from './jobStatus';
+import type { ViewName } from './viewModel';
+import { parseUiState, type UiState } from './viewState';
 
 function emptyState(): PanelState {
   return {
@@ -104,7 +106,7 @@ function start(): void {
     initial: ui.view,
     onSelect: (view) => viewShown(view, true),
   });
-  shell.setActiveJobs(runningCount(state.jobs));
+  shell.setActiveJobs(activeCount(state.jobs));
 
   function viewShown(view: ViewName, tellHost: boolean): void {
     ui.view = view;
@@ -154,7 +156,7 @@ function start(): void {
         compose.update(state);
         jobs.update(state.jobs);
         results.update(state.results);
-        shell.setActiveJobs(runningCount(state.jobs));
+        shell.setActiveJobs(activeCount(state.jobs));
         break;
       case 'draft':
         state = { ...state, draft: message.draft };
@@ -163,7 +165,7 @@ function start(): void {
       case 'jobs':
         state = { ...state, jobs: message.jobs };
         jobs.update(message.jobs);
-        shell.setActiveJobs(runningCount(message.jobs));
+        shell.setActiveJobs(activeCount(message.jobs));
         break;
       case 'results':
         state = { ...state, results: message.results };

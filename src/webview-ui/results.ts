@@ -3,7 +3,8 @@ import { t } from '../common/l10n';
 import type { FromWebview, ResultView } from '../protocol/messages';
 import { CompareView } from './compare';
 import { codicon, h, iconButton, KeyedList, textButton } from './dom';
-import { formatAgo, resultMeta, truncate } from './viewModel';
+import { formatAgo, truncate } from './jobStatus';
+import { resultMeta } from './viewState';
 
 const TIME_REFRESH_MS = 60_000;
 

@@ -1,6 +1,7 @@
-// The panel's pure view logic (submit rules, counters, time and size text, reordering, URL and drop parsing), free of the DOM so plain node can test it.
+// The composer's pure view logic (submit rules, the prompt counter, input facts, reordering, URL and drop parsing), free of the DOM so plain node can test it.
+import { promptLength } from '../api/model';
 import { t } from '../common/l10n';
-import type { InputView, JobView, ResultView } from '../protocol/messages';
+import type { InputView } from '../protocol/messages';
 
 export type ViewName = 'compose' | 'jobs' | 'results';
 export const VIEW_NAMES: readonly ViewName[] = ['compose', 'jobs', 'results'];
@@ -71,8 +72,9 @@ export function submitState(input: SubmitInputs): SubmitState {
 
 export function promptProblem(prompt: string, maxLength: number): string | undefined {
   if (prompt.trim().length === 0) return t('Write a prompt that describes the edit.');
-  if (prompt.length > maxLength) {
-    return t('The prompt is {0} characters long; the limit is {1}.', prompt.length, maxLength);
+  const length = promptLength(prompt);
+  if (length > maxLength) {
+    return t('The prompt is {0} characters long; the limit is {1}.', length, maxLength);
   }
   return undefined;
 }
@@ -86,8 +88,7 @@ export interface PromptCounter {
 }
 
 export function promptCounter(prompt: string, maxLength: number): PromptCounter {
-  // `length` counts UTF-16 units, the same measure the host and the API check.
-  const length = prompt.length;
+  const length = promptLength(prompt);
   const over = length > maxLength;
   return {
     text: `${length}/${maxLength}`,
@@ -211,216 +212,4 @@ export function parseUriList(...payloads: (string | undefined)[]): string[] {
     trimmed.split(/\r?\n/).forEach(add);
   }
   return uris;
-}
-
-// ---- time ----
-
-/** "0:07", "12:34", "1:02:03": a running clock rather than words, so it does not jump in width each second. */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = String(total % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
-}
-
-export function formatAgo(timestamp: number, now: number): string {
-  const seconds = Math.round((now - timestamp) / 1000);
-  if (seconds < 45) return t('just now');
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return t('{0} min ago', minutes);
-  const hours = Math.round(minutes / 60);
-  if (hours < 24) return t('{0} h ago', hours);
-  const days = Math.round(hours / 24);
-  if (days < 7) return days === 1 ? t('yesterday') : t('{0} days ago', days);
-  return new Date(timestamp).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-}
-
-// ---- jobs ----
-
-export type Tone = 'info' | 'success' | 'warning' | 'error' | 'muted';
-
-export interface JobStatus {
-  /** A codicon name. */
-  icon: string;
-  spin: boolean;
-  tone: Tone;
-  text: string;
-  /** A longer explanation shown under the row: an error, or what a refused cancel means. */
-  detail?: string;
-  detailTone?: Tone;
-}
-
-/** A function rather than a constant so it is translated after the panel has installed its language. */
-export function notCancellableText(): string {
-  return t('RunComfy could not cancel it: it is already running and will be billed; its result will still be saved.');
-}
-
-export function isActiveJob(job: JobView): boolean {
-  return job.state === 'submitting' || job.state === 'queued' || job.state === 'running';
-}
-
-export function runningCount(jobs: readonly JobView[]): number {
-  return jobs.filter(isActiveJob).length;
-}
-
-/** Newest first; the host's order breaks ties so rows do not swap places between updates. */
-export function sortJobs(jobs: readonly JobView[]): JobView[] {
-  return jobs
-    .map((job, index) => ({ job, index }))
-    .sort((a, b) => b.job.createdAt - a.job.createdAt || a.index - b.index)
-    .map(({ job }) => job);
-}
-
-function runStart(job: JobView): number {
-  return job.startedAt ?? job.submittedAt ?? job.createdAt;
-}
-
-export function jobStatus(job: JobView, now: number): JobStatus {
-  const status = baseStatus(job, now);
-  if (job.cancelOutcome === 'not_cancellable' && (job.state === 'running' || job.state === 'queued' || job.state === 'succeeded')) {
-    return { ...status, detail: notCancellableText(), detailTone: 'warning' };
-  }
-  if (job.state === 'succeeded' && job.downloadState === 'failed') {
-    return { ...status, detail: job.downloadError ?? t('The result could not be saved.'), detailTone: 'error' };
-  }
-  return status;
-}
-
-function baseStatus(job: JobView, now: number): JobStatus {
-  switch (job.state) {
-    case 'submitting':
-      return { icon: 'cloud-upload', spin: false, tone: 'info', text: t('Submitting…') };
-    case 'queued':
-      return {
-        icon: 'clock',
-        spin: false,
-        tone: 'info',
-        text: job.queuePosition !== undefined ? t('Queued · position {0}', job.queuePosition) : t('Queued'),
-      };
-    case 'running':
-      return { icon: 'sync', spin: true, tone: 'info', text: t('Running · {0}', formatDuration(now - runStart(job))) };
-    case 'succeeded': {
-      const done = job.finishedAt !== undefined ? t('Done in {0}', formatDuration(job.finishedAt - runStart(job))) : t('Done');
-      switch (job.downloadState) {
-        case 'failed':
-          return { icon: 'warning', spin: false, tone: 'warning', text: t('{0} · saving failed', done) };
-        case 'pending':
-        case 'downloading':
-          return { icon: 'cloud-download', spin: false, tone: 'info', text: t('{0} · saving…', done) };
-        default:
-          return { icon: 'pass-filled', spin: false, tone: 'success', text: done };
-      }
-    }
-    case 'failed':
-      return { icon: 'error', spin: false, tone: 'error', text: t('Failed'), detail: job.error, detailTone: 'error' };
-    case 'cancelled':
-      return { icon: 'circle-slash', spin: false, tone: 'muted', text: t('Cancelled') };
-    case 'submissionUnknown':
-      return {
-        icon: 'question',
-        spin: false,
-        tone: 'warning',
-        text: t('Submission unknown'),
-        detail: job.error ?? (job.state !== 'submissionUnknown' ? job.stateText : undefined),
-        detailTone: 'warning',
-      };
-  }
-}
-
-/** Collapses whitespace and cuts at a word-ish boundary, for one-line prompts. */
-export function truncate(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  return `${flat.slice(0, max - 1).trimEnd()}…`;
-}
-
-// ---- results ----
-
-/** "2048 × 2048" for the model's "2048x2048(1:1)". */
-export function sizeText(size: string): string {
-  const m = /^(\d+)x(\d+)/.exec(size);
-  return m ? `${m[1]} × ${m[2]}` : size;
-}
-
-export function resultMeta(result: ResultView): string {
-  const parts: string[] = [];
-  if (result.size) parts.push(sizeText(result.size));
-  if (result.scale !== undefined) parts.push(t('scale {0}', formatScale(result.scale)));
-  if (result.forceSingle) parts.push(t('single output'));
-  return parts.join(' · ');
-}
-
-export function formatScale(scale: number): string {
-  return (Math.round(scale * 100) / 100).toFixed(2);
-}
-
-// ---- comparison ----
-
-export function clamp01(value: number): number {
-  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0.5;
-}
-
-/** Where a pointer at `clientX` sits across a box, from 0 (left edge) to 1 (right edge). */
-export function ratioAt(clientX: number, left: number, width: number): number {
-  return width > 0 ? clamp01((clientX - left) / width) : 0.5;
-}
-
-// ---- echoes of our own edits ----
-
-/**
- * Tells a value the host chose (e.g. a draft restored by "Edit & run again") from a late echo of one this panel
- * sent, so a reply to an older keystroke never overwrites newer typing.
- */
-export class EchoGuard<T> {
-  private sent: T[] = [];
-
-  noteSent(value: T): void {
-    this.sent.push(value);
-    if (this.sent.length > 50) this.sent.shift();
-  }
-
-  /** True when `value` did not come from this panel. */
-  isForeign(value: T): boolean {
-    const index = this.sent.lastIndexOf(value);
-    if (index >= 0) {
-      // Messages arrive in order, so nothing older than this echo can come back any more.
-      this.sent = this.sent.slice(index);
-      return false;
-    }
-    this.sent = [];
-    return true;
-  }
-}
-
-// ---- view state kept across reloads ----
-
-export interface UiState {
-  view: ViewName;
-  scroll: Partial<Record<ViewName, number>>;
-  /** The result path open in the comparison, and where its divider sits. */
-  compare?: { path: string; position: number };
-}
-
-function isViewName(value: unknown): value is ViewName {
-  return typeof value === 'string' && (VIEW_NAMES as readonly string[]).includes(value);
-}
-
-/** Reads what `vscode.getState()` returned, which may come from an older version of the panel or be nothing. */
-export function parseUiState(raw: unknown, fallbackView: ViewName): UiState {
-  const state: UiState = { view: fallbackView, scroll: {} };
-  if (!raw || typeof raw !== 'object') return state;
-  const record = raw as Record<string, unknown>;
-  if (isViewName(record.view)) state.view = record.view;
-  if (record.scroll && typeof record.scroll === 'object') {
-    for (const view of VIEW_NAMES) {
-      const value = (record.scroll as Record<string, unknown>)[view];
-      if (typeof value === 'number' && Number.isFinite(value) && value >= 0) state.scroll[view] = value;
-    }
-  }
-  const compare = record.compare as Record<string, unknown> | undefined;
-  if (compare && typeof compare === 'object' && typeof compare.path === 'string' && typeof compare.position === 'number') {
-    state.compare = { path: compare.path, position: clamp01(compare.position) };
-  }
-  return state;
 }

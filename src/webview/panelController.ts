@@ -1,39 +1,28 @@
-// Drives one panel: the ready handshake, validated messages both ways, the draft, and live jobs and results.
+// Adapts one webview panel to its PanelSession: VS Code's webview, storage, pickers and commands behind the session's ports.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { MAX_IMAGES, SIZE_OPTIONS, SizeOption, promptProblem } from '../api/model';
-import type { InputRef } from '../jobs/inputs';
-import type { JobRecord } from '../jobs/job';
+import { Disposable } from '../common/lifecycle';
+import { modelPriceText } from '../common/wording';
 import { defaultOptions, outputFolderFor } from '../platform/config';
 import type { Services } from '../platform/services';
-import { FromWebview, PanelState, ToWebview, parseMessage } from '../protocol/messages';
-import type { Runtime } from '../runtime';
+import { DRAFT_KEY } from '../panel/draft';
+import { PanelSession } from '../panel/session';
+import type { PanelState } from '../protocol/messages';
 import { setApiTokenCommand } from '../commands/apiToken';
 import { cancelCommand } from '../commands/cancel';
 import type { CommandContext } from '../commands/context';
 import { copyRequestIdCommand, retryDownloadCommand, revealUri } from '../commands/resultActions';
 import { pickImages } from '../ui/imagePicker';
-import { Draft, loadDraft, moveImage, newImage, saveDraft } from './panelDraft';
 import { panelHtml } from './panelHtml';
-import { draftView, jobView, panelState, resourceRoots, resultViews } from './panelViews';
 
-const IMAGE_EXT = /\.(png|jpe?g)$/i;
+/** Job changes come in bursts (state, save, files); one update per animation-sized window is enough. */
+const JOBS_THROTTLE_MS = 50;
 
-export class PanelController implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly draft: Draft;
-  private ready = false;
-  private readonly readyWaiters: Array<() => void> = [];
-  private pending: ToWebview[] = [];
-  private runtime: Runtime | undefined;
-  private view: PanelState['view'];
-  private hasToken = false;
-  private price: string | undefined;
-  private disposed = false;
+export class PanelController extends Disposable {
+  private readonly session: PanelSession;
   private jobsTimer: NodeJS.Timeout | undefined;
   private roots = '';
-  private readonly commandContext: CommandContext;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -42,276 +31,99 @@ export class PanelController implements vscode.Disposable {
     initialImages: readonly vscode.Uri[] = [],
     savedView?: PanelState['view'],
   ) {
-    this.commandContext = { extension: context, services };
-    this.draft = loadDraft(context.workspaceState, defaultOptions());
-    this.view = savedView;
-    for (const uri of initialImages) this.addRef({ kind: 'file', path: uri.fsPath });
-    this.runtime = services.current;
-    // The bootstrap HTML should already say whether a token exists, so the panel never flashes "no token".
-    this.hasToken = services.tokens.peek() ?? false;
-    this.updateRoots();
-    panel.webview.html = panelHtml(panel.webview, context.extensionUri, this.state());
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw) => void this.receive(raw)),
-      panel.onDidDispose(() => this.dispose()),
-      services.tokens.onDidChange(() => void this.refreshToken()),
+    super();
+    const { jobs, logger, tokens } = services;
+    // These run the commands' handlers over this panel's own services: the jobs and the token it shows live there.
+    const commands: CommandContext = { extension: context, services };
+    this.session = new PanelSession(
+      {
+        logger,
+        deliver: (message) => void panel.webview.postMessage(message),
+        storedDraft: () => context.workspaceState.get<unknown>(DRAFT_KEY),
+        storeDraft: (draft) => void context.workspaceState.update(DRAFT_KEY, draft),
+        defaults: () => defaultOptions(),
+        uri: (filePath) => panel.webview.asWebviewUri(vscode.Uri.file(filePath)).toString(),
+        exists: fs.existsSync,
+        setResourceFolders: (folders) => this.setRoots(folders),
+        jobs: {
+          list: () => jobs.list(),
+          get: (id) => jobs.get(id),
+          submit: ({ refs, prompt, options }) => {
+            const firstFile = refs.find((r) => r.kind === 'file');
+            const outputDir = outputFolderFor(firstFile?.kind === 'file' ? vscode.Uri.file(firstFile.path) : undefined);
+            return jobs.submitEdit({ refs, prompt, options, outputDir });
+          },
+          inspectImageFile: (filePath) => jobs.inspectImageFile(filePath),
+          checkUrl: (url) => jobs.checkUrl(url),
+          userMessageOf: (error) => jobs.userMessageOf(error),
+        },
+        hasToken: async () => !!(await tokens.get()),
+        filePathOf: (value) => toFileUri(value)?.fsPath,
+        actions: {
+          pickImages: () => pickImages(),
+          setToken: () => setApiTokenCommand(commands)(),
+          cancel: (requestId) => cancelCommand(commands)(requestId),
+          copyRequestId: (requestId) => copyRequestIdCommand(commands)(requestId),
+          retryDownload: (jobId) => retryDownloadCommand(commands)(jobId),
+          openResult: (filePath) => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(filePath), { preview: false }),
+          revealResult: (filePath) => revealUri(vscode.Uri.file(filePath)),
+        },
+      },
+      // The bootstrap HTML should already say whether a token exists, so the panel never flashes "no token".
+      { images: initialImages.map((u) => u.fsPath), view: savedView, hasToken: tokens.peek() ?? false },
     );
+    panel.webview.html = panelHtml(panel.webview, context.extensionUri, this.session.state());
+    this._register(panel.webview.onDidReceiveMessage((raw) => void this.session.receive(raw)));
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(tokens.onDidChange(() => void this.refreshToken()));
+    this._register(jobs.onDidChange(() => this.scheduleJobs()));
     void this.refreshToken();
-    void this.inspectAll();
-    void services.runtime().then((runtime) => this.attach(runtime));
+    void this.session.inspectAll();
+    jobs.ready().then(
+      () => {
+        if (this.isDisposed) return;
+        this.scheduleJobs();
+        void jobs.model().then(
+          (m) => this.session.setPrice(modelPriceText(m.base_price_usd, m.price_unit)),
+          () => undefined,
+        );
+      },
+      (e: unknown) => logger.warn(`[panel] jobs could not be loaded: ${jobs.userMessageOf(e)}`),
+    );
   }
 
   /** Resolves once the panel has painted and said it is ready. */
   whenReady(): Promise<void> {
-    if (this.ready) return Promise.resolve();
-    return new Promise((resolve) => this.readyWaiters.push(resolve));
+    return this.session.whenReady();
   }
 
   addFiles(uris: readonly vscode.Uri[]): void {
-    for (const uri of uris) this.addRef({ kind: 'file', path: uri.fsPath });
-    this.draftChanged();
-    this.post({ type: 'showView', view: 'compose' });
+    this.session.addFiles(uris.map((u) => u.fsPath));
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  /** Every message from the panel arrives here (the session validates it). */
+  receive(raw: unknown): Promise<void> {
+    return this.session.receive(raw);
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
     if (this.jobsTimer) clearTimeout(this.jobsTimer);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    this.session.close();
+    super.dispose();
     this.panel.dispose();
   }
 
-  // ---- messages ----
-
-  private post(message: ToWebview): void {
-    if (this.disposed) return;
-    if (!this.ready) {
-      // Before the handshake only the latest full state matters; partial updates are folded into it.
-      this.pending = message.type === 'state' ? [message] : [...this.pending, message];
-      return;
-    }
-    void this.panel.webview.postMessage(message);
-  }
-
-  /** Every message from the panel arrives here; it is validated first and dropped (logged) when invalid. */
-  async receive(raw: unknown): Promise<void> {
-    const parsed = parseMessage(FromWebview, raw);
-    if (!parsed.ok) {
-      this.services.logger.warn(`[panel] dropped an invalid message (${parsed.reason})`);
-      return;
-    }
-    const message = parsed.message;
-    try {
-      await this.handle(message);
-    } catch (e) {
-      const text = this.services.helpers().userMessageOf(e);
-      this.services.logger.warn(`[panel] ${message.type} failed: ${text}`);
-      this.post({ type: 'notice', level: 'error', message: text });
-    }
-  }
-
-  private async handle(message: FromWebview): Promise<void> {
-    switch (message.type) {
-      case 'ready': {
-        this.ready = true;
-        const pending = this.pending;
-        this.pending = [];
-        void this.panel.webview.postMessage({ type: 'state', state: this.state() } satisfies ToWebview);
-        // The fresh state already holds the latest draft, jobs, results, token and price; only events still matter.
-        for (const m of pending) if (m.type === 'notice' || m.type === 'submitted' || m.type === 'showView') void this.panel.webview.postMessage(m);
-        for (const w of this.readyWaiters.splice(0)) w();
-        return;
-      }
-      case 'pickImages': {
-        const refs = await pickImages();
-        if (refs && !this.disposed) {
-          for (const ref of refs) this.addRef(ref);
-          this.draftChanged();
-        }
-        return;
-      }
-      case 'addUrls': {
-        for (const url of message.urls) this.addRef({ kind: 'url', url: url.trim() });
-        this.draftChanged();
-        return;
-      }
-      case 'dropFiles': {
-        const uris = message.uris.map(toFileUri).filter((u): u is vscode.Uri => !!u);
-        const images = uris.filter((u) => IMAGE_EXT.test(u.path));
-        if (images.length < uris.length) {
-          this.post({ type: 'notice', level: 'warning', message: vscode.l10n.t('Only PNG and JPEG files can be used as inputs; other dropped items were ignored.') });
-        }
-        for (const uri of images) this.addRef({ kind: 'file', path: uri.fsPath });
-        this.draftChanged();
-        return;
-      }
-      case 'removeImage':
-        this.draft.images = this.draft.images.filter((i) => i.id !== message.id);
-        this.draftChanged();
-        return;
-      case 'moveImage':
-        moveImage(this.draft, message.id, message.to);
-        this.draftChanged();
-        return;
-      case 'updateDraft': {
-        if (message.prompt !== undefined) this.draft.prompt = message.prompt;
-        if (message.size !== undefined && (SIZE_OPTIONS as readonly string[]).includes(message.size)) this.draft.size = message.size as SizeOption;
-        if (message.scale !== undefined) this.draft.scale = message.scale;
-        if (message.forceSingle !== undefined) this.draft.forceSingle = message.forceSingle;
-        void saveDraft(this.context.workspaceState, this.draft);
-        return;
-      }
-      case 'submit':
-        await this.submit();
-        return;
-      // These run the commands' handlers over this panel's own services: the jobs and the token it shows live there.
-      case 'setToken':
-        await setApiTokenCommand(this.commandContext)();
-        return;
-      case 'cancelJob': {
-        const job = this.job(message.jobId);
-        if (job?.requestId) await cancelCommand(this.commandContext)(job.requestId);
-        return;
-      }
-      case 'copyRequestId': {
-        // Only a request_id the engine knows is copied, never the panel's internal job id.
-        const job = this.job(message.jobId);
-        if (job?.requestId) await copyRequestIdCommand(this.commandContext)(job.requestId);
-        return;
-      }
-      case 'retryDownload':
-        if (this.job(message.jobId)) await retryDownloadCommand(this.commandContext)(message.jobId);
-        return;
-      case 'openResult':
-        if (this.isKnownResult(message.path)) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(message.path), { preview: false });
-        return;
-      case 'revealResult':
-        if (this.isKnownResult(message.path)) await revealUri(vscode.Uri.file(message.path));
-        return;
-      case 'useAsInput':
-        if (this.isKnownResult(message.path)) {
-          this.addRef({ kind: 'file', path: message.path });
-          this.draftChanged();
-          this.post({ type: 'showView', view: 'compose' });
-        }
-        return;
-      case 'runAgain':
-        await this.runAgain(message.jobId, message.edit);
-        return;
-      case 'viewChanged':
-        this.view = message.view;
-        return;
-    }
-  }
-
-  // ---- actions ----
-
-  private async submit(): Promise<void> {
-    const runtime = await this.services.runtime();
-    const problem = this.submitProblem();
-    if (problem) {
-      this.post({ type: 'notice', level: 'error', message: problem });
-      return;
-    }
-    if (!(await this.services.tokens.get())) {
-      this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('Set your RunComfy API token first.') });
-      return;
-    }
-    const refs = this.draft.images.map((i) => i.ref);
-    const firstFile = refs.find((r) => r.kind === 'file');
-    const job = await runtime.submitEdit({
-      refs,
-      prompt: this.draft.prompt,
-      options: { size: this.draft.size, scale: this.draft.scale, forceSingle: this.draft.forceSingle },
-      outputDir: outputFolderFor(firstFile && firstFile.kind === 'file' ? vscode.Uri.file(firstFile.path) : undefined),
-    });
-    this.post({ type: 'submitted', requestId: job.requestId! });
-  }
-
-  private submitProblem(): string | undefined {
-    const images = this.draft.images;
-    if (images.length === 0) return vscode.l10n.t('Add at least one input image.');
-    if (images.length > MAX_IMAGES) return vscode.l10n.t('{0} images are in the draft; at most {1} can be sent.', images.length, MAX_IMAGES);
-    const broken = images.find((i) => i.problems.length > 0);
-    if (broken) return broken.problems[0].message;
-    if (images.some((i) => i.checking)) return vscode.l10n.t('The images are still being checked; try again in a moment.');
-    return promptProblem(this.draft.prompt);
-  }
-
-  private async runAgain(jobId: string, edit: boolean): Promise<void> {
-    const job = this.job(jobId);
-    if (!job) return;
-    const refs: InputRef[] = job.inputs.flatMap((i): InputRef[] => (i.path ? [{ kind: 'file', path: i.path }] : i.url ? [{ kind: 'url', url: i.url }] : []));
-    if (refs.length === 0) {
-      this.post({ type: 'notice', level: 'error', message: vscode.l10n.t('The inputs of this job are not known (it was resumed by request_id), so it cannot be run again.') });
-      return;
-    }
-    this.draft.images = [];
-    for (const ref of refs) this.addRef(ref);
-    this.draft.prompt = job.prompt;
-    const defaults = defaultOptions();
-    this.draft.size = job.options.size ?? defaults.size;
-    this.draft.scale = job.options.scale ?? defaults.scale;
-    this.draft.forceSingle = job.options.forceSingle ?? defaults.forceSingle;
-    this.draftChanged();
-    if (edit) {
-      this.post({ type: 'showView', view: 'compose' });
-      return;
-    }
-    await this.inspectAll();
-    await this.submit();
-  }
-
-  // ---- state ----
-
-  private attach(runtime: Runtime): void {
-    if (this.disposed) return;
-    this.runtime = runtime;
-    this.disposables.push(runtime.engine.onDidChange(() => this.scheduleJobs()));
-    this.scheduleJobs();
-    void runtime.model().then(
-      (m) => {
-        if (m.base_price_usd === undefined || m.base_price_usd === null) return;
-        this.price = `$${m.base_price_usd}${m.price_unit ? ` ${m.price_unit}` : ''}`;
-        this.post({ type: 'price', price: this.price });
-      },
-      () => undefined,
-    );
-  }
-
-  /** Job changes come in bursts (state, download, save); one update per animation-sized window is enough. */
   private scheduleJobs(): void {
-    if (this.jobsTimer) return;
+    if (this.jobsTimer || this.isDisposed) return;
     this.jobsTimer = setTimeout(() => {
       this.jobsTimer = undefined;
-      const jobs = this.jobs();
-      this.updateRoots();
-      this.post({ type: 'jobs', jobs: jobs.map(jobView) });
-      this.post({ type: 'results', results: resultViews(jobs, this.uri, fs.existsSync) });
-    }, 50);
+      if (!this.isDisposed) this.session.jobsChanged();
+    }, JOBS_THROTTLE_MS);
   }
 
-  private jobs(): JobRecord[] {
-    return this.runtime?.engine.list() ?? [];
-  }
-
-  private job(id: string): JobRecord | undefined {
-    return this.runtime?.engine.get(id);
-  }
-
-  /** Paths coming back from the panel are trusted only when they are results the engine saved. */
-  private isKnownResult(p: string): boolean {
-    return this.jobs().some((j) => j.download.files.some((f) => f.path === p));
-  }
-
-  private readonly uri = (filePath: string): string => this.panel.webview.asWebviewUri(vscode.Uri.file(filePath)).toString();
-
-  private state(): PanelState {
-    return panelState({ draft: this.draft, jobs: this.jobs(), hasToken: this.hasToken, price: this.price, view: this.view, uri: this.uri, exists: fs.existsSync });
-  }
-
-  private updateRoots(): void {
-    const roots = resourceRoots(this.context.extensionUri, this.draft, this.jobs());
+  private setRoots(folders: string[]): void {
+    const roots = [vscode.Uri.joinPath(this.context.extensionUri, 'dist'), vscode.Uri.joinPath(this.context.extensionUri, 'media'), ...folders.map((f) => vscode.Uri.file(f))];
     const key = roots.map((r) => r.toString()).join('|');
     if (key === this.roots) return;
     this.roots = key;
@@ -319,39 +131,8 @@ export class PanelController implements vscode.Disposable {
   }
 
   private async refreshToken(): Promise<void> {
-    this.hasToken = !!(await this.services.tokens.get());
-    this.post({ type: 'token', hasToken: this.hasToken });
-  }
-
-  private addRef(ref: InputRef): void {
-    if (ref.kind === 'file' && this.draft.images.some((i) => i.ref.kind === 'file' && i.ref.path === ref.path)) return;
-    const image = newImage(ref);
-    if (ref.kind === 'url') image.problems = this.services.helpers().checkUrl(ref.url);
-    // In the draft before the check starts: inspect() looks the image up by id, and would otherwise never finish it.
-    this.draft.images.push(image);
-    if (ref.kind === 'file') void this.inspect(image.id);
-  }
-
-  private draftChanged(): void {
-    void saveDraft(this.context.workspaceState, this.draft);
-    this.updateRoots();
-    this.post({ type: 'draft', draft: draftView(this.draft, this.uri) });
-  }
-
-  private async inspectAll(): Promise<void> {
-    await Promise.all(this.draft.images.map((i) => (i.ref.kind === 'file' ? this.inspect(i.id) : Promise.resolve())));
-  }
-
-  private async inspect(id: string): Promise<void> {
-    const image = this.draft.images.find((i) => i.id === id);
-    if (!image || image.ref.kind !== 'file') return;
-    const { facts, problems } = await this.services.helpers().inspectImageFile(image.ref.path);
-    const current = this.draft.images.find((i) => i.id === id);
-    if (!current || this.disposed) return;
-    current.facts = facts;
-    current.problems = problems;
-    current.checking = false;
-    this.post({ type: 'draft', draft: draftView(this.draft, this.uri) });
+    const has = !!(await this.services.tokens.get());
+    if (!this.isDisposed) this.session.setHasToken(has);
   }
 }
 

@@ -72,7 +72,7 @@ async function saveOnce(saver: ResultSaver, requestId: string, url: string, dir:
     outputDir: dir,
     baseName: 'bench',
     urls: [url],
-    sidecar: { requestId, model: MODEL_ID, prompt: 'bench', parameters: {}, inputs: [] },
+    sidecar: { requestId, model: MODEL_ID, prompt: 'bench', inputs: [] },
   });
   if (outcome.failed.length > 0 || outcome.saved.length !== 1) {
     throw new Error(`the save failed: ${outcome.failed.map((f) => f.error.message).join('; ') || 'nothing saved'}`);

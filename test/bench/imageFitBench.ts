@@ -109,7 +109,7 @@ export async function runImageFitBench(): Promise<{ measured: Measured[]; idleMa
       loops.push(loop);
       // The whole preparation, as a submit runs it: read, fit, hash and encode the data URI.
       const run = async () => {
-        const [prepared] = await prepareInputs([{ kind: 'file', path: fixture.file }], undefined, { settings: { mode: 'auto', stripMetadata: true }, transformer });
+        const [prepared] = await prepareInputs([{ kind: 'file', path: fixture.file }], { settings: { mode: 'auto', stripMetadata: true }, transformer });
         return prepared;
       };
       loop.enable();

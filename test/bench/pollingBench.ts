@@ -7,10 +7,11 @@ import { RunComfyClient } from '../../src/api/client';
 import { createDispatcher, DEFAULT_POOL_SIZE } from '../../src/api/http';
 import { nullLogger } from '../../src/common/logger';
 import { JobEngine } from '../../src/jobs/engine';
-import { isSettled } from '../../src/jobs/job';
+import { hasRequestId } from '../../src/jobs/job';
+import { outcomeFor } from '../../src/jobs/outcome';
 import { ResultSaver } from '../../src/jobs/resultSaver';
 import { DEFAULT_POLL_POLICY } from '../../src/jobs/scheduler';
-import { MemoryJobStore } from '../../src/jobs/store';
+import { MemoryJobStore } from '../support/memoryJobStore';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { ManualClock } from '../support/manualClock';
 import { fixed, int, max, median, percentile, ratio, seededRandom, table, yesNo, type SummaryEntry } from './format';
@@ -74,9 +75,9 @@ async function runEngine(timings: readonly JobTiming[]): Promise<SideResult> {
   const noticedAt = new Map<string, number>();
   const settled = new Set<string>();
   const problems: string[] = [];
-  const subscription = engine.onDidChange(({ job, previousState }) => {
-    if (job.state === 'succeeded' && previousState !== 'succeeded' && !noticedAt.has(job.id)) noticedAt.set(job.id, clock.now());
-    if (isSettled(job)) settled.add(job.id);
+  const subscription = engine.onDidChange(({ job, previous }) => {
+    if (job.state === 'saving' && previous?.state !== 'saving' && !noticedAt.has(job.id)) noticedAt.set(job.id, clock.now());
+    if (outcomeFor(job)) settled.add(job.id);
   });
   const wallStart = performance.now();
   try {
@@ -100,20 +101,20 @@ async function runEngine(timings: readonly JobTiming[]): Promise<SideResult> {
     const wallMs = performance.now() - wallStart;
     const latencies: number[] = [];
     for (const j of jobs) {
-      const finishedAt = emulator.job(j.requestId!)?.finishedAt;
+      const finishedAt = hasRequestId(j) ? emulator.job(j.requestId)?.finishedAt : undefined;
       const noticed = noticedAt.get(j.id);
       if (finishedAt === undefined || noticed === undefined) continue;
       latencies.push(noticed - finishedAt);
     }
     for (const j of jobs) {
       const now = engine.get(j.id);
-      if (now?.state !== 'succeeded') problems.push(`engine job ${j.requestId} ended ${now?.state ?? 'missing'}`);
-      else if (now.download.state !== 'saved') problems.push(`engine job ${j.requestId} download ${now.download.state}: ${now.download.error ?? ''}`);
+      if (now?.state !== 'saved') problems.push(`engine job ${hasRequestId(j) ? j.requestId : j.id} ended ${now?.state ?? 'missing'}${now?.state === 'saveFailed' ? `: ${now.error}` : ''}`);
     }
     return { jobs: jobs.length, finished: noticedAt.size, ...counts(emulator), latencies, drive, wallMs, problems };
   } finally {
     subscription.dispose();
-    await engine.dispose();
+    engine.dispose();
+    await engine.stopped();
     await emulator.close();
     await dispatcher.close();
     fs.rmSync(outputDir, { recursive: true, force: true });

@@ -18,6 +18,7 @@ export const IMAGE_MESSAGES = {
   unreadable: 'The image could not be read: the file is damaged or not a JPEG/PNG image.',
   dataUri: 'The image data URI is malformed: expected data:image/png;base64,... or data:image/jpeg;base64,...',
   scheme: 'Each image must be an http(s) URL or a data URI.',
+  insecure: 'Image URLs must use https: RunComfy does not fetch plain http:// addresses.',
 } as const;
 
 export type ImageFormat = 'png' | 'jpeg';
@@ -129,7 +130,7 @@ export interface ImageRefCheckOptions {
 
 /**
  * Checks one `image_urls` item. Data URIs are decoded and checked; loopback http(s) URLs are fetched and checked;
- * other hosts are unreachable from here and accepted unchecked.
+ * plain http on other hosts is refused (the contract wants https); https on other hosts is accepted unchecked.
  */
 export async function checkImageRef(ref: string, options: ImageRefCheckOptions = {}): Promise<string | undefined> {
   if (/^data:/i.test(ref)) {
@@ -144,7 +145,7 @@ export async function checkImageRef(ref: string, options: ImageRefCheckOptions =
     return IMAGE_MESSAGES.scheme;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return IMAGE_MESSAGES.scheme;
-  if (!isLoopbackHost(url.hostname)) return undefined;
+  if (!isLoopbackHost(url.hostname)) return url.protocol === 'http:' ? IMAGE_MESSAGES.insecure : undefined;
   const fetched = await fetchLoopback(url, options.fetchTimeoutMs ?? 5000);
   if ('unchecked' in fetched) return undefined;
   if ('error' in fetched) return fetched.error;

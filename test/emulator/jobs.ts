@@ -1,5 +1,7 @@
 // An emulated job: its timeline is fixed at submit time and its state is read off the clock, never driven by timers.
 import type { Clock } from '../../src/common/clock';
+import type { SingleOutputShape } from './modes';
+import type { OutputFormat } from './outputFiles';
 
 /** How the next submitted job behaves (queued with `Emulator.nextJob`). */
 export interface JobBehaviour {
@@ -13,6 +15,35 @@ export interface JobBehaviour {
   expired?: boolean;
   /** It starts running and never finishes. */
   neverFinishes?: boolean;
+  /** Its output files are padded to at least this many bytes (overrides the emulator's outputPadBytes and weight). */
+  padBytes?: number;
+  /** How its result names a single output (overrides the emulator's singleOutput). */
+  singleOutput?: SingleOutputShape;
+}
+
+/** What a job's output files will be, fixed when it is created. */
+export interface OutputPlan {
+  format: OutputFormat;
+  width: number;
+  height: number;
+  requestedWidth: number;
+  requestedHeight: number;
+  padBytes: number;
+  singleOutput: SingleOutputShape;
+}
+
+export interface JobInit {
+  seq: number;
+  requestId: string;
+  body: unknown;
+  submittedAt: number;
+  queueMs: number;
+  runMs: number;
+  outputs: number;
+  error: unknown;
+  behaviour: JobBehaviour;
+  outputUrls: readonly string[];
+  plan: OutputPlan;
 }
 
 /** Result-endpoint spelling; the status endpoint says `completed` for `succeeded`. */
@@ -39,6 +70,8 @@ export interface EmulatedJob {
   readonly finishedAt: number | undefined;
   /** Output file URLs (present whether or not the job has finished yet). */
   readonly outputUrls: readonly string[];
+  /** Format, size and weight of its output files. */
+  readonly plan: OutputPlan;
   /** Makes its result and files answer 404 from now on. */
   expire(): void;
 }
@@ -56,22 +89,35 @@ export class Job implements EmulatedJob {
   cancelledAt: number | undefined;
   expired: boolean;
   readonly neverFinishes: boolean;
+  readonly seq: number;
+  readonly requestId: string;
+  readonly body: unknown;
+  readonly submittedAt: number;
+  readonly queueMs: number;
+  readonly runMs: number;
+  readonly outputs: number;
+  readonly error: unknown;
+  readonly outputUrls: readonly string[];
+  readonly plan: OutputPlan;
 
   constructor(
     private readonly clock: Clock,
-    readonly seq: number,
-    readonly requestId: string,
-    readonly body: unknown,
-    readonly submittedAt: number,
-    readonly queueMs: number,
-    readonly runMs: number,
-    readonly outputs: number,
-    readonly error: unknown,
-    behaviour: JobBehaviour,
-    readonly outputUrls: readonly string[],
+    init: JobInit,
   ) {
-    this.expired = behaviour.expired ?? false;
-    this.neverFinishes = behaviour.neverFinishes ?? false;
+    ({
+      seq: this.seq,
+      requestId: this.requestId,
+      body: this.body,
+      submittedAt: this.submittedAt,
+      queueMs: this.queueMs,
+      runMs: this.runMs,
+      outputs: this.outputs,
+      error: this.error,
+      outputUrls: this.outputUrls,
+      plan: this.plan,
+    } = init);
+    this.expired = init.behaviour.expired ?? false;
+    this.neverFinishes = init.behaviour.neverFinishes ?? false;
   }
 
   get runStartsAt(): number {

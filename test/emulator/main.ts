@@ -4,7 +4,8 @@ import { startEmulator, type EmulatorOptions } from './server';
 
 const USAGE =
   'usage: node out/test/emulator/main.js [--port N] [--queue-ms N] [--run-ms N] [--token T]\n' +
-  '       [--output-count N] [--output-format png|jpeg] [--pad-bytes N] [--sample-images DIR]\n';
+  '       [--output-count N] [--output-format png|jpeg] [--pad-bytes N] [--output-mb N] [--realistic-outputs]\n' +
+  '       [--output-scale F] [--single-output image|images|both] [--refuse-data-uris] [--sample-images DIR]\n';
 
 interface CliArgs {
   options: EmulatorOptions;
@@ -50,6 +51,30 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       case '--pad-bytes':
         options.outputPadBytes = int(flag, value());
+        break;
+      case '--output-mb': {
+        const mb = Number(value());
+        if (!Number.isFinite(mb) || mb < 0) throw new Error('--output-mb needs a number ≥ 0');
+        options.outputPadBytes = Math.round(mb * 1024 * 1024);
+        break;
+      }
+      case '--realistic-outputs':
+        options.outputWeight = 'realistic';
+        break;
+      case '--output-scale': {
+        const scale = Number(value());
+        if (!(scale > 0 && scale <= 1)) throw new Error('--output-scale needs a number in (0, 1]');
+        options.outputScale = scale;
+        break;
+      }
+      case '--single-output': {
+        const shape = value();
+        if (shape !== 'image' && shape !== 'images' && shape !== 'both') throw new Error('--single-output is image, images or both');
+        options.singleOutput = shape;
+        break;
+      }
+      case '--refuse-data-uris':
+        options.refuseDataUris = true;
         break;
       case '--sample-images':
         sampleDir = value();

@@ -1,11 +1,9 @@
-// The emulator's output files: real PNG/JPEG images derived from the request id, optionally padded, served in slices.
+// Output file bodies served in slices, grown to any size with padding that decoders skip (PNG chunk, JPEG comments).
 import { createHash } from 'node:crypto';
 import * as jpeg from 'jpeg-js';
-import { chunkCrc, encodePng, iendOffset } from './png';
+import { chunkCrc, iendOffset } from './png';
 
 export type OutputFormat = 'png' | 'jpeg';
-
-export const OUTPUT_SIDE = 256;
 
 /** A file made of parts, each a buffer repeated some times; big padding is one shared buffer repeated, never copied. */
 export class FileBody {
@@ -154,13 +152,6 @@ export function encodeJpeg(width: number, height: number, pixel: (x: number, y: 
     }
   }
   return jpeg.encode({ data, width, height }, quality).data;
-}
-
-/** Output image `index` of a job, in the given format, padded to at least `padBytes`. */
-export function makeOutputFile(requestId: string, index: number, format: OutputFormat, padBytes: number): FileBody {
-  const pixel = gradientPixels(requestId, index);
-  if (format === 'jpeg') return paddedJpeg(encodeJpeg(OUTPUT_SIDE, OUTPUT_SIDE, pixel), padBytes);
-  return paddedPng(encodePng(OUTPUT_SIDE, OUTPUT_SIDE, pixel), padBytes);
 }
 
 export function outputExtension(format: OutputFormat): 'png' | 'jpg' {

@@ -100,18 +100,23 @@ export class StatsRecorder implements EmulatorStats {
     this.bodyKeys.push(canonicalJson(body));
   }
 
-  recordStatus(id: string): void {
-    bump(this.statusMap, id);
-  }
-  recordResult(id: string): void {
-    bump(this.resultMap, id);
-  }
-  recordCancel(id: string): void {
-    bump(this.cancelMap, id);
-  }
-  recordDownload(id: string, withAuth: boolean): void {
-    bump(this.downloadMap, id);
-    if (withAuth) this.authHeadersOnDownloads += 1;
+  /** Counts a request on a route other than submit (`id` is unused for the model route). */
+  recordRead(route: 'status' | 'result' | 'cancel' | 'download' | 'model', id: string, withAuth: boolean): void {
+    switch (route) {
+      case 'status':
+        return bump(this.statusMap, id);
+      case 'result':
+        return bump(this.resultMap, id);
+      case 'cancel':
+        return bump(this.cancelMap, id);
+      case 'download':
+        bump(this.downloadMap, id);
+        if (withAuth) this.authHeadersOnDownloads += 1;
+        return;
+      case 'model':
+        this.modelReads += 1;
+        return;
+    }
   }
 
   submitsByBody(body: unknown): number {

@@ -107,7 +107,11 @@ describe('runcomfy.edit automation API', () => {
     assert.equal(path.basename(answer.files![0]), `portrait-${answer.requestId.slice(0, 8)}.png`);
     const saved = resultsOf(resultsDir(), answer.requestId);
     assert.equal(saved.length, 1);
-    assert.deepEqual(saved[0].record.parameters, { [sizeKey]: '2560x1440(16:9)', scale: 0.8, force_single: true });
+    assert.equal(saved[0].record.size, '2560x1440(16:9)');
+    assert.equal(saved[0].record.scale, 0.8);
+    assert.equal(saved[0].record.forceSingle, true);
+    assert.deepEqual(saved[0].record.apiRequest?.[sizeKey], '2560x1440(16:9)', 'the API body as sent, under its own key');
+    assert.ok(!Object.keys(saved[0].record).includes(sizeKey), 'no U+00D7 key at the top level');
   });
 
   it('uses the default size, scale and single-output settings when the call gives none', async function () {

@@ -102,7 +102,8 @@ describe('Explorer: Edit Image with Dreamina…', () => {
       assert.ok(!sidecarText.includes('base64,'), 'a sidecar must not carry a data URI');
       assert.equal(result.record.requestId, requestId);
       assert.equal(result.record.prompt, prompt);
-      assert.deepEqual(result.record.parameters, { [sizeKey]: '2048x2048(1:1)', scale: 0.5, force_single: false });
+      assert.deepEqual([result.record.size, result.record.scale, result.record.forceSingle], ['2048x2048(1:1)', 0.5, false]);
+      assert.equal(result.record.apiRequest?.[sizeKey], '2048x2048(1:1)');
       assert.equal(result.record.inputs.length, 2);
       ['landscape.png', 'portrait.png'].forEach((name, n) => {
         const input = result.record.inputs[n];

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isCancellable, stateWords } from '../../src/jobs/rules';
 import { Services } from '../../src/platform/services';
 import { DraftView, JobView, PanelState, ResultView, ToWebview, parseMessage } from '../../src/protocol/messages';
 import { PanelController } from '../../src/webview/panelController';
@@ -236,8 +237,8 @@ async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
 
   const fake = fakePanel();
   const controller = new PanelController(fake.panel, context, services, options.images ?? [], options.view);
-  // The controller attaches itself to the runtime first (its callback was registered before this one).
-  await services.runtime();
+  // The controller loads the jobs through the same service; waiting here means the panel has them too.
+  await services.jobs.ready();
 
   const harness: Harness = {
     controller,
@@ -612,11 +613,11 @@ describe('panel host: HTML, handshake and every webview message', () => {
     assert.equal(body.force_single, false);
     assert.ok(emulator.job(requestId), 'the emulator does not know the request id the panel was given');
 
-    const done = await h.waitJob('succeeded and saved', (j) => j.requestId === requestId && j.state === 'succeeded' && j.downloadState === 'saved', 20_000);
+    const done = await h.waitJob('succeeded and saved', (j) => j.requestId === requestId && j.state === 'saved', 20_000);
     const seen = new Set(h.of('jobs').flatMap((m) => m.jobs.filter((j) => j.requestId === requestId).map((j) => j.state)));
     assert.ok(seen.has('queued') || seen.has('running'), `the panel never saw the job before it finished: ${[...seen].join(', ')}`);
     assert.equal(done.prompt, 'Add a small boat on the lake');
-    assert.equal(done.canCancel, false);
+    assert.equal(isCancellable(done), false);
 
     const results = await waitFor('two results', () => {
       const r = h.results().filter((x) => x.requestId === requestId);
@@ -720,7 +721,7 @@ describe('panel host: HTML, handshake and every webview message', () => {
     await dropFixtures(h);
     await h.send({ type: 'updateDraft', prompt: 'Queued for a while' });
     const requestId = await submitDraft(h);
-    const queued = await h.waitJob('queued and cancellable', (j) => j.requestId === requestId && j.state === 'queued' && j.canCancel);
+    const queued = await h.waitJob('queued and cancellable', (j) => j.requestId === requestId && j.state === 'queued' && isCancellable(j));
 
     await h.send({ type: 'cancelJob', jobId: 'no-such-job' });
     assert.equal(emulator.stats.cancels(), 0);
@@ -728,9 +729,9 @@ describe('panel host: HTML, handshake and every webview message', () => {
     assert.equal(emulator.stats.cancels(requestId), 1);
     assert.equal(emulator.job(requestId)?.state, 'cancelled');
     const cancelled = await h.waitJob('cancelled', (j) => j.id === queued.id && j.state === 'cancelled');
-    assert.equal(cancelled.canCancel, false);
+    assert.equal(isCancellable(cancelled), false);
     assert.equal(cancelled.cancelOutcome, 'cancelled');
-    assert.match(cancelled.stateText, /cancel/i);
+    assert.match(stateWords(cancelled), /cancel/i);
   });
 
   it('copyRequestId puts the job\'s request_id on the clipboard, and nothing for an unknown job', async function () {
@@ -754,22 +755,22 @@ describe('panel host: HTML, handshake and every webview message', () => {
   it('retryDownload fetches a failed download again without a new submit', async function () {
     this.timeout(25_000);
     const { emulator } = env;
-    // The first (and only) output download is refused, which is not retried on its own.
+    // The first (and only) output download is refused as an expired link; fresh links from /result are the same, so it is not retried on its own.
     emulator.inject({ route: 'download', kind: 'http', status: 403, times: 1 });
     const h = await openHarness();
     await h.ready();
     await dropFixtures(h);
     await h.send({ type: 'updateDraft', prompt: 'Download me twice', forceSingle: true });
     const requestId = await submitDraft(h);
-    const failed = await h.waitJob('its download failed', (j) => j.requestId === requestId && j.downloadState === 'failed', 20_000);
-    assert.equal(failed.state, 'succeeded');
-    assert.match(failed.downloadError ?? '', /403/);
+    const failed = await h.waitJob('its download failed', (j) => j.requestId === requestId && j.state === 'saveFailed', 20_000);
+    assert.equal(failed.retryable, false);
+    assert.match(failed.error ?? '', /403/);
     assert.equal(h.results().length, 0);
     assert.equal(emulator.stats.downloads(requestId), 1);
 
     await h.send({ type: 'retryDownload', jobId: failed.id });
-    const saved = await h.waitJob('saved after the retry', (j) => j.id === failed.id && j.downloadState === 'saved');
-    assert.equal(saved.downloadError, undefined);
+    const saved = await h.waitJob('saved after the retry', (j) => j.id === failed.id && j.state === 'saved');
+    assert.equal(saved.error, undefined);
     const results = await waitFor('the result listed', () => {
       const r = h.results().filter((x) => x.requestId === requestId);
       return r.length === 1 ? r : undefined;

@@ -301,7 +301,10 @@ export interface SidecarJson {
   requestId: string;
   model: string;
   prompt: string;
-  parameters: Record<string, unknown>;
+  size?: string;
+  scale?: number;
+  forceSingle?: boolean;
+  apiRequest?: Record<string, unknown>;
   inputs: string[];
   output: { url: string; index: number; count: number };
   file: string;

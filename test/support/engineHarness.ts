@@ -6,7 +6,7 @@ import { Agent } from 'undici';
 import { RunComfyClient } from '../../src/api/client';
 import { JobEngine } from '../../src/jobs/engine';
 import { ResultSaver } from '../../src/jobs/resultSaver';
-import { MemoryJobStore } from '../../src/jobs/store';
+import { MemoryJobStore } from './memoryJobStore';
 import { Emulator, EmulatorOptions, startEmulator } from '../emulator/server';
 import { LogCapture } from './logCapture';
 import { ManualClock } from './manualClock';
@@ -79,7 +79,10 @@ export async function createHarness(options: EmulatorOptions = {}): Promise<Harn
       }
     },
     async close() {
-      for (const e of engines) await e.dispose();
+      for (const e of engines) {
+        e.dispose();
+        await e.stopped();
+      }
       await emulator.close();
       await agent.close();
       fs.rmSync(outputDir, { recursive: true, force: true });

@@ -14,16 +14,29 @@ export function flushMicrotasks(): Promise<void> {
 
 export class ManualClock implements Clock {
   private current: number;
+  /** Added to `now()` only: a wall-clock step that leaves monotonic time and timers alone. */
+  private wallOffset = 0;
+  private readonly origin: number;
   private nextId = 1;
   private readonly timers = new Map<number, PendingTimer>();
 
   /** Starts at `start` (default 2025-01-01T00:00:00Z). */
   constructor(start: number = Date.UTC(2025, 0, 1)) {
     this.current = start;
+    this.origin = start;
   }
 
   now(): number {
-    return this.current;
+    return this.current + this.wallOffset;
+  }
+
+  monotonic(): number {
+    return this.current - this.origin;
+  }
+
+  /** Steps the wall clock (e.g. back an hour, as NTP or a time zone change may) without moving monotonic time. */
+  stepWallClock(ms: number): void {
+    this.wallOffset += ms;
   }
 
   setTimeout(callback: () => void, ms: number): TimerHandle {

@@ -9,6 +9,10 @@ export class RecordingClock implements Clock {
     return 1_700_000_000_000 + this.offset;
   }
 
+  monotonic(): number {
+    return this.offset;
+  }
+
   setTimeout(callback: () => void, ms: number): TimerHandle {
     this.delays.push(ms);
     const t = setImmediate(() => {

@@ -593,7 +593,7 @@ describe('RunComfy Edit panel', function () {
     await revealPanel();
     await waitUntil(
       'the Jobs tab to show the job done',
-      async () => ((await row.getAttribute('class', { timeout: 1000 }).catch(() => '')) ?? '').includes('state-succeeded'),
+      async () => ((await row.getAttribute('class', { timeout: 1000 }).catch(() => '')) ?? '').includes('state-saved'),
       10_000,
     );
     assert.match(((await row.locator('.job-state-text').textContent()) ?? '').trim(), /^Done/);

@@ -59,6 +59,11 @@ function isRunning(state: StatusBarItemState): boolean {
   return state.visible && state.icons.includes('sync') && /\d/.test(state.text);
 }
 
+/** Any job counted: running, queued, submitting or saving. */
+function isBusy(state: StatusBarItemState): boolean {
+  return state.visible && /\d/.test(state.text);
+}
+
 /** Waits until no job runs: the jobs item shows no spinner and no count any more. */
 async function waitForJobsToFinish(timeoutMs = 20_000): Promise<StatusBarItemState> {
   const { page } = uiSession();
@@ -66,7 +71,7 @@ async function waitForJobsToFinish(timeoutMs = 20_000): Promise<StatusBarItemSta
     'the RunComfy status bar item to stop showing running jobs',
     async () => {
       const state = await statusBarItemState(page, jobsItemId);
-      return state.visible && !isRunning(state) ? state : undefined;
+      return state.visible && !isBusy(state) ? state : undefined;
     },
     timeoutMs,
     200,
@@ -150,21 +155,22 @@ describe('Dreamina edit flows', function () {
     await submitPromptAndOptions(explorerPrompt, 1);
 
     await waitUntil('the emulator to receive the submit', () => emulator.stats.submits > submitsBefore, 10_000);
+    // Queued first (about 2.5 s), then running: the status bar says which, once a poll has seen it.
     const running = await waitUntil(
       'the status bar to show one running job',
       async () => {
         const state = await statusBarItemState(page, jobsItemId);
         return isRunning(state) ? state : undefined;
       },
-      5000,
+      15_000,
     );
     // The tooltip lists the running job by its request_id.
     const tooltip = await hoverText(page, statusBarItem(page, jobsItemId));
     await screenshot(page, 'status-bar-running', bottomLeftArea(page));
     await moveMouseAway(page);
-    assert.equal(running.text, '1', `the running item shows ${JSON.stringify(running)}`);
+    assert.equal(running.text, '1 running', `the running item shows ${JSON.stringify(running)}`);
     assert.ok(running.icons.some((icon) => icon.includes('spin')), `the icon does not spin: ${JSON.stringify(running)}`);
-    assert.match(running.ariaLabel, /1 job running/);
+    assert.match(running.ariaLabel, /1 running/);
     assert.equal(emulator.stats.submits, submitsBefore + 1, 'exactly one submit');
     const body = submitBody(submitsBefore);
     assert.equal(body.prompt, explorerPrompt);
@@ -179,7 +185,7 @@ describe('Dreamina edit flows', function () {
     assert.equal(submitted.severity, 'info');
     assert.match(tooltip, /RunComfy — Dreamina edit/);
     assert.ok(tooltip.includes(requestId), `the tooltip does not list ${requestId}: ${tooltip}`);
-    assert.match(tooltip, /(queued|running|submitting).*Turn the sky into a warm sunset/);
+    assert.match(tooltip, /(queued|running|submitting).*Turn the sky into a warm sunset/i);
 
     const finished = await waitForJobsToFinish();
     assert.doesNotMatch(finished.text, /\d/, `the finished item still shows ${JSON.stringify(finished)}`);
@@ -281,7 +287,7 @@ describe('Dreamina edit flows', function () {
     for (const prompt of [explorerPrompt, palettePrompt]) {
       const row = rows.find((text) => text.includes(prompt));
       assert.ok(row, `no job row shows "${prompt}": ${JSON.stringify(rows)}`);
-      assert.match(row, /done, \d+ saved/, `the job is not shown as done: ${row}`);
+      assert.match(row, /Done · \d+ files? saved/, `the job is not shown as done: ${row}`);
     }
     await page.keyboard.press('Escape');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
@@ -312,6 +318,6 @@ describe('Dreamina edit flows', function () {
     const unexpected = notifications.filter((entry) => entry.severity === 'error' || /RunComfy/.test(entry.source + entry.message));
     assert.deepEqual(unexpected, [], `notifications appeared: ${JSON.stringify(notifications)}`);
     const state = await statusBarItemState(page, jobsItemId);
-    assert.ok(!isRunning(state), `a job runs: ${JSON.stringify(state)}`);
+    assert.ok(!isBusy(state), `a job runs: ${JSON.stringify(state)}`);
   });
 });

@@ -1,4 +1,4 @@
-// The pure core must never import `vscode` (nor the webview code `node:`), so it stays testable in plain node.
+// Who may import what: the pure core never imports `vscode` or an adapter, the webview stays in the browser, the rule book depends on nothing, and activation never pulls the heavy libraries in.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,26 +14,47 @@ function sourceFiles(dir: string): string[] {
 }
 
 const IMPORT = /(?:import\s[^'"]*?from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)['"]([^'"]+)['"]/g;
+/** Imports that reach the bundle: `import type` and `export type … from` are erased by the compiler. */
+const VALUE_IMPORT = /^(?:import(?!\s+type\b)[^'";]*?from\s*|import\s+|export\s+(?!type\b)[^'";]*?from\s*)['"]([^'"]+)['"]|require\s*\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function importsOf(file: string): string[] {
   return [...fs.readFileSync(file, 'utf8').matchAll(IMPORT)].map((m) => m[1]);
 }
 
+function valueImportsOf(file: string): string[] {
+  return [...fs.readFileSync(file, 'utf8').matchAll(VALUE_IMPORT)].map((m) => m[1] ?? m[2]);
+}
+
+/** The source folder (under src/) a relative import from `file` lands in, or undefined for a package. */
+function targetOf(file: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  return path.relative(path.join(root, 'src'), path.resolve(path.dirname(file), spec));
+}
+
+const PURE = ['src/api', 'src/jobs', 'src/common', 'src/protocol', 'src/panel', 'src/imaging'];
+const ADAPTERS = ['platform', 'storage', 'commands', 'webview', 'ui', 'webview-ui', 'extension', 'runtime'];
+
 describe('module boundaries', () => {
-  for (const dir of ['src/api', 'src/jobs', 'src/common', 'src/protocol', 'src/imaging']) {
-    it(`${dir} never imports vscode`, () => {
+  for (const dir of PURE) {
+    it(`${dir} never imports vscode, nor an adapter`, () => {
       const files = sourceFiles(dir);
       if (dir !== 'src/protocol') assert.ok(files.length > 0, `${dir} has sources`);
       for (const file of files) {
-        assert.ok(!importsOf(file).includes('vscode'), `${path.relative(root, file)} imports vscode`);
+        for (const spec of importsOf(file)) {
+          assert.notEqual(spec, 'vscode', `${path.relative(root, file)} imports vscode`);
+          const target = targetOf(file, spec);
+          const top = target?.split(path.sep)[0];
+          assert.ok(!top || !ADAPTERS.includes(top), `${path.relative(root, file)} imports the adapter ${spec}`);
+        }
       }
     });
   }
 
-  it('src/webview-ui imports neither vscode nor node: modules', () => {
-    for (const file of sourceFiles('src/webview-ui')) {
-      for (const spec of importsOf(file)) {
-        assert.ok(spec !== 'vscode' && !spec.startsWith('node:'), `${path.relative(root, file)} imports ${spec}`);
+  it('src/api knows nothing of jobs, panels or adapters', () => {
+    for (const file of sourceFiles('src/api')) {
+      for (const spec of valueImportsOf(file)) {
+        const top = targetOf(file, spec)?.split(path.sep)[0];
+        assert.ok(!top || top === 'api' || top === 'common', `${path.relative(root, file)} imports ${spec}`);
       }
     }
   });
@@ -48,8 +69,47 @@ describe('module boundaries', () => {
     assert.ok(importsOf(path.join(root, 'src/imaging/worker/transform.ts')).includes('sharp'));
   });
 
+  it('the rule book depends on nothing but the shared wording', () => {
+    const file = path.join(root, 'src/jobs/rules.ts');
+    for (const spec of importsOf(file)) {
+      assert.ok(['../common/l10n', '../common/wording'].includes(spec), `src/jobs/rules.ts imports ${spec}`);
+    }
+  });
+
+  it('src/webview-ui imports neither vscode nor node: modules, and from the host only what the browser may run', () => {
+    const allowed = (spec: string) => /^\.\/|^\.\.\/(common|protocol)\/|^\.\.\/jobs\/rules$|^\.\.\/api\/model$/.test(spec) || !spec.startsWith('.');
+    for (const file of sourceFiles('src/webview-ui')) {
+      for (const spec of importsOf(file)) {
+        assert.ok(spec !== 'vscode' && !spec.startsWith('node:'), `${path.relative(root, file)} imports ${spec}`);
+        assert.ok(allowed(spec), `${path.relative(root, file)} imports ${spec}`);
+      }
+    }
+  });
+
+  it('activation stays cheap: nothing reachable from src/extension.ts (but through the lazy runtime) loads zod, undici or image decoding', () => {
+    const heavy = ['zod', 'undici', 'image-size', 'jpeg-js'];
+    const seen = new Set<string>();
+    const queue = [path.join(root, 'src/extension.ts')];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const spec of valueImportsOf(file)) {
+        assert.ok(!heavy.includes(spec), `${path.relative(root, file)} imports ${spec} into the activation bundle`);
+        if (!spec.startsWith('.') || /(^|\/)runtime$/.test(spec)) continue;
+        const resolved = path.resolve(path.dirname(file), spec);
+        queue.push(fs.existsSync(`${resolved}.ts`) ? `${resolved}.ts` : path.join(resolved, 'index.ts'));
+      }
+    }
+    assert.ok(seen.size > 20, `the walk found only ${seen.size} files`);
+    assert.ok(seen.has(path.join(root, 'src/platform/jobsService.ts')), 'the walk reaches the jobs service');
+  });
+
   it('the scan finds real imports (guards against a regex that matches nothing)', () => {
     assert.ok(importsOf(path.join(root, 'src/extension.ts')).includes('vscode'));
-    assert.ok(importsOf(path.join(root, 'src/api/client.ts')).includes('undici'));
+    assert.ok(importsOf(path.join(root, 'src/api/transport.ts')).includes('undici'));
+    assert.ok(valueImportsOf(path.join(root, 'src/runtime.ts')).includes('./jobs/engine'));
+    assert.ok(importsOf(path.join(root, 'src/ui/statusBar.ts')).includes('../jobs/engine'));
+    assert.ok(!valueImportsOf(path.join(root, 'src/ui/statusBar.ts')).includes('../jobs/engine'), 'a type-only import is not a value import');
   });
 });

@@ -8,6 +8,7 @@ import {
   BalanceError,
   BadRequestError,
   ForbiddenRequestError,
+  GatewayError,
   InputError,
   NetworkError,
   NotFoundError,
@@ -221,12 +222,64 @@ describe('RunComfyClient', () => {
     assert.equal((await client.cancel('req-6')).outcome, 'cancelled');
   });
 
-  it('rejects a non-JSON or misshapen success as a protocol error', async () => {
+  it('rejects a non-JSON or misshapen read as a protocol error', async () => {
     const { pool, client } = setup();
-    pool.intercept({ path: SUBMIT_PATH, method: 'POST' }).reply(200, '<html>proxy login</html>');
-    await assert.rejects(client.submit(body), ProtocolError);
-    pool.intercept({ path: SUBMIT_PATH, method: 'POST' }).reply(200, { status_url: 'x' });
-    await assert.rejects(client.submit(body), ProtocolError);
+    pool.intercept({ path: '/v1/requests/req-8/status', method: 'GET' }).reply(200, '<html>proxy login</html>').times(5);
+    await assert.rejects(client.status('req-8'), ProtocolError);
+    pool.intercept({ path: '/v1/requests/req-8/status', method: 'GET' }).reply(200, { request_id: 'req-8' }).times(5);
+    await assert.rejects(client.status('req-8'), ProtocolError);
+  });
+
+  it('calls a submit whose answer cannot be read "submission unknown": the job may exist behind it', async () => {
+    const answers: Array<[number, unknown, string]> = [
+      [200, '<html>proxy login</html>', 'an HTML page with 200'],
+      [200, { status_url: 'x' }, 'a 200 without request_id'],
+      [502, '<html><h1>502 Bad Gateway</h1></html>', 'a gateway 502 page'],
+      [504, '<html><h1>504 Gateway Time-out</h1></html>', 'a gateway 504 page'],
+      [503, { detail: 'upstream unavailable' }, 'a 5xx without RunComfy error_code'],
+    ];
+    for (const [status, answer, what] of answers) {
+      const { pool, client } = setup();
+      let calls = 0;
+      pool.intercept({ path: SUBMIT_PATH, method: 'POST' }).reply(status, () => {
+        calls++;
+        return answer as string;
+      }).persist();
+      const error = await client.submit(body).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof SubmissionUnknownError, `${what}: got ${String(error)}`);
+      assert.match(error.userMessage, /Resume by Request ID/, what);
+      assert.equal(calls, 1, `${what}: sent once, never again`);
+    }
+  });
+
+  it('calls a clear refusal an error: RunComfy error bodies, 401, 402, 422, 429', async () => {
+    const refusals: Array<[number, unknown, new (...args: never[]) => Error]> = [
+      [400, { error_code: 400001, error_message: 'Invalid model id' }, BadRequestError],
+      [401, { error_code: 400004, error_message: 'Invalid token' }, AuthError],
+      [402, { error_code: 400002, error_message: 'Insufficient balance' }, BalanceError],
+      [422, { detail: [{ loc: ['body', 'prompt'], msg: 'too long' }] }, ValidationError],
+      [429, { message: 'slow down' }, RateLimitError],
+      [500, { error_code: 500001, error_message: 'internal' }, ServerError],
+      [200, { error_code: 400002, error_message: 'Insufficient balance' }, BalanceError],
+    ];
+    for (const [status, answer, type] of refusals) {
+      const { pool, client } = setup();
+      pool.intercept({ path: SUBMIT_PATH, method: 'POST' }).reply(status, answer as object);
+      await assert.rejects(client.submit(body), type, `HTTP ${status} ${JSON.stringify(answer)}`);
+    }
+  });
+
+  it('reads a bare 404 page as a gateway answer to retry, and only 404001 as "not found"', async () => {
+    const { pool, client } = setup();
+    pool.intercept({ path: '/v1/requests/req-9/status', method: 'GET' }).reply(404, '<html>Not Found</html>');
+    pool.intercept({ path: '/v1/requests/req-9/status', method: 'GET' }).reply(200, { request_id: 'req-9', status: 'in_progress' });
+    assert.equal((await client.status('req-9')).state, 'running', 'retried after the bare 404');
+    pool.intercept({ path: '/v1/requests/req-9/status', method: 'GET' }).reply(404, '<html>Not Found</html>');
+    await assert.rejects(client.status('req-9', { retry: false }), GatewayError);
+    pool.intercept({ path: '/v1/requests/req-9/status', method: 'GET' }).reply(404, { error_code: 404001, error_message: 'Request not found' });
+    await assert.rejects(client.status('req-9', { retry: false }), NotFoundError);
+    pool.intercept({ path: '/v1/requests/req-9/status', method: 'GET' }).reply(200, { error_code: 500003, error_message: 'busy' });
+    await assert.rejects(client.status('req-9', { retry: false }), ServerError, 'a 200 with a 5xxxxx code is a transient server error');
   });
 
   it('sends no Authorization header when there is no token, and strips pasted prefixes', async () => {

@@ -156,9 +156,9 @@ describe('RunComfy emulator', function () {
         assert.equal(file.headers['content-type'], 'image/png');
         assert.equal(Number(file.headers['content-length']), file.bytes.length);
         assert.ok(isPng(file.bytes));
-        assert.deepEqual(pngChunks(file.bytes), ['IHDR', 'IDAT', 'IEND']);
+        assert.deepEqual(pngChunks(file.bytes), ['IHDR', 'tEXt', 'tEXt', 'PLTE', 'IDAT', 'IEND']);
         const size = imageSize(file.bytes);
-        assert.deepEqual([size.type, size.width, size.height], ['png', 256, 256]);
+        assert.deepEqual([size.type, size.width, size.height], ['png', 2048, 2048], 'the schema default size');
       }
       const [a, b] = await Promise.all((done.output.images as string[]).map((u) => call('GET', u, { token: null })));
       assert.ok(!a.bytes.equals(b.bytes), 'the two outputs differ');
@@ -237,11 +237,11 @@ describe('RunComfy emulator', function () {
       assert.equal((await call('GET', '/files/nope/0.png', { token: null })).status, 404);
     });
 
-    it('gives one output for force_single, with both image and images', async () => {
+    it('gives one output for force_single, as output.image alone', async () => {
       const id = await submit({ force_single: true });
       await clock.advance(8000);
       const out = (await result(id, '?include_cost=true')).json;
-      assert.deepEqual(out.output, { image: `${emu.baseUrl}/files/${id}/0.png`, images: [`${emu.baseUrl}/files/${id}/0.png`] });
+      assert.deepEqual(out.output, { image: `${emu.baseUrl}/files/${id}/0.png` });
       assert.equal(out.cost, 0.03);
       assert.equal((await call('GET', `/files/${id}/1.png`, { token: null })).status, 404);
     });
@@ -480,7 +480,7 @@ describe('RunComfy emulator', function () {
       const t = Date.now();
       assert.equal((await call('GET', MODEL)).status, 200);
       assert.ok(Date.now() - t >= 50);
-      assert.throws(() => emu.inject({ route: 'submit', kind: 'truncate', afterBytes: 1 }), /download/);
+      assert.throws(() => emu.inject({ route: 'submit', kind: 'wrongContent' }), /download/);
     });
 
     it('truncates, slows and garbles downloads', async () => {
@@ -526,7 +526,7 @@ describe('RunComfy emulator', function () {
   describe('output files', () => {
     it('serves valid JPEGs, padded to size, with ranges', async () => {
       await start({ clock, outputFormat: 'jpeg', outputPadBytes: 300_000 });
-      const id = await submit();
+      const id = await submit({ [SIZE_KEY]: '1024x1024(1:1)' });
       await clock.advance(8000);
       const url = (await result(id)).json.output.images[1] as string;
       assert.ok(url.endsWith('/1.jpg'));
@@ -535,9 +535,9 @@ describe('RunComfy emulator', function () {
       assert.ok(f.bytes.length >= 300_000 && f.bytes.length < 300_000 + 65_537, String(f.bytes.length));
       assert.ok(isJpeg(f.bytes));
       const size = imageSize(f.bytes);
-      assert.deepEqual([size.type, size.width, size.height], ['jpg', 256, 256]);
+      assert.deepEqual([size.type, size.width, size.height], ['jpg', 1024, 1024]);
       const decoded = jpeg.decode(f.bytes, { useTArray: true });
-      assert.deepEqual([decoded.width, decoded.height], [256, 256]);
+      assert.deepEqual([decoded.width, decoded.height], [1024, 1024]);
       const again = await call('GET', url, { token: null });
       assert.ok(again.bytes.equals(f.bytes), 'same bytes every time');
       const part = await call('GET', url, { token: null, headers: { range: 'bytes=2-9' } });
@@ -552,8 +552,8 @@ describe('RunComfy emulator', function () {
       await clock.advance(8000);
       const f = await call('GET', `/files/${id}/0.png`, { token: null });
       assert.equal(f.bytes.length, 3 * 1024 * 1024 + 5);
-      assert.deepEqual(pngChunks(f.bytes), ['IHDR', 'IDAT', 'paDd', 'IEND']);
-      assert.deepEqual([imageSize(f.bytes).width, imageSize(f.bytes).height], [256, 256]);
+      assert.deepEqual(pngChunks(f.bytes), ['IHDR', 'tEXt', 'tEXt', 'PLTE', 'IDAT', 'paDd', 'IEND']);
+      assert.deepEqual([imageSize(f.bytes).width, imageSize(f.bytes).height], [2048, 2048]);
       assert.equal(emu.stats.authHeadersOnDownloads, 0);
       await call('GET', `/files/${id}/0.png`, { token: 'leaked' });
       assert.equal(emu.stats.authHeadersOnDownloads, 1);

@@ -8,7 +8,8 @@ import { imageSize } from 'image-size';
 import { sleep } from '../../src/common/clock';
 import { checkImageBytes } from '../emulator/imageChecks';
 import { parseArgs } from '../emulator/main';
-import { FileBody, makeOutputFile } from '../emulator/outputFiles';
+import { FileBody } from '../emulator/outputFiles';
+import { makeSizedOutput, outputLabel, type OutputSpec } from '../emulator/outputImages';
 import { writeSampleImages } from '../emulator/sampleImages';
 import { ManualClock } from '../support/manualClock';
 
@@ -84,19 +85,40 @@ describe('emulator images', () => {
   });
 
   it('makes deterministic, valid outputs in both formats, at least as large as asked', () => {
+    const spec = (format: OutputSpec['format'], index: number, padBytes: number, requestId = 'req'): OutputSpec => ({
+      requestId,
+      index,
+      format,
+      width: 640,
+      height: 480,
+      requestedWidth: 640,
+      requestedHeight: 480,
+      padBytes,
+    });
     for (const format of ['png', 'jpeg'] as const) {
+      const plain = makeSizedOutput(spec(format, 0, 0)).size;
       for (const pad of [0, 70_000, 200_003]) {
-        const f = makeOutputFile('req', 0, format, pad).toBuffer();
-        const plain = makeOutputFile('req', 0, format, 0).size;
+        const f = makeSizedOutput(spec(format, 0, pad)).toBuffer();
         assert.ok(f.length >= pad);
         assert.ok(f.length === plain || f.length < pad + 65_537, `${format} ${pad}: ${f.length}`);
         if (pad > plain) assert.ok(f.length > plain);
         assert.equal(checkImageBytes(f), undefined);
-        assert.deepEqual([imageSize(f).width, imageSize(f).height], [256, 256]);
+        assert.deepEqual([imageSize(f).width, imageSize(f).height], [640, 480]);
+        assert.ok(f.includes(Buffer.from(outputLabel(spec(format, 0, pad)), 'latin1')), 'labelled as emulator output');
       }
-      assert.ok(makeOutputFile('req', 1, format, 0).toBuffer().equals(makeOutputFile('req', 1, format, 0).toBuffer()));
-      assert.ok(!makeOutputFile('req', 0, format, 0).toBuffer().equals(makeOutputFile('req', 1, format, 0).toBuffer()));
+      assert.ok(makeSizedOutput(spec(format, 1, 0)).toBuffer().equals(makeSizedOutput(spec(format, 1, 0)).toBuffer()));
+      assert.ok(!makeSizedOutput(spec(format, 0, 0)).toBuffer().equals(makeSizedOutput(spec(format, 1, 0)).toBuffer()));
+      assert.ok(!makeSizedOutput(spec(format, 0, 0)).toBuffer().equals(makeSizedOutput(spec(format, 0, 0, 'other')).toBuffer()));
     }
+  });
+
+  it('makes the largest size the model offers, compact before padding, and says when an output is scaled', () => {
+    const big = makeSizedOutput({ requestId: 'r', index: 0, format: 'png', width: 6198, height: 2656, requestedWidth: 6198, requestedHeight: 2656, padBytes: 0 });
+    const bytes = big.toBuffer();
+    assert.deepEqual([imageSize(bytes).width, imageSize(bytes).height], [6198, 2656]);
+    assert.ok(bytes.length < 2 * 1024 * 1024, `${bytes.length} bytes without padding`);
+    const label = outputLabel({ requestId: 'r', index: 1, format: 'png', width: 256, height: 256, requestedWidth: 2048, requestedHeight: 2048, padBytes: 0 });
+    assert.equal(label, 'RunComfy API emulator output (not a real edit): request r, image 2, 256x256, scaled down from the requested 2048x2048');
   });
 
   it('writes sample input images, one of them too wide', async () => {
@@ -130,6 +152,12 @@ describe('emulator command line', () => {
       runMs: 20,
       requiredToken: 'T',
     });
+    assert.deepEqual(
+      parseArgs(['--output-mb', '40', '--realistic-outputs', '--output-scale', '0.5', '--single-output', 'both', '--refuse-data-uris']).options,
+      { host: '127.0.0.1', outputPadBytes: 40 * 1024 * 1024, outputWeight: 'realistic', outputScale: 0.5, singleOutput: 'both', refuseDataUris: true },
+    );
+    assert.throws(() => parseArgs(['--output-scale', '3']), /--output-scale/);
+    assert.throws(() => parseArgs(['--single-output', 'many']), /--single-output/);
     assert.throws(() => parseArgs(['--port', 'x']), /--port/);
     assert.throws(() => parseArgs(['--bogus']), /unknown argument/);
   });

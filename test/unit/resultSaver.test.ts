@@ -238,7 +238,9 @@ describe('ResultSaver', function () {
         requestId: REQUEST_ID,
         model: 'bytedance/dreamina-4-0/edit',
         prompt: 'make it blue',
-        parameters: { scale: 0.5, 'width×height': '2048x2048(1:1)' },
+        size: '2048x2048(1:1)',
+        scale: 0.5,
+        apiRequest: { scale: 0.5, 'width×height': '2048x2048(1:1)' },
         inputs: ['cat.png (sha256:0123456789ab, 1234 bytes)'],
         submittedAt: '2025-01-01T00:00:00.000Z',
         finishedAt: '2025-01-01T00:00:30.000Z',
@@ -282,7 +284,10 @@ describe('ResultSaver', function () {
     assert.equal(sidecar.requestId, REQUEST_ID);
     assert.equal(sidecar.model, 'bytedance/dreamina-4-0/edit');
     assert.equal(sidecar.prompt, 'make it blue');
-    assert.deepEqual(sidecar.parameters, { scale: 0.5, 'width×height': '2048x2048(1:1)' });
+    assert.equal(sidecar.size, '2048x2048(1:1)');
+    assert.equal(sidecar.scale, 0.5);
+    assert.ok(!Object.keys(sidecar).some((k) => k.includes('\u00d7')), 'no U+00D7 key at the top level');
+    assert.deepEqual(sidecar.apiRequest, { scale: 0.5, 'width×height': '2048x2048(1:1)' }, 'the API body as sent, under its own key');
     assert.deepEqual(sidecar.inputs, ['cat.png (sha256:0123456789ab, 1234 bytes)']);
     assert.equal(sidecar.cost, 0.03);
     assert.equal(sidecar.submittedAt, '2025-01-01T00:00:00.000Z');
@@ -495,7 +500,7 @@ describe('ResultSaver', function () {
     const file = only(
       await saver().save(
         job([url], {
-          sidecar: { ...job([]).sidecar, inputs: [dataUri], parameters: { image_urls: [dataUri] } },
+          sidecar: { ...job([]).sidecar, inputs: [dataUri], apiRequest: { image_urls: [dataUri] } },
         }),
       ),
     );

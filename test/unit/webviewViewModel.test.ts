@@ -2,30 +2,21 @@
 import * as assert from 'node:assert/strict';
 import { formatMessage, setTranslator } from '../../src/common/l10n';
 import type { InputView, JobView, ResultView } from '../../src/protocol/messages';
+import { formatDuration } from '../../src/common/wording';
+import { activeCount, formatAgo, jobStatus, notCancellableText, sortJobs, truncate } from '../../src/webview-ui/jobStatus';
 import {
   dropIndex,
-  EchoGuard,
-  formatAgo,
   formatBytes,
-  formatDuration,
   imageFacts,
-  jobStatus,
-  notCancellableText,
-  parseUiState,
   parseUriList,
   parseUrlInput,
   promptCounter,
-  ratioAt,
   reorder,
-  resultMeta,
-  runningCount,
-  sizeText,
-  sortJobs,
   submitBlockers,
   submitState,
-  truncate,
   urlProblem,
 } from '../../src/webview-ui/viewModel';
+import { EchoGuard, parseUiState, ratioAt, resultMeta, sizeText } from '../../src/webview-ui/viewState';
 
 const limits = { maxImages: 3, maxPromptLength: 20 };
 
@@ -37,11 +28,8 @@ function job(extra: Partial<JobView>): JobView {
   return {
     id: 'j',
     state: 'queued',
-    stateText: 'queued',
     prompt: 'p',
     createdAt: 0,
-    downloadState: 'none',
-    canCancel: false,
     ...extra,
   };
 }
@@ -106,8 +94,8 @@ describe('webview view model', () => {
       assert.equal(over.message, 'The prompt is 805 characters long; the limit is 800.');
     });
 
-    it('counts UTF-16 units like the host and the API', () => {
-      assert.equal(promptCounter('🙂', 800).text, '2/800');
+    it('counts code points like the host and the API', () => {
+      assert.equal(promptCounter('🙂', 800).text, '1/800');
     });
   });
 
@@ -232,33 +220,41 @@ describe('webview view model', () => {
     });
 
     it('counts active jobs', () => {
-      assert.equal(runningCount([job({ state: 'queued' }), job({ state: 'running' }), job({ state: 'submitting' }), job({ state: 'succeeded' })]), 3);
+      assert.equal(activeCount([job({ state: 'queued' }), job({ state: 'running' }), job({ state: 'submitting' }), job({ state: 'saved' }), job({ state: 'saving' })]), 3);
     });
 
-    it('shows queue position and running time from startedAt', () => {
-      assert.equal(jobStatus(job({ state: 'queued', queuePosition: 3 }), now).text, 'Queued · position 3');
-      assert.equal(jobStatus(job({ state: 'queued' }), now).text, 'Queued');
+    it('shows the queue position, and the time since the submit as the job list does', () => {
+      assert.equal(jobStatus(job({ state: 'queued', queuePosition: 3, createdAt: now, submittedAt: now }), now).text, 'Queued · position 3 · 0:00');
+      assert.equal(jobStatus(job({ state: 'queued', createdAt: now - 5000 }), now).text, 'Queued · 0:05');
       const running = jobStatus(job({ state: 'running', createdAt: now - 100_000, submittedAt: now - 90_000, startedAt: now - 65_000 }), now);
-      assert.equal(running.text, 'Running · 1:05');
+      assert.equal(running.text, 'Running · 1:30');
       assert.equal(running.spin, true);
-      assert.equal(jobStatus(job({ state: 'running', createdAt: now - 100_000, submittedAt: now - 90_000 }), now).text, 'Running · 1:30');
     });
 
-    it('describes finished jobs and their downloads', () => {
-      const done = { state: 'succeeded' as const, startedAt: 0, finishedAt: 42_000 };
-      assert.equal(jobStatus(job({ ...done, downloadState: 'saved' }), now).text, 'Done in 0:42');
-      assert.equal(jobStatus(job({ ...done, downloadState: 'downloading' }), now).text, 'Done in 0:42 · saving…');
-      const failed = jobStatus(job({ ...done, downloadState: 'failed', downloadError: 'ECONNRESET' }), now);
+    it('describes finished jobs and their saves, with the cost in the one wording', () => {
+      const done = { submittedAt: 0, finishedAt: 42_000, outputCount: 2 };
+      assert.equal(jobStatus(job({ ...done, state: 'saved', savedCount: 2, cost: 0.06 }), now).text, 'Done · 2 files saved · 0:42 · $0.06 — 2 images × $0.03');
+      assert.equal(jobStatus(job({ ...done, state: 'saving' }), now).text, 'Done · saving… · 0:42');
+      const failed = jobStatus(job({ ...done, state: 'saveFailed', savedCount: 0, error: 'ECONNRESET' }), now);
       assert.equal(failed.tone, 'warning');
       assert.equal(failed.detail, 'ECONNRESET');
+      assert.equal(failed.detailTone, 'error');
+    });
+
+    it('says when a job cannot be reached, with the reason', () => {
+      const stalled = jobStatus(job({ state: 'running', submittedAt: now - 40_000, stalled: true, error: 'RunComfy had a server error (503).' }), now);
+      assert.equal(stalled.text, 'Running · not reachable · 0:40');
+      assert.equal(stalled.tone, 'warning');
+      assert.match(stalled.detail ?? '', /503/);
     });
 
     it('shows errors and unknown submissions with their message', () => {
-      const failed = jobStatus(job({ state: 'failed', error: 'Content filter' }), now);
-      assert.equal(failed.text, 'Failed');
+      const failed = jobStatus(job({ state: 'failed', error: 'Content filter', finishedAt: 0 }), now);
+      assert.equal(failed.text, 'Failed · 0:00');
       assert.equal(failed.detail, 'Content filter');
-      assert.equal(jobStatus(job({ state: 'submissionUnknown', stateText: 'submission unknown', error: 'Connection dropped' }), now).detail, 'Connection dropped');
-      assert.equal(jobStatus(job({ state: 'cancelled' }), now).text, 'Cancelled');
+      assert.equal(jobStatus(job({ state: 'submissionUnknown', error: 'Connection dropped' }), now).detail, 'Connection dropped');
+      assert.equal(jobStatus(job({ state: 'submissionUnknown', error: 'Connection dropped' }), now).text, 'Submission unknown');
+      assert.equal(jobStatus(job({ state: 'cancelled', finishedAt: 3000 }), now).text, 'Cancelled · 0:03');
     });
 
     it('tells the truth when a cancel was refused', () => {

@@ -1,11 +1,10 @@
-// The composer's draft on the host side: inputs with their local checks, prompt and options; kept in workspaceState.
+// The composer's draft on the host side: inputs with their local checks, prompt and options, and how it is stored.
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
 import { EditOptions, SIZE_OPTIONS, SizeOption } from '../api/model';
-import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputs';
+import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
 
-const DRAFT_KEY = 'runcomfy.panel.draft.v1';
+export const DRAFT_KEY = 'runcomfy.panel.draft.v1';
 
 export interface DraftImage {
   id: string;
@@ -23,7 +22,7 @@ export interface Draft {
   forceSingle: boolean;
 }
 
-interface StoredDraft {
+export interface StoredDraft {
   images?: InputRef[];
   prompt?: string;
   size?: string;
@@ -39,8 +38,9 @@ export function newImage(ref: InputRef): DraftImage {
   return { id: randomUUID(), ref, problems: [], checking: ref.kind === 'file' };
 }
 
-export function loadDraft(memento: vscode.Memento, defaults: Required<EditOptions>): Draft {
-  const raw = memento.get<StoredDraft>(DRAFT_KEY);
+/** The draft as it was stored (anything, from any version), or the defaults where it says nothing usable. */
+export function loadDraft(stored: unknown, defaults: Required<EditOptions>): Draft {
+  const raw = stored as StoredDraft | undefined;
   const draft = emptyDraft(defaults);
   if (!raw || typeof raw !== 'object') return draft;
   if (typeof raw.prompt === 'string') draft.prompt = raw.prompt;
@@ -56,15 +56,15 @@ export function loadDraft(memento: vscode.Memento, defaults: Required<EditOption
   return draft;
 }
 
-export function saveDraft(memento: vscode.Memento, draft: Draft): Thenable<void> {
-  const stored: StoredDraft = {
+/** What is kept across reloads: the inputs (not their checks, which are redone), prompt and options. */
+export function storedDraft(draft: Draft): StoredDraft {
+  return {
     images: draft.images.map((i) => i.ref),
     prompt: draft.prompt,
     size: draft.size,
     scale: draft.scale,
     forceSingle: draft.forceSingle,
   };
-  return memento.update(DRAFT_KEY, stored);
 }
 
 export function moveImage(draft: Draft, id: string, to: number): void {

@@ -1,11 +1,9 @@
 // Turns jobs and the draft into the plain views the panel shows; local files become webview URIs, nothing else.
 import * as path from 'node:path';
-import * as vscode from 'vscode';
 import { MAX_IMAGES, MAX_PROMPT_LENGTH, SIZE_OPTIONS, sizeLabel } from '../api/model';
-import type { JobRecord } from '../jobs/job';
+import { factsOf, filesOf, hasOutputs, hasRequestId, type Job, problemOf, timesOf } from '../jobs/job';
 import type { DraftView, InputView, JobView, PanelState, ResultView } from '../protocol/messages';
-import { stateText } from '../ui/jobText';
-import { Draft, DraftImage, imageLabel } from './panelDraft';
+import { Draft, DraftImage, imageLabel } from './draft';
 
 export type ToWebviewUri = (filePath: string) => string;
 
@@ -42,33 +40,39 @@ export function draftView(draft: Draft, uri: ToWebviewUri): DraftView {
   };
 }
 
-export function jobView(job: JobRecord): JobView {
-  return {
+/** A job as the panel sees it: the rule book's facts, its times and its problem; the panel asks the rule book the rest. */
+export function jobView(job: Job): JobView {
+  const facts = factsOf(job);
+  const times = timesOf(job);
+  const view: JobView = {
     id: job.id,
-    requestId: job.requestId,
     state: job.state,
-    stateText: stateText(job),
-    queuePosition: job.queuePosition,
     prompt: job.prompt,
-    createdAt: job.createdAt,
-    submittedAt: job.submittedAt,
-    startedAt: job.startedAt,
-    finishedAt: job.finishedAt,
-    error: job.error ?? job.pollError,
-    cancelOutcome: job.cancelOutcome,
-    downloadState: job.download.state,
-    downloadError: job.download.error,
-    canCancel: !!job.requestId && job.state === 'queued' && job.cancelOutcome !== 'not_cancellable',
-    cost: job.cost,
+    createdAt: times.createdAt,
   };
+  if (facts.requestId !== undefined) view.requestId = facts.requestId;
+  if (facts.queuePosition !== undefined) view.queuePosition = facts.queuePosition;
+  if (facts.cancelOutcome !== undefined) view.cancelOutcome = facts.cancelOutcome;
+  if (facts.seen !== undefined) view.seen = facts.seen;
+  if (facts.stalled) view.stalled = true;
+  if (facts.retryable !== undefined) view.retryable = facts.retryable;
+  if (facts.savedCount !== undefined) view.savedCount = facts.savedCount;
+  if (times.submittedAt !== undefined) view.submittedAt = times.submittedAt;
+  if (times.finishedAt !== undefined) view.finishedAt = times.finishedAt;
+  if (hasRequestId(job) && job.startedAt !== undefined) view.startedAt = job.startedAt;
+  if (hasRequestId(job) && job.cost !== undefined) view.cost = job.cost;
+  if (hasOutputs(job)) view.outputCount = job.outputUrls.length;
+  const problem = problemOf(job);
+  if (problem !== undefined) view.error = problem;
+  return view;
 }
 
-export function resultViews(jobs: readonly JobRecord[], uri: ToWebviewUri, exists: (p: string) => boolean): ResultView[] {
+export function resultViews(jobs: readonly Job[], uri: ToWebviewUri, exists: (p: string) => boolean): ResultView[] {
   const results: ResultView[] = [];
   for (const job of jobs) {
-    if (!job.requestId) continue;
+    if (!hasOutputs(job)) continue;
     const firstFile = job.inputs.find((i) => i.path && exists(i.path));
-    for (const file of job.download.files) {
+    for (const file of job.files) {
       if (!exists(file.path)) continue;
       results.push({
         jobId: job.id,
@@ -90,7 +94,7 @@ export function resultViews(jobs: readonly JobRecord[], uri: ToWebviewUri, exist
 
 export function panelState(args: {
   draft: Draft;
-  jobs: readonly JobRecord[];
+  jobs: readonly Job[];
   hasToken: boolean;
   price?: string;
   view?: PanelState['view'];
@@ -109,13 +113,13 @@ export function panelState(args: {
   };
 }
 
-/** Folders the panel may read: the extension's assets and the folders of the images it shows, nothing more. */
-export function resourceRoots(extensionUri: vscode.Uri, draft: Draft, jobs: readonly JobRecord[]): vscode.Uri[] {
+/** Folders the panel may read besides its own assets: those of the images it shows, nothing more. */
+export function resourceFolders(draft: Draft, jobs: readonly Job[]): string[] {
   const folders = new Set<string>();
   for (const image of draft.images) if (image.ref.kind === 'file') folders.add(path.dirname(image.ref.path));
   for (const job of jobs) {
-    for (const f of job.download.files) folders.add(path.dirname(f.path));
+    for (const f of filesOf(job)) folders.add(path.dirname(f.path));
     for (const i of job.inputs) if (i.path) folders.add(path.dirname(i.path));
   }
-  return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), ...[...folders].sort().map((f) => vscode.Uri.file(f))];
+  return [...folders].sort();
 }

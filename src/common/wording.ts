@@ -1,0 +1,46 @@
+// One wording for durations and money, used by every view (status bar, job list, panel, wizard).
+import { t } from './l10n';
+
+/** "0:07", "12:34", "1:02:03": a running clock rather than words, so it does not jump in width each second. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+/** "$0.06", "$0.035", "$1.20": cents always, a third decimal only when it carries something. */
+export function formatUsd(amount: number): string {
+  if (!Number.isFinite(amount)) return '';
+  const cents = Math.round(amount * 100) / 100;
+  const text = Math.abs(amount - cents) < 1e-9 ? amount.toFixed(2) : amount.toFixed(3).replace(/0+$/, '');
+  return `$${text}`;
+}
+
+/** "$0.06 — 2 images × $0.03" for a cost and the number of images it paid for; just "$0.06" when the count is unknown. */
+export function costText(cost: number, images?: number): string {
+  const total = formatUsd(cost);
+  if (!images || images < 1) return total;
+  const each = formatUsd(cost / images);
+  return images === 1 ? t('{0} — 1 image × {1}', total, each) : t('{0} — {1} images × {2}', total, images, each);
+}
+
+/** "$0.03 per image": the model's price before anything is spent. */
+export function unitPriceText(price: number): string {
+  return t('{0} per image', formatUsd(price));
+}
+
+/** The model's price as its metadata gives it ("0.03", "per image"), in the one wording; undefined when there is none. */
+export function modelPriceText(basePrice: unknown, unit?: string | null): string | undefined {
+  const price = parsePrice(basePrice);
+  if (price === undefined) return undefined;
+  const u = unit?.trim();
+  return !u || /^per (image|output)$/i.test(u) ? unitPriceText(price) : `${formatUsd(price)} ${u}`;
+}
+
+/** A price as the model metadata gives it (a number, or a string of one), or undefined when it is not a price. */
+export function parsePrice(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined;
+}

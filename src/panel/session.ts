@@ -1,0 +1,280 @@
+// One panel's logic without VS Code: the ready handshake, every message from the webview, the draft, and what is posted back.
+import { MAX_IMAGES, promptProblem, SIZE_OPTIONS, SizeOption } from '../api/model';
+import { t } from '../common/l10n';
+import type { InputRef } from '../jobs/inputChecks';
+import { filesOf, hasRequestId } from '../jobs/job';
+import { FromWebview, PanelState, ToWebview, parseMessage } from '../protocol/messages';
+import { Draft, loadDraft, moveImage, newImage, storedDraft } from './draft';
+import type { PanelPorts } from './ports';
+import { draftView, jobView, panelState, resourceFolders, resultViews } from './views';
+
+export type { PanelPorts } from './ports';
+
+const IMAGE_EXT = /\.(png|jpe?g)$/i;
+
+export class PanelSession {
+  private readonly draft: Draft;
+  private ready = false;
+  private readonly readyWaiters: Array<() => void> = [];
+  private pending: ToWebview[] = [];
+  private view: PanelState['view'];
+  private hasToken: boolean;
+  private price: string | undefined;
+  private closed = false;
+
+  constructor(private readonly ports: PanelPorts, options: { images?: readonly string[]; view?: PanelState['view']; hasToken?: boolean } = {}) {
+    this.draft = loadDraft(ports.storedDraft(), ports.defaults());
+    this.view = options.view;
+    this.hasToken = options.hasToken ?? false;
+    for (const path of options.images ?? []) this.addRef({ kind: 'file', path });
+    this.updateRoots();
+  }
+
+  /** The full state, as the bootstrap HTML and the answer to `ready` carry it. */
+  state(): PanelState {
+    return panelState({ draft: this.draft, jobs: this.ports.jobs.list(), hasToken: this.hasToken, price: this.price, view: this.view, uri: this.ports.uri, exists: this.ports.exists });
+  }
+
+  /** Resolves once the panel has painted and said it is ready. */
+  whenReady(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Checks the draft's files again (they may have changed on disk since it was stored). */
+  inspectAll(): Promise<void> {
+    return Promise.all(this.draft.images.map((i) => (i.ref.kind === 'file' ? this.inspect(i.id) : Promise.resolve()))).then(() => undefined);
+  }
+
+  addFiles(paths: readonly string[]): void {
+    for (const path of paths) this.addRef({ kind: 'file', path });
+    this.draftChanged();
+    this.post({ type: 'showView', view: 'compose' });
+  }
+
+  /** The jobs changed: the list and the results gallery follow. */
+  jobsChanged(): void {
+    const jobs = this.ports.jobs.list();
+    this.updateRoots();
+    this.post({ type: 'jobs', jobs: jobs.map(jobView) });
+    this.post({ type: 'results', results: resultViews(jobs, this.ports.uri, this.ports.exists) });
+  }
+
+  setHasToken(hasToken: boolean): void {
+    this.hasToken = hasToken;
+    this.post({ type: 'token', hasToken });
+  }
+
+  setPrice(price: string | undefined): void {
+    this.price = price;
+    this.post({ type: 'price', price });
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Every message from the panel arrives here; it is validated first and dropped (logged) when invalid. */
+  async receive(raw: unknown): Promise<void> {
+    const parsed = parseMessage(FromWebview, raw);
+    if (!parsed.ok) {
+      this.ports.logger.warn(`[panel] dropped an invalid message (${parsed.reason})`);
+      return;
+    }
+    const message = parsed.message;
+    try {
+      await this.handle(message);
+    } catch (e) {
+      const text = this.ports.jobs.userMessageOf(e);
+      this.ports.logger.warn(`[panel] ${message.type} failed: ${text}`);
+      this.post({ type: 'notice', level: 'error', message: text });
+    }
+  }
+
+  private post(message: ToWebview): void {
+    if (this.closed) return;
+    if (!this.ready) {
+      // Before the handshake only the latest full state matters; partial updates are folded into it.
+      this.pending = message.type === 'state' ? [message] : [...this.pending, message];
+      return;
+    }
+    this.ports.deliver(message);
+  }
+
+  private async handle(message: FromWebview): Promise<void> {
+    const { actions } = this.ports;
+    switch (message.type) {
+      case 'ready': {
+        this.ready = true;
+        const pending = this.pending;
+        this.pending = [];
+        this.ports.deliver({ type: 'state', state: this.state() });
+        // The fresh state already holds the latest draft, jobs, results, token and price; only events still matter.
+        for (const m of pending) if (m.type === 'notice' || m.type === 'submitted' || m.type === 'showView') this.ports.deliver(m);
+        for (const w of this.readyWaiters.splice(0)) w();
+        return;
+      }
+      case 'pickImages': {
+        const refs = await actions.pickImages();
+        if (refs && !this.closed) {
+          for (const ref of refs) this.addRef(ref);
+          this.draftChanged();
+        }
+        return;
+      }
+      case 'addUrls':
+        for (const url of message.urls) this.addRef({ kind: 'url', url: url.trim() });
+        this.draftChanged();
+        return;
+      case 'dropFiles': {
+        const paths = message.uris.map((u) => this.ports.filePathOf(u)).filter((p): p is string => !!p);
+        const images = paths.filter((p) => IMAGE_EXT.test(p));
+        if (images.length < message.uris.length) {
+          this.post({ type: 'notice', level: 'warning', message: t('Only PNG and JPEG files can be used as inputs; other dropped items were ignored.') });
+        }
+        for (const path of images) this.addRef({ kind: 'file', path });
+        this.draftChanged();
+        return;
+      }
+      case 'removeImage':
+        this.draft.images = this.draft.images.filter((i) => i.id !== message.id);
+        this.draftChanged();
+        return;
+      case 'moveImage':
+        moveImage(this.draft, message.id, message.to);
+        this.draftChanged();
+        return;
+      case 'updateDraft':
+        if (message.prompt !== undefined) this.draft.prompt = message.prompt;
+        if (message.size !== undefined && (SIZE_OPTIONS as readonly string[]).includes(message.size)) this.draft.size = message.size as SizeOption;
+        if (message.scale !== undefined) this.draft.scale = message.scale;
+        if (message.forceSingle !== undefined) this.draft.forceSingle = message.forceSingle;
+        this.ports.storeDraft(storedDraft(this.draft));
+        return;
+      case 'submit':
+        await this.submit();
+        return;
+      case 'setToken':
+        await actions.setToken();
+        return;
+      case 'cancelJob': {
+        const job = this.ports.jobs.get(message.jobId);
+        if (job && hasRequestId(job)) await actions.cancel(job.requestId);
+        return;
+      }
+      case 'copyRequestId': {
+        // Only a request_id the engine knows is copied, never the panel's internal job id.
+        const job = this.ports.jobs.get(message.jobId);
+        if (job && hasRequestId(job)) await actions.copyRequestId(job.requestId);
+        return;
+      }
+      case 'retryDownload':
+        if (this.ports.jobs.get(message.jobId)) await actions.retryDownload(message.jobId);
+        return;
+      case 'openResult':
+        if (this.isKnownResult(message.path)) await actions.openResult(message.path);
+        return;
+      case 'revealResult':
+        if (this.isKnownResult(message.path)) await actions.revealResult(message.path);
+        return;
+      case 'useAsInput':
+        if (this.isKnownResult(message.path)) this.addFiles([message.path]);
+        return;
+      case 'runAgain':
+        await this.runAgain(message.jobId, message.edit);
+        return;
+      case 'viewChanged':
+        this.view = message.view;
+        return;
+    }
+  }
+
+  private async submit(): Promise<void> {
+    const problem = this.submitProblem();
+    if (problem) {
+      this.post({ type: 'notice', level: 'error', message: problem });
+      return;
+    }
+    if (!(await this.ports.hasToken())) {
+      this.post({ type: 'notice', level: 'error', message: t('Set your RunComfy API token first.') });
+      return;
+    }
+    const job = await this.ports.jobs.submit({
+      refs: this.draft.images.map((i) => i.ref),
+      prompt: this.draft.prompt,
+      options: { size: this.draft.size, scale: this.draft.scale, forceSingle: this.draft.forceSingle },
+    });
+    if (hasRequestId(job)) this.post({ type: 'submitted', requestId: job.requestId });
+  }
+
+  /** Why the draft cannot be sent now, or undefined; the webview shows the same reasons before Submit is pressed. */
+  submitProblem(): string | undefined {
+    const images = this.draft.images;
+    if (images.length === 0) return t('Add at least one input image.');
+    if (images.length > MAX_IMAGES) return t('{0} images are in the draft; at most {1} can be sent.', images.length, MAX_IMAGES);
+    const broken = images.find((i) => i.problems.length > 0);
+    if (broken) return broken.problems[0].message;
+    if (images.some((i) => i.checking)) return t('The images are still being checked; try again in a moment.');
+    return promptProblem(this.draft.prompt);
+  }
+
+  private async runAgain(jobId: string, edit: boolean): Promise<void> {
+    const job = this.ports.jobs.get(jobId);
+    if (!job) return;
+    const refs: InputRef[] = job.inputs.flatMap((i): InputRef[] => (i.path ? [{ kind: 'file', path: i.path }] : i.url ? [{ kind: 'url', url: i.url }] : []));
+    if (refs.length === 0) {
+      this.post({ type: 'notice', level: 'error', message: t('The inputs of this job are not known (it was resumed by request_id), so it cannot be run again.') });
+      return;
+    }
+    this.draft.images = [];
+    for (const ref of refs) this.addRef(ref);
+    this.draft.prompt = job.prompt;
+    const defaults = this.ports.defaults();
+    this.draft.size = job.options.size ?? defaults.size;
+    this.draft.scale = job.options.scale ?? defaults.scale;
+    this.draft.forceSingle = job.options.forceSingle ?? defaults.forceSingle;
+    this.draftChanged();
+    if (edit) {
+      this.post({ type: 'showView', view: 'compose' });
+      return;
+    }
+    await this.inspectAll();
+    await this.submit();
+  }
+
+  /** Paths coming back from the panel are trusted only when they are results the engine saved. */
+  private isKnownResult(path: string): boolean {
+    return this.ports.jobs.list().some((j) => filesOf(j).some((f) => f.path === path));
+  }
+
+  private addRef(ref: InputRef): void {
+    if (ref.kind === 'file' && this.draft.images.some((i) => i.ref.kind === 'file' && i.ref.path === ref.path)) return;
+    const image = newImage(ref);
+    if (ref.kind === 'url') image.problems = this.ports.jobs.checkUrl(ref.url);
+    // In the draft before the check starts: inspect() looks the image up by id, and would otherwise never finish it.
+    this.draft.images.push(image);
+    if (ref.kind === 'file') void this.inspect(image.id);
+  }
+
+  private draftChanged(): void {
+    this.ports.storeDraft(storedDraft(this.draft));
+    this.updateRoots();
+    this.post({ type: 'draft', draft: draftView(this.draft, this.ports.uri) });
+  }
+
+  private updateRoots(): void {
+    this.ports.setResourceFolders(resourceFolders(this.draft, this.ports.jobs.list()));
+  }
+
+  private async inspect(id: string): Promise<void> {
+    const image = this.draft.images.find((i) => i.id === id);
+    if (!image || image.ref.kind !== 'file') return;
+    const { facts, problems } = await this.ports.jobs.inspectImageFile(image.ref.path);
+    const current = this.draft.images.find((i) => i.id === id);
+    if (!current || this.closed) return;
+    current.facts = facts;
+    current.problems = problems;
+    current.checking = false;
+    this.post({ type: 'draft', draft: draftView(this.draft, this.ports.uri) });
+  }
+}

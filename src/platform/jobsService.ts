@@ -1,0 +1,195 @@
+// The one jobs service every adapter uses: present from activation with the job list and its events, loading the heavy runtime inside itself on first need.
+import * as vscode from 'vscode';
+import type { ModelMetadata } from '../api/schemas';
+import { Disposable } from '../common/lifecycle';
+import type { Logger } from '../common/logger';
+import type { EngineHealth, JobChange, ResumeParams } from '../jobs/engine';
+import type { ParsedEditArgs } from '../jobs/editArgs';
+import type { FitSettings } from '../imaging/fitTypes';
+import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
+import type { PreparedInput } from '../jobs/inputs';
+import type { Job } from '../jobs/job';
+import type { EditOutcome } from '../jobs/outcome';
+import type { EditSubmission, Runtime } from '../runtime';
+import { affectsConnection, allowedDownloadHosts, apiBaseUrl, fitSettings, proxyUrl } from './config';
+import type { TokenStore } from './secrets';
+
+type RuntimeModule = typeof import('../runtime');
+
+export interface JobsServiceHost {
+  context: vscode.ExtensionContext;
+  logger: Logger;
+  tokens: TokenStore;
+}
+
+export class JobsService extends Disposable {
+  private runtime: Runtime | undefined;
+  private loading: Promise<Runtime> | undefined;
+  private module: RuntimeModule | undefined;
+  private readonly anyChange = this._register(new vscode.EventEmitter<void>());
+  private readonly jobChange = this._register(new vscode.EventEmitter<JobChange>());
+  /** Something about the jobs changed: a job, the engine's health, or the stored jobs having been loaded. */
+  readonly onDidChange = this.anyChange.event;
+  /** One job changed (with its state before). */
+  readonly onDidChangeJob = this.jobChange.event;
+
+  constructor(private readonly host: JobsServiceHost) {
+    super();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affectsConnection(e)) this.runtime?.reconnect();
+      }),
+    );
+    this._register(vscode.window.onDidChangeWindowState((s) => this.runtime?.engine.setFocused(s.focused)));
+    // Any token set, even the same one again (the account may have been fixed), resumes polling a refusal paused.
+    this._register(
+      host.tokens.onDidChange(async () => {
+        if (this.runtime && (await host.tokens.get())) this.runtime.engine.tokenChanged();
+      }),
+    );
+  }
+
+  // ---- answered at once, never loading anything ----
+
+  /** Newest first; empty until the stored jobs are loaded (onDidChange fires then). */
+  list(): Job[] {
+    return this.runtime?.engine.list() ?? [];
+  }
+
+  get(idOrRequestId: string): Job | undefined {
+    return this.runtime?.engine.get(idOrRequestId);
+  }
+
+  health(): EngineHealth {
+    return this.runtime?.engine.health ?? {};
+  }
+
+  /** Polls now (all jobs, or one); nothing to poll before the runtime is loaded. */
+  pollNow(idOrRequestId?: string): void {
+    this.runtime?.engine.pollNow(idOrRequestId);
+  }
+
+  // ---- loading the runtime when first needed ----
+
+  /** Loads the runtime bundle, builds the engine and restores stored jobs, once. */
+  ready(): Promise<void> {
+    return this.load().then(() => undefined);
+  }
+
+  /** Checks and fits every input; `fit` defaults to the settings. */
+  async prepare(refs: readonly InputRef[], signal?: AbortSignal, fit?: FitSettings): Promise<PreparedInput[]> {
+    return (await this.load()).prepare(refs, signal, fit);
+  }
+
+  async submitEdit(submission: EditSubmission, prepared?: PreparedInput[]): Promise<Job> {
+    return (await this.load()).submitEdit(submission, undefined, prepared);
+  }
+
+  async resume(requestId: string, params: ResumeParams): Promise<Job> {
+    return (await this.load()).engine.resume(requestId, params);
+  }
+
+  async cancel(idOrRequestId: string): Promise<'cancelled' | 'not_cancellable' | 'unknown'> {
+    return (await this.load()).engine.cancel(idOrRequestId);
+  }
+
+  async retryDownload(idOrRequestId: string): Promise<Job> {
+    return (await this.load()).engine.retryDownload(idOrRequestId);
+  }
+
+  async markSeen(idOrRequestId: string): Promise<void> {
+    await (await this.load()).engine.markSeen(idOrRequestId);
+  }
+
+  async waitForOutcome(idOrRequestId: string): Promise<EditOutcome> {
+    return (await this.load()).engine.waitForOutcome(idOrRequestId);
+  }
+
+  async model(): Promise<ModelMetadata> {
+    return (await this.load()).model();
+  }
+
+  // ---- the runtime's pure helpers: they load its bundle, not the engine ----
+
+  userMessageOf(error: unknown): string {
+    return this.helpers().userMessageOf(error);
+  }
+
+  assertRequestId(value: string): string {
+    return this.helpers().assertRequestId(value);
+  }
+
+  parseEditArgs(raw: unknown, workspaceFolders: readonly string[]): ParsedEditArgs {
+    return this.helpers().parseEditArgs(raw, workspaceFolders);
+  }
+
+  inspectImageFile(filePath: string): Promise<{ facts?: ImageFacts; problems: InputProblem[] }> {
+    return this.helpers().inspectImageFile(filePath);
+  }
+
+  checkUrl(url: string): InputProblem[] {
+    return this.helpers().checkUrl(url);
+  }
+
+  /** Whether `prepare` refused only aspect ratios that Pad or Crop would fix. */
+  isAspectChoiceError(error: unknown): boolean {
+    return this.helpers().isAspectChoiceError(error);
+  }
+
+  /** Stops local work only; jobs keep running at RunComfy and are resumed next time. */
+  async shutdown(): Promise<void> {
+    const runtime = this.runtime;
+    this.runtime = undefined;
+    await runtime?.dispose();
+  }
+
+  override dispose(): void {
+    void this.shutdown();
+    super.dispose();
+  }
+
+  private helpers(): RuntimeModule['runtimeHelpers'] {
+    return this.bundle().runtimeHelpers;
+  }
+
+  private bundle(): RuntimeModule {
+    // A separate bundle, so activation does not pay for undici, zod and image decoding until they are needed.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.module ??= require('../runtime') as RuntimeModule;
+    return this.module;
+  }
+
+  private load(): Promise<Runtime> {
+    this.loading ??= this.build();
+    return this.loading;
+  }
+
+  private async build(): Promise<Runtime> {
+    const { context, logger, tokens } = this.host;
+    const started = Date.now();
+    const runtime = this.bundle().createRuntime({
+      logger,
+      token: () => tokens.get(),
+      apiBaseUrl,
+      allowedDownloadHosts,
+      proxyUrl,
+      fitSettings: () => fitSettings(),
+      workspaceState: context.workspaceState,
+      translate: (message, ...args) => vscode.l10n.t(message, ...args),
+      userAgent: `runcomfy-dreamina-edit/${context.extension.packageJSON.version ?? '0'} vscode/${vscode.version}`,
+    });
+    runtime.engine.setFocused(vscode.window.state.focused);
+    await runtime.engine.restore();
+    if (this.isDisposed) {
+      await runtime.dispose();
+      throw new Error('the extension is shutting down');
+    }
+    // Subscribed through the runtime's own engine, and disposed with this service: nothing outlives it.
+    this._register(runtime.engine.onDidChange((change) => (this.jobChange.fire(change), this.anyChange.fire())));
+    this._register(runtime.engine.onDidChangeHealth(() => this.anyChange.fire()));
+    this.runtime = runtime;
+    logger.info(`runtime ready in ${Date.now() - started} ms (API ${runtime.baseUrl})`);
+    this.anyChange.fire();
+    return runtime;
+  }
+}

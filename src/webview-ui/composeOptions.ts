@@ -1,0 +1,116 @@
+// The edit's options: output size, prompt strength and single output, each sent to the host as it changes.
+import { t } from '../common/l10n';
+import type { DraftView, FromWebview, PanelState } from '../protocol/messages';
+import { h } from './dom';
+import { EchoGuard, formatScale } from './viewState';
+
+export class OptionControls {
+  readonly element: HTMLElement;
+  private sizesSignature = '';
+  private readonly sizeEcho = new EchoGuard<string>();
+  private readonly scaleEcho = new EchoGuard<number>();
+  private readonly singleEcho = new EchoGuard<boolean>();
+  private readonly sizeSelect: HTMLElementTagNameMap['vscode-single-select'];
+  private readonly scaleRange: HTMLInputElement;
+  private readonly scaleValue: HTMLOutputElement;
+  private readonly singleToggle: HTMLElementTagNameMap['vscode-checkbox'];
+
+  constructor(private readonly deps: { post(message: FromWebview): void }) {
+    this.sizeSelect = document.createElement('vscode-single-select');
+    this.sizeSelect.id = 'size-select';
+    this.sizeSelect.dataset.key = 'size';
+    this.sizeSelect.label = t('Output size');
+    this.sizeSelect.addEventListener('change', () => {
+      const size = this.sizeSelect.value;
+      if (!size) return;
+      this.sizeEcho.noteSent(size);
+      this.deps.post({ type: 'updateDraft', size });
+    });
+
+    this.scaleRange = h('input', {
+      type: 'range',
+      id: 'scale-range',
+      class: 'range',
+      min: 0,
+      max: 1,
+      step: 0.05,
+      'data-key': 'scale',
+      'aria-describedby': 'scale-help',
+    });
+    this.scaleValue = h('output', { class: 'range-value', for: 'scale-range', 'aria-hidden': 'true' });
+    this.scaleRange.addEventListener('input', () => this.showScale(Number(this.scaleRange.value)));
+    this.scaleRange.addEventListener('change', () => {
+      const scale = Number(this.scaleRange.value);
+      this.scaleEcho.noteSent(scale);
+      this.deps.post({ type: 'updateDraft', scale });
+    });
+
+    this.singleToggle = document.createElement('vscode-checkbox');
+    this.singleToggle.toggle = true;
+    this.singleToggle.dataset.key = 'single';
+    this.singleToggle.label = t('Force a single output image');
+    this.singleToggle.addEventListener('change', () => {
+      const forceSingle = this.singleToggle.checked;
+      this.singleEcho.noteSent(forceSingle);
+      this.deps.post({ type: 'updateDraft', forceSingle });
+    });
+
+    this.element = h(
+      'section',
+      { class: 'compose-section options', 'aria-label': t('Options') },
+      h('div', { class: 'option' }, h('label', { class: 'plain-label', for: 'size-select', text: t('Output size') }), this.sizeSelect),
+      h(
+        'div',
+        { class: 'option' },
+        h('label', { class: 'plain-label', for: 'scale-range', text: t('Prompt strength') }),
+        h('div', { class: 'range-row' }, h('span', { class: 'range-end', text: t('Images'), 'aria-hidden': 'true' }), this.scaleRange, h('span', { class: 'range-end', text: t('Prompt'), 'aria-hidden': 'true' }), this.scaleValue),
+        h('p', { id: 'scale-help', class: 'option-help', text: t('0 stays close to the input images; 1 follows the prompt more freely. 0.5 is the model’s default.') }),
+      ),
+      h(
+        'div',
+        { class: 'option' },
+        h('span', { class: 'plain-label', text: t('Outputs') }),
+        this.singleToggle,
+        h('p', { class: 'option-help', text: t('Without it the model may return several images, which takes longer.') }),
+      ),
+    );
+  }
+
+  /** Takes the host's draft; a value this panel sent itself (a late echo) never overwrites a newer local choice. */
+  apply(draft: DraftView, initial: boolean): void {
+    if (initial) {
+      this.showScale(draft.scale);
+      this.singleToggle.checked = draft.forceSingle;
+      this.sizeSelect.value = draft.size;
+      return;
+    }
+    if (this.sizeEcho.isForeign(draft.size) && this.sizeSelect.value !== draft.size) this.sizeSelect.value = draft.size;
+    if (this.scaleEcho.isForeign(draft.scale) && Number(this.scaleRange.value) !== draft.scale) this.showScale(draft.scale);
+    if (this.singleEcho.isForeign(draft.forceSingle) && this.singleToggle.checked !== draft.forceSingle) this.singleToggle.checked = draft.forceSingle;
+  }
+
+  /** Fills the size list once per set of sizes the host offers. */
+  renderSizes(sizes: PanelState['sizes'], current: string): void {
+    const signature = JSON.stringify(sizes);
+    if (signature === this.sizesSignature) return;
+    this.sizesSignature = signature;
+    const options = sizes.map((size) => {
+      const option = document.createElement('vscode-option');
+      option.value = size.value;
+      option.textContent = size.label;
+      if (size.value === current) option.selected = true;
+      return option;
+    });
+    this.sizeSelect.replaceChildren(...options);
+    this.sizeSelect.value = current;
+  }
+
+  private showScale(scale: number): void {
+    this.scaleRange.value = String(scale);
+    this.scaleValue.textContent = formatScale(scale);
+    const leaning = scale < 0.35 ? t('closer to the images') : scale > 0.65 ? t('closer to the prompt') : t('balanced');
+    this.scaleRange.setAttribute('aria-valuetext', `${formatScale(scale)}, ${leaning}`);
+    // The filled part of the track is drawn by CSS from this property.
+    this.scaleRange.style.setProperty('--fill', `${scale * 100}%`);
+  }
+}
