@@ -1,6 +1,8 @@
 // Bundles the extension host code and the panel's browser code; `--watch` rebuilds, `--production` minifies.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -26,9 +28,31 @@ const lazyRuntime = {
 
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
 
+// The image worker uses sharp's WebAssembly build on every platform, so one .vsix serves Windows, macOS and Linux.
+// Its loader stays a file of its own (its threads start by loading that same file), with the .wasm beside it.
+const require = createRequire(import.meta.url);
+const sharpWasmDir = path.dirname(require.resolve('@img/sharp-wasm32/package'));
+const sharpWasmVersion = JSON.parse(readFileSync(path.join(sharpWasmDir, 'package.json'), 'utf8')).version;
+const sharpWasmLoader = `sharp-wasm32-${sharpWasmVersion}.node`;
+const sharpToWasm = {
+  name: 'sharp-to-wasm',
+  setup(build) {
+    build.onResolve({ filter: /^@img\/sharp-[\w-]+\/sharp\.node$/ }, () => ({ path: `./${sharpWasmLoader}.js`, external: true }));
+    // sharp first looks for a locally compiled binary; there is none, so that lookup is left to fail at run time.
+    build.onLoad({ filter: /[\\/]sharp[\\/]dist[\\/]sharp\.cjs$/ }, (args) => ({
+      contents:
+        'const noLocalBuild = (file) => { throw new Error(`no local build: ${file}`); };\n' +
+        readFileSync(args.path, 'utf8').replaceAll('require(`../src/build/Release/', 'noLocalBuild(`../src/build/Release/'),
+      loader: 'js',
+    }));
+  },
+};
+
 const targets = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyRuntime] },
   { ...node, entryPoints: ['src/runtime.ts'], outfile: 'dist/runtime.js' },
+  { ...node, entryPoints: ['src/imaging/worker/imageWorker.ts'], outfile: 'dist/imageWorker.js', plugins: [sharpToWasm] },
+  { ...node, minify: true, sourcemap: false, entryPoints: [path.join(sharpWasmDir, 'lib', `${sharpWasmLoader}.js`)], outfile: `dist/${sharpWasmLoader}.js` },
 ];
 
 if (existsSync('src/webview-ui/main.ts')) {
@@ -45,6 +69,13 @@ if (existsSync('src/webview-ui/main.ts')) {
 // The panel links codicons itself (vscode-elements finds them by the stylesheet id), so ship the font beside the bundles.
 mkdirSync('dist', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/${file}`);
+copyFileSync(path.join(sharpWasmDir, 'lib', `${sharpWasmLoader}.wasm`), `dist/${sharpWasmLoader}.wasm`);
+copyFileSync(require.resolve('libheif-js/libheif-wasm/libheif.wasm'), 'dist/libheif.wasm');
+// Their licences travel with the WebAssembly builds (sharp: Apache-2.0, libvips: LGPL-3.0; libheif: LGPL-3.0).
+mkdirSync('dist/licenses', { recursive: true });
+copyFileSync(path.join(sharpWasmDir, 'LICENSE'), 'dist/licenses/sharp-wasm32.txt');
+copyFileSync(require.resolve('libheif-js/libheif-wasm/LICENSE'), 'dist/licenses/libheif.txt');
+copyFileSync(path.join(path.dirname(require.resolve('libheif-js/package.json')), 'LICENSE'), 'dist/licenses/libheif-js.txt');
 
 if (watch) {
   for (const options of targets) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the integration and UI tests need (Debian packages, Node 24, code-server) into .tools/; idempotent.
+# Installs what the tests and the bench need (Debian packages, ImageMagick among them, Node 24, code-server) into .tools/; idempotent.
 set -euo pipefail
 
 NODE_VERSION="24.21.0"
@@ -8,7 +8,7 @@ CODE_SERVER_VERSION="4.139.1"
 # code-server's postinstall then runs `npm install` in lib/vscode and lib/vscode/extensions, whose package.json files
 # already carry their own allowScripts approvals.
 ARGON2_VERSION="0.44.0"
-APT_PACKAGES=(chromium fonts-liberation libkrb5-dev pkg-config build-essential python3 ca-certificates)
+APT_PACKAGES=(chromium fonts-liberation libkrb5-dev pkg-config build-essential python3 ca-certificates imagemagick time)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="${TEST_TOOLS_DIR:-$ROOT/.tools}"

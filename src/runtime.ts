@@ -1,4 +1,4 @@
-// The heavy half of the extension, loaded on first need: HTTP dispatcher, RunComfy client, job engine, input checks and saving.
+// The heavy half of the extension, loaded on first need: HTTP dispatcher, RunComfy client, job engine, input checks and fitting, and saving.
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { RunComfyClient, assertRequestId } from './api/client';
@@ -10,6 +10,9 @@ import { Translate, setTranslator } from './common/l10n';
 import { Logger, taggedLogger } from './common/logger';
 import { parseEditArgs } from './jobs/editArgs';
 import { JobEngine } from './jobs/engine';
+import { AspectRatioChoiceError } from './imaging/fitErrors';
+import { DEFAULT_FIT, FitSettings } from './imaging/fitTypes';
+import { WorkerTransformer } from './imaging/workerClient';
 import { InputRef } from './jobs/inputChecks';
 import { PreparedInput, inspectImageFile, prepareInputs } from './jobs/inputs';
 import { checkUrl } from './jobs/inputUrls';
@@ -29,6 +32,8 @@ export interface RuntimeHost {
   userAgent: string;
   /** The host's translator (vscode.l10n.t), so the runtime's messages speak the user's language. */
   translate?: Translate;
+  /** How local images are fitted when a caller does not say (the runcomfy.fitInputs and stripMetadata settings). */
+  fitSettings?(): FitSettings;
 }
 
 export interface EditSubmission {
@@ -36,6 +41,8 @@ export interface EditSubmission {
   prompt: string;
   options: EditOptions;
   outputDir: string;
+  /** How local images are fitted; the host's settings when left out. */
+  fit?: FitSettings;
 }
 
 export class Runtime {
@@ -44,6 +51,8 @@ export class Runtime {
   private dispatcher: ReturnType<typeof createDispatcher>;
   private readonly forwarding = new ForwardingDispatcher(() => this.dispatcher);
   private modelCache: Promise<ModelMetadata> | undefined;
+  /** The image worker (dist/imageWorker.js) starts only when an image needs pixel work. */
+  private readonly transformer = new WorkerTransformer({ script: path.join(__dirname, 'imageWorker.js') });
 
   constructor(private readonly host: RuntimeHost) {
     this.dispatcher = createDispatcher({ proxyUrl: host.proxyUrl() });
@@ -82,14 +91,15 @@ export class Runtime {
     return this.client.baseUrl;
   }
 
-  /** Checks every input locally (type, size, dimensions, aspect ratio, request size) and builds what is sent. */
-  prepare(refs: readonly InputRef[], signal?: AbortSignal): Promise<PreparedInput[]> {
-    return prepareInputs(refs, signal);
+  /** Checks and fits every input locally (format, size, dimensions, aspect ratio, metadata, request size) and builds what is sent. */
+  prepare(refs: readonly InputRef[], signal?: AbortSignal, fit?: FitSettings): Promise<PreparedInput[]> {
+    const settings = fit ?? this.host.fitSettings?.() ?? DEFAULT_FIT;
+    return prepareInputs(refs, { settings, transformer: this.transformer }, signal);
   }
 
   /** Checks every input locally (unless already prepared), then submits once; resolves when the request_id is stored. */
   async submitEdit(submission: EditSubmission, signal?: AbortSignal, prepared?: PreparedInput[]): Promise<Job> {
-    prepared ??= await prepareInputs(submission.refs, signal);
+    prepared ??= await this.prepare(submission.refs, signal, submission.fit);
     const firstFile = submission.refs.find((r): r is Extract<InputRef, { kind: 'file' }> => r.kind === 'file');
     return this.engine.submit(
       {
@@ -119,6 +129,7 @@ export class Runtime {
 
   /** Stops the engine (polls, retries and downloads in flight end at once) and closes connections once they have. */
   async dispose(): Promise<void> {
+    this.transformer.dispose();
     this.engine.dispose();
     await this.engine.stopped();
     await this.dispatcher.close().catch(() => undefined);
@@ -147,4 +158,5 @@ export const runtimeHelpers = {
   parseEditArgs,
   inspectImageFile,
   checkUrl,
+  isAspectChoiceError: (e: unknown): e is AspectRatioChoiceError => e instanceof AspectRatioChoiceError,
 };

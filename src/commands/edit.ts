@@ -2,16 +2,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MAX_IMAGES } from '../api/model';
+import type { FitSettings } from '../imaging/fitTypes';
 import type { InputRef } from '../jobs/inputChecks';
 import { hasRequestId } from '../jobs/job';
 import type { Outcome } from '../jobs/rules';
-import { defaultOptions, outputFolderFor } from '../platform/config';
+import { defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
 import { askPrompt, pickOptions } from '../ui/editOptionsPicker';
 import { pickImages } from '../ui/imagePicker';
 import { CommandContext } from './context';
 import { errorKind, modelPrice, parseEditRequest, scopeOf, submitEditRequest } from './editFlow';
 
-const IMAGE_EXT = /\.(png|jpe?g)$/i;
+const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp|tiff?|avif|hei[cf])$/i;
 const LAST_PROMPT_KEY = 'runcomfy.lastPrompt';
 
 export interface EditResult {
@@ -61,8 +62,8 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
       const names = notImages.map((u) => path.basename(u.fsPath)).join(', ');
       void vscode.window.showErrorMessage(
         notImages.length === 1
-          ? vscode.l10n.t('Only PNG and JPEG images can be edited; {0} is not.', names)
-          : vscode.l10n.t('Only PNG and JPEG images can be edited; {0} are not.', names),
+          ? vscode.l10n.t('Only images can be edited (PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC); {0} is not one.', names)
+          : vscode.l10n.t('Only images can be edited (PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC); {0} are not.', names),
       );
       return undefined;
     }
@@ -79,12 +80,23 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
 
   const { jobs } = services;
   let prepared;
+  let fit: FitSettings = fitSettings(scopeOf(refs));
   try {
     // Checked before the prompt is asked for, so a broken image is known before any typing (and any money).
-    prepared = await jobs.prepare(refs);
+    prepared = await jobs.prepare(refs, undefined, fit);
   } catch (e) {
-    void vscode.window.showErrorMessage(jobs.userMessageOf(e));
-    return undefined;
+    const choice = jobs.isAspectChoiceError(e) ? await askPadOrCrop(jobs.userMessageOf(e)) : undefined;
+    if (!choice) {
+      if (!jobs.isAspectChoiceError(e)) void vscode.window.showErrorMessage(jobs.userMessageOf(e));
+      return undefined;
+    }
+    fit = { ...fit, mode: choice };
+    try {
+      prepared = await jobs.prepare(refs, undefined, fit);
+    } catch (again) {
+      void vscode.window.showErrorMessage(jobs.userMessageOf(again));
+      return undefined;
+    }
   }
 
   const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), refs.length);
@@ -127,4 +139,17 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     if (choice === showLog) services.channel.show();
     return undefined;
   }
+}
+
+/** An image outside 1:3–3:1 can still be sent, extended to 3:1 (pad) or cut to it (crop); the user chooses. */
+async function askPadOrCrop(message: string): Promise<'pad' | 'crop' | undefined> {
+  const pad = vscode.l10n.t('Pad');
+  const crop = vscode.l10n.t('Crop');
+  const choice = await vscode.window.showWarningMessage(
+    message,
+    { modal: true, detail: vscode.l10n.t('Pad extends the canvas with neutral grey to 3:1; Crop keeps the centre. The file itself is not changed.') },
+    pad,
+    crop,
+  );
+  return choice === pad ? 'pad' : choice === crop ? 'crop' : undefined;
 }

@@ -1,12 +1,13 @@
 // The steps of an edit without UI, shared by `runcomfy.edit` with an argument object and the chat tool: check, submit once, price.
 import * as vscode from 'vscode';
 import { modelPriceText } from '../common/wording';
+import type { FitSettings } from '../imaging/fitTypes';
 import type { ParsedEditArgs } from '../jobs/editArgs';
 import type { InputRef } from '../jobs/inputChecks';
 import type { PreparedInput } from '../jobs/inputs';
 import { hasRequestId, type Job } from '../jobs/job';
 import type { EditOutcome } from '../jobs/outcome';
-import { defaultOptions, outputFolderFor } from '../platform/config';
+import { defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
 import type { Services } from '../platform/services';
 
 /** Why an edit was refused before anything was billed: its arguments, the missing token, or RunComfy's clear refusal. */
@@ -51,6 +52,11 @@ export function effectiveOptions(parsed: ParsedEditArgs): Required<ParsedEditArg
   return { ...defaultOptions(scopeOf(parsed.refs)), ...parsed.options };
 }
 
+/** How local images are fitted: the `fit` argument over the settings. */
+export function fitOf(parsed: ParsedEditArgs): FitSettings {
+  return { ...fitSettings(scopeOf(parsed.refs)), ...(parsed.fit ? { mode: parsed.fit } : {}) };
+}
+
 export function outputFolderOf(parsed: ParsedEditArgs): string {
   return outputFolderFor(scopeOf(parsed.refs));
 }
@@ -65,7 +71,7 @@ export async function checkEditRequest(services: Services, parsed: ParsedEditArg
     );
   }
   try {
-    return await jobs.prepare(parsed.refs, signal);
+    return await jobs.prepare(parsed.refs, signal, fitOf(parsed));
   } catch (e) {
     if (signal?.aborted) throw e;
     logger.warn(`scripted edit refused: ${jobs.userMessageOf(e)}`);
@@ -83,7 +89,7 @@ export async function submitEditRequest(services: Services, parsed: ParsedEditAr
   signal?.throwIfAborted();
   let job: Job;
   try {
-    job = await jobs.submitEdit({ refs: parsed.refs, prompt: parsed.prompt, options: effectiveOptions(parsed), outputDir: outputFolderOf(parsed) }, prepared);
+    job = await jobs.submitEdit({ refs: parsed.refs, prompt: parsed.prompt, options: effectiveOptions(parsed), outputDir: outputFolderOf(parsed), fit: fitOf(parsed) }, prepared);
   } catch (e) {
     logger.warn(`scripted edit refused: ${jobs.userMessageOf(e)}`);
     if (errorKind(e) === 'submissionUnknown') return { kind: 'unknown', outcome: { status: 'submissionUnknown', files: [], error: jobs.userMessageOf(e) } };

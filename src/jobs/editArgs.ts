@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../api/errors';
 import { EditOptions, MAX_IMAGES, SIZE_OPTIONS, parseSize, promptProblem, scaleProblem } from '../api/model';
 import { t } from '../common/l10n';
+import { FIT_MODES, FitMode, isFitMode } from '../imaging/fitTypes';
 import { InputRef } from './inputChecks';
 
 export interface EditArgs {
@@ -14,6 +15,7 @@ export interface EditArgs {
   scale?: number;
   forceSingle?: boolean;
   wait?: boolean;
+  fit?: FitMode;
 }
 
 export interface ParsedEditArgs {
@@ -21,6 +23,8 @@ export interface ParsedEditArgs {
   prompt: string;
   options: EditOptions;
   wait: boolean;
+  /** How local images are fitted; the setting decides when left out. */
+  fit?: FitMode;
 }
 
 function fail(subject: string, rule: string, sentence: string): never {
@@ -60,9 +64,9 @@ export function resolveImage(value: string, workspaceFolders: readonly string[])
 
 export function parseEditArgs(raw: unknown, workspaceFolders: readonly string[]): ParsedEditArgs {
   if (!looksLikeEditArgs(raw)) {
-    fail('arguments', 'arguments', t('runcomfy.edit expects an object like {0}.', '{ images: string[], prompt: string, size?, scale?, forceSingle?, wait? }'));
+    fail('arguments', 'arguments', t('runcomfy.edit expects an object like {0}.', '{ images: string[], prompt: string, size?, scale?, forceSingle?, wait?, fit? }'));
   }
-  const { images, prompt, size, scale, forceSingle, wait } = raw;
+  const { images, prompt, size, scale, forceSingle, wait, fit } = raw;
   if (!Array.isArray(images) || images.length === 0) fail('images', 'count', t('"images" must be a list of 1 to {0} image URLs or paths.', MAX_IMAGES));
   if (images.length > MAX_IMAGES) fail('images', 'count', t('{0} images were given; at most {1} can be sent in one edit.', images.length, MAX_IMAGES));
   if (!images.every((i): i is string => typeof i === 'string' && i.trim() !== '')) {
@@ -86,10 +90,14 @@ export function parseEditArgs(raw: unknown, workspaceFolders: readonly string[])
     options.forceSingle = forceSingle;
   }
   if (wait !== undefined && typeof wait !== 'boolean') fail('wait', 'wait', t('"{0}" must be true or false.', 'wait'));
+  if (fit !== undefined && !isFitMode(fit)) {
+    fail('fit', 'fit', t('"fit" must be one of {0}; {1} is not.', FIT_MODES.map((m) => `'${m}'`).join(', '), JSON.stringify(fit) ?? String(fit)));
+  }
   return {
     refs: images.map((i) => resolveImage(i, workspaceFolders)),
     prompt: prompt as string,
     options,
     wait: wait === true,
+    ...(fit !== undefined ? { fit: fit as FitMode } : {}),
   };
 }

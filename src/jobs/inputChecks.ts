@@ -1,4 +1,4 @@
-// The local input rules, on bytes alone: PNG or JPEG by content, at most 15 MB, 4096 px a side, aspect ratio within [1/3, 3].
+// The rules an image file meets as it is, on bytes alone (PNG or JPEG by content, at most 15 MB, 4096 px a side, aspect ratio within [1/3, 3]): the panel's badges.
 import { imageSize } from 'image-size';
 import { InputError } from '../api/errors';
 import { t } from '../common/l10n';
@@ -74,6 +74,7 @@ export interface InspectOptions {
   totalBytes?: number;
 }
 
+/** Pure: what an image file is (by its magic bytes, never its extension) and which rules it breaks as it is. */
 export function inspect(name: string, bytes: Uint8Array, options: InspectOptions = {}): { facts: ImageFacts; problems: InputProblem[] } {
   const partial = options.totalBytes !== undefined && options.totalBytes > bytes.length;
   const total = options.totalBytes ?? bytes.length;
@@ -140,9 +141,4 @@ export function inspect(name: string, bytes: Uint8Array, options: InspectOptions
     });
   }
   return { facts, problems };
-}
-
-/** Pure: what an image file is (by its magic bytes, never its extension) and which rules it breaks. */
-export function inspectImage(name: string, bytes: Uint8Array): { facts: ImageFacts; problems: InputProblem[] } {
-  return inspect(name, bytes);
 }

@@ -1,18 +1,7 @@
-// Image URLs and data URIs: whether RunComfy can fetch a URL, how a file becomes a data URI, and how either is shown without its secrets.
+// Image URLs and data URIs: whether RunComfy can fetch a URL, and how either is shown without its secrets.
 import { createHash } from 'node:crypto';
 import { t } from '../common/l10n';
-import type { ImageFacts, InputProblem } from './inputChecks';
-
-export function mimeOf(format: ImageFacts['format']): string {
-  switch (format) {
-    case 'png':
-      return 'image/png';
-    case 'jpeg':
-      return 'image/jpeg';
-    default:
-      return 'application/octet-stream';
-  }
-}
+import type { InputProblem } from './inputChecks';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -103,13 +92,4 @@ export function checkUrl(url: string): InputProblem[] {
         ? t('{0} is a data: URL; RunComfy can only fetch images from public https:// URLs. Add the image as a file instead of pasting a data: URI.', shown)
         : t('{0} is a {1}: URL; RunComfy can only fetch images from public https:// URLs.', shown, scheme);
   return [{ rule: 'url', subject, message }];
-}
-
-export function toDataUri(format: ImageFacts['format'], bytes: Uint8Array): string {
-  return `data:${mimeOf(format)};base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}`;
-}
-
-/** A lower bound (the shortest prefix), so a request judged too large from sizes alone really is. */
-export function projectedDataUriLength(bytes: number): number {
-  return 'data:image/png;base64,'.length + 4 * Math.ceil(bytes / 3);
 }

@@ -1,12 +1,15 @@
-// Turns the user's chosen images (URLs or workspace files) into the values the edit request carries, after every local check.
+// Turns the user's chosen images (URLs or workspace files) into the values the edit request carries, fitting local files to the model's rules.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AbortedError } from '../api/errors';
 import { t } from '../common/l10n';
-import { formatMb, ImageFacts, INPUT_LIMITS, InputProblem, InputProblemsError, InputRef, inspect, inspectImage } from './inputChecks';
-import { checkUrl, projectedDataUriLength, sha256Hex, toDataUri } from './inputUrls';
+import { type AspectOffender, aspectChoiceError } from '../imaging/fitErrors';
+import { type LocalFitter, fitLocalFile, sentValues } from '../imaging/fitLocalFile';
+import type { FitReport } from '../imaging/fitTypes';
+import { formatMb, ImageFacts, INPUT_LIMITS, InputProblem, InputProblemsError, InputRef, inspect } from './inputChecks';
+import { checkUrl } from './inputUrls';
 
-/** Enough of a file to find its dimensions when the whole file will not be sent anyway. */
+/** Enough of a file to find its format and dimensions for a thumbnail's badge. */
 const HEADER_PROBE_BYTES = 256 * 1024;
 
 export interface PreparedInput {
@@ -18,6 +21,8 @@ export interface PreparedInput {
   /** For sidecars and logs: the URL, or `name (sha256:<12 hex>, N bytes)`; never the data URI. */
   summary: string;
   facts?: ImageFacts;
+  /** For local files: what the file was and what is sent instead. */
+  fit?: FitReport;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -58,14 +63,15 @@ interface FileSlot {
   index: number;
   ref: { kind: 'file'; path: string };
   name: string;
-  size?: number;
+  found?: boolean;
 }
 
 /**
- * Checks every input and builds the request values. Throws one InputError (an InputProblemsError) listing every
- * problem found, before anything is sent; an aborted signal throws AbortedError.
+ * Checks every input, fits each local file with `fitter`, and builds the request values. Throws one InputError listing
+ * every problem found, before anything is sent: an AspectRatioChoiceError when Pad or Crop would fix them all, else an
+ * InputProblemsError. An aborted signal throws AbortedError.
  */
-export async function prepareInputs(refs: readonly InputRef[], signal?: AbortSignal): Promise<PreparedInput[]> {
+export async function prepareInputs(refs: readonly InputRef[], fitter: LocalFitter, signal?: AbortSignal): Promise<PreparedInput[]> {
   throwIfAborted(signal);
   // Each problem remembers which input it is about, so the list (and the error's subject) follows the user's order.
   const found: Array<{ at: number; problem: InputProblem }> = [];
@@ -98,7 +104,7 @@ export async function prepareInputs(refs: readonly InputRef[], signal?: AbortSig
     }
   });
 
-  // Sizes first: an oversized file, or a request that cannot fit, is known without reading any image in full.
+  // Paths first: a missing file or a folder is worded here, so fitting only ever reads files that exist.
   for (const slot of files) {
     throwIfAborted(signal);
     if (!path.isAbsolute(slot.ref.path)) {
@@ -111,55 +117,40 @@ export async function prepareInputs(refs: readonly InputRef[], signal?: AbortSig
         report(slot.index, { rule: 'type', subject: slot.name, message: t('{0} is a folder or device, not an image file.', slot.name) });
         continue;
       }
-      slot.size = stat.size;
+      slot.found = true;
     } catch (error) {
       report(slot.index, fsProblem(slot.name, slot.ref.path, error));
     }
   }
-  const urlLength = refs.reduce((sum, ref) => sum + (ref.kind === 'url' ? ref.url.trim().length : 0), 0);
-  const projected = files.reduce((sum, slot) => sum + (slot.size !== undefined ? projectedDataUriLength(slot.size) : 0), urlLength);
-  const requestTooLarge = projected > INPUT_LIMITS.maxRequestBytes;
-
+  const offenders: AspectOffender[] = [];
   for (const slot of files) {
-    if (slot.size === undefined) continue;
+    if (!slot.found) continue;
     throwIfAborted(signal);
-    const headerOnly = requestTooLarge || slot.size > INPUT_LIMITS.maxFileBytes;
-    let bytes: Uint8Array;
     try {
-      bytes = headerOnly ? await readHead(slot.ref.path, HEADER_PROBE_BYTES) : await fs.readFile(slot.ref.path, { signal });
+      const outcome = await fitLocalFile(slot.ref.path, slot.name, fitter, signal);
+      if (outcome.ok) results[slot.index] = { ref: slot.ref, label: slot.name, ...(await sentValues(slot.name, outcome)) };
+      else report(slot.index, ...outcome.problems);
+      if (!outcome.ok && outcome.aspect) offenders.push({ subject: slot.name, path: slot.ref.path, ...outcome.aspect });
     } catch (error) {
-      if (isAbort(error) || signal?.aborted) throw new AbortedError();
+      if (error instanceof AbortedError || isAbort(error) || signal?.aborted) throw new AbortedError();
       report(slot.index, fsProblem(slot.name, slot.ref.path, error));
-      continue;
-    }
-    // The file may have changed since it was measured; a full read is judged by what was actually read.
-    const inspected = headerOnly ? inspect(slot.name, bytes, { totalBytes: Math.max(slot.size, bytes.length) }) : inspectImage(slot.name, bytes);
-    report(slot.index, ...inspected.problems);
-    if (inspected.problems.length === 0 && !headerOnly) {
-      const digest = sha256Hex(bytes).slice(0, 12);
-      results[slot.index] = {
-        ref: slot.ref,
-        value: toDataUri(inspected.facts.format, bytes),
-        label: slot.name,
-        summary: `${slot.name} (sha256:${digest}, ${bytes.length} bytes)`,
-        facts: inspected.facts,
-      };
     }
   }
 
   const actual = results.reduce((sum, r) => sum + (r ? r.value.length : 0), 0);
-  if (requestTooLarge || actual > INPUT_LIMITS.maxRequestBytes) {
-    const size = Math.max(projected, actual);
+  // Fitted files are re-encoded, so only what is actually sent says whether the request fits.
+  if (actual > INPUT_LIMITS.maxRequestBytes) {
     report(Number.MAX_SAFE_INTEGER, {
       rule: 'requestSize',
       subject: 'request',
-      message: t('Together the images make a request of about {0}; a request can be at most 64 MB, so send fewer or smaller images (or use https:// URLs).', formatMb(size, INPUT_LIMITS.maxRequestBytes)),
+      message: t('Together the images make a request of about {0}; a request can be at most 64 MB, so send fewer or smaller images (or use https:// URLs).', formatMb(actual, INPUT_LIMITS.maxRequestBytes)),
     });
   }
 
   if (found.length > 0) {
     // Request-wide problems sort last, so the subject is the first offending file or URL whenever there is one.
-    throw new InputProblemsError([...found].sort((a, b) => a.at - b.at).map((f) => f.problem));
+    const problems = [...found].sort((a, b) => a.at - b.at).map((f) => f.problem);
+    throw aspectChoiceError(problems, offenders) ?? new InputProblemsError(problems);
   }
   return results.map((r) => r as PreparedInput);
 }

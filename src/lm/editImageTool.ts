@@ -9,7 +9,6 @@ import { isCancellable, stateWords } from '../jobs/rules';
 import type { Services } from '../platform/services';
 import { notMarkup } from '../ui/jobText';
 import { confirmationSegments, confirmationTitle, type Segment } from './confirmation';
-import { fitProblem } from './fitArgument';
 import { attachResultImages } from './resultImages';
 import { outcomeReport, refusalReport, type Stop } from './toolReport';
 
@@ -150,9 +149,7 @@ export class EditImageTool implements vscode.LanguageModelTool<EditImageInput> {
   /** The same checks and sentences as `runcomfy.edit` with an argument object. */
   private check(input: EditImageInput): Checked {
     const parsed = parseEditRequest(this.services, argumentsOf(input));
-    const fitIssue = fitProblem(input?.fit);
-    if (fitIssue) throw new EditRefused(fitIssue, 'input');
-    return { parsed, ...(typeof input.fit === 'string' ? { fit: input.fit } : {}) };
+    return { parsed, ...(parsed.fit ? { fit: parsed.fit } : {}) };
   }
 
   /** The chat turn was stopped while waiting: a queued job is cancelled at RunComfy, a running one goes on. */

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL, DEFAULT_SCALE, DEFAULT_SIZE, EditOptions, SIZE_OPTIONS, SizeOption } from '../api/model';
 import { resolveOutputFolder } from '../common/variables';
+import { DEFAULT_FIT, FitSettings, isFitMode } from '../imaging/fitTypes';
 
 const SECTION = 'runcomfy';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -48,6 +49,14 @@ export function defaultOptions(scope?: vscode.Uri): Required<EditOptions> {
 
 export function openResultsWhenDone(): boolean {
   return vscode.workspace.getConfiguration(SECTION).get<boolean>('openResultsWhenDone', true) !== false;
+}
+
+/** How local images are fitted before they are sent (runcomfy.fitInputs, runcomfy.stripMetadata). */
+export function fitSettings(scope?: vscode.Uri): FitSettings {
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+  const mode = config.get<unknown>('fitInputs', DEFAULT_FIT.mode);
+  // User settings only: a cloned repository must not be able to send your photos' location along.
+  return { mode: isFitMode(mode) ? mode : DEFAULT_FIT.mode, stripMetadata: applicationValue<unknown>('stripMetadata', true) !== false };
 }
 
 export function proxyUrl(): string | undefined {

@@ -5,12 +5,13 @@ import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import type { EngineHealth, JobChange, ResumeParams } from '../jobs/engine';
 import type { ParsedEditArgs } from '../jobs/editArgs';
+import type { FitSettings } from '../imaging/fitTypes';
 import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
 import type { PreparedInput } from '../jobs/inputs';
 import type { Job } from '../jobs/job';
 import type { EditOutcome } from '../jobs/outcome';
 import type { EditSubmission, Runtime } from '../runtime';
-import { affectsConnection, allowedDownloadHosts, apiBaseUrl, proxyUrl } from './config';
+import { affectsConnection, allowedDownloadHosts, apiBaseUrl, fitSettings, proxyUrl } from './config';
 import type { TokenStore } from './secrets';
 
 type RuntimeModule = typeof import('../runtime');
@@ -75,8 +76,9 @@ export class JobsService extends Disposable {
     return this.load().then(() => undefined);
   }
 
-  async prepare(refs: readonly InputRef[], signal?: AbortSignal): Promise<PreparedInput[]> {
-    return (await this.load()).prepare(refs, signal);
+  /** Checks and fits every input; `fit` defaults to the settings. */
+  async prepare(refs: readonly InputRef[], signal?: AbortSignal, fit?: FitSettings): Promise<PreparedInput[]> {
+    return (await this.load()).prepare(refs, signal, fit);
   }
 
   async submitEdit(submission: EditSubmission, prepared?: PreparedInput[]): Promise<Job> {
@@ -130,6 +132,11 @@ export class JobsService extends Disposable {
     return this.helpers().checkUrl(url);
   }
 
+  /** Whether `prepare` refused only aspect ratios that Pad or Crop would fix. */
+  isAspectChoiceError(error: unknown): boolean {
+    return this.helpers().isAspectChoiceError(error);
+  }
+
   /** Stops local work only; jobs keep running at RunComfy and are resumed next time. */
   async shutdown(): Promise<void> {
     const runtime = this.runtime;
@@ -167,6 +174,7 @@ export class JobsService extends Disposable {
       apiBaseUrl,
       allowedDownloadHosts,
       proxyUrl,
+      fitSettings: () => fitSettings(),
       workspaceState: context.workspaceState,
       translate: (message, ...args) => vscode.l10n.t(message, ...args),
       userAgent: `runcomfy-dreamina-edit/${context.extension.packageJSON.version ?? '0'} vscode/${vscode.version}`,

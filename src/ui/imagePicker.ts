@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { MAX_IMAGES } from '../api/model';
 import type { InputRef } from '../jobs/inputChecks';
 
-const IMAGE_GLOB = '**/*.{png,jpg,jpeg,PNG,JPG,JPEG}';
+const IMAGE_GLOB = '**/*.{png,jpg,jpeg,webp,gif,bmp,tif,tiff,avif,heic,heif,PNG,JPG,JPEG,WEBP,GIF,BMP,TIF,TIFF,AVIF,HEIC,HEIF}';
 const EXCLUDE_GLOB = '**/{node_modules,.git,out,dist}/**';
 
 /** Returns the chosen inputs, or undefined when the user pressed Escape at any step. */
@@ -89,7 +89,7 @@ async function browseImages(): Promise<InputRef[] | undefined> {
     canSelectMany: true,
     canSelectFolders: false,
     openLabel: vscode.l10n.t('Use for RunComfy edit'),
-    filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg'] },
+    filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'avif', 'heic', 'heif'] },
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   if (!uris || uris.length === 0) return undefined;

@@ -1,13 +1,14 @@
-// Benchmark entry: polling cost and latency, download speed and memory, extension bundle figures; prints tables and a key: value summary.
+// Benchmark entry: polling cost and latency, download speed and memory, extension bundle figures, image fitting; prints tables and a key: value summary.
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { reportDownload, runDownloadBench } from './downloadBench';
 import { readExtensionFigures, reportExtension } from './extensionFigures';
+import { reportImageFit, runImageFitBench } from './imageFitBench';
 import type { SummaryEntry } from './format';
 import { reportPolling, runPollingBench } from './pollingBench';
 
 /** The whole run is bounded: past this, whatever is still running is abandoned and the run fails. */
-const WATCHDOG_MS = 180_000;
+const WATCHDOG_MS = 300_000;
 
 interface Section {
   title: string;
@@ -19,6 +20,7 @@ const SECTIONS: Section[] = [
   { title: '1. Polling: 50 concurrent jobs, JobEngine vs a naive 500 ms poller', key: 'polling', run: async () => reportPolling(await runPollingBench()) },
   { title: '2. Download: ResultSaver.save() vs curl', key: 'download', run: async () => reportDownload(await runDownloadBench()) },
   { title: '3. Extension figures', key: 'extension', run: async () => reportExtension(readExtensionFigures()) },
+  { title: '4. Fitting local images: worker pipeline vs ImageMagick convert', key: 'fit', run: async () => reportImageFit(await runImageFitBench()) },
 ];
 
 function print(text = ''): void {

@@ -137,7 +137,7 @@ describe('chat tool runcomfy_edit_image', () => {
           writeScratchFile('renamed.png', 'this is plain text\n');
           return { images: ['scratch/renamed.png'], prompt: 'x' };
         },
-        message: /renamed\.png is not a PNG or JPEG image/,
+        message: /renamed\.png is not an image that can be read; accepted formats: PNG, JPEG, WebP/,
       },
     ];
     for (const c of cases) {

@@ -153,13 +153,13 @@ describe('runcomfy.edit automation API', () => {
           writeScratchFile('wide.png', makePng(3100, 1000));
           return { images: ['scratch/wide.png'], prompt: 'x' };
         },
-        message: /wide\.png has an aspect ratio of 3\.1:1 \(3100×1000\); the width\/height ratio must be within \[1\/3, 3\]/,
+        message: /wide\.png has an aspect ratio of 3\.1:1 \(3100×1000\); the model accepts 1:3 to 3:1\. Choose Pad or Crop/,
       },
       {
-        title: 'a PNG taller than 4096 px',
+        title: 'a PNG taller than 4096 px, with fit off',
         args: () => {
           writeScratchFile('tall.png', makePng(1500, 4100));
-          return { images: ['landscape.png', 'scratch/tall.png'], prompt: 'x' };
+          return { images: ['landscape.png', 'scratch/tall.png'], prompt: 'x', fit: 'off' };
         },
         message: /tall\.png is 1500×4100 pixels; the maximum resolution is 4096×4096/,
       },
@@ -169,7 +169,7 @@ describe('runcomfy.edit automation API', () => {
           writeScratchFile('renamed.png', 'this is plain text\n');
           return { images: ['scratch/renamed.png'], prompt: 'x' };
         },
-        message: /renamed\.png is not a PNG or JPEG image; only PNG and JPEG images can be sent \(the file's content decides, not its extension\)/,
+        message: /renamed\.png is not an image that can be read; accepted formats: PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC\./,
       },
       {
         title: 'a missing file',

@@ -136,7 +136,7 @@ describe('Explorer: Edit Image with Dreamina…', () => {
     );
     assert.equal(result, undefined);
     assert.equal(errors.calls.length, 1);
-    assert.match(String(errors.calls[0][0]), /Only PNG and JPEG images can be edited; README\.txt is not/);
+    assert.match(String(errors.calls[0][0]), /Only images can be edited \(PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC\); README\.txt is not one/);
     assert.equal(inputBoxes.calls.length, 0);
     assert.equal(emulator.stats.requests.length, 0);
   });
@@ -158,7 +158,7 @@ describe('Explorer: Edit Image with Dreamina…', () => {
     const inputBoxes = spyOnWindow('showInputBox');
     const result = await within('the refused edit', vscode.commands.executeCommand('runcomfy.edit', fake, [fake, workspaceUri('portrait.png')]), 10_000);
     assert.equal(result, undefined);
-    assert.match(String(errors.calls[0]?.[0]), /notes\.png is not a PNG or JPEG image/);
+    assert.match(String(errors.calls[0]?.[0]), /notes\.png is not an image that can be read; accepted formats: PNG, JPEG/);
     assert.equal(inputBoxes.calls.length, 0);
     assert.equal(emulator.stats.submits, 0);
   });

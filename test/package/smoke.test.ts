@@ -83,4 +83,36 @@ describe('packaged extension (installed from the .vsix)', () => {
     assert.ok(bytes.subarray(0, 8).equals(pngSignature), `${file} is not a PNG`);
     assert.equal(emulator.stats.jobsCreated, 1);
   });
+
+  it('fits a BMP through the packaged image worker and sends it as an inline JPEG', async function () {
+    this.timeout(60_000);
+    const workspace = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(workspace && emulator, 'the previous test set up the workspace and the emulator');
+    const file = path.join(workspace.uri.fsPath, 'scan.bmp');
+    fs.writeFileSync(file, bmp24(640, 480));
+    try {
+      const outcome = await vscode.commands.executeCommand<EditOutcome>('runcomfy.edit', { images: ['scan.bmp'], prompt: 'smoke', forceSingle: true });
+      assert.ok(outcome?.requestId, 'no request id');
+      const body = emulator.stats.submitBodies.at(-1) as { image_urls: string[] };
+      assert.match(body.image_urls[0], /^data:image\/jpeg;base64,\/9j\//);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
 });
+
+/** An uncompressed 24-bit BMP with a horizontal gradient: a format only the image worker can read. */
+function bmp24(width: number, height: number): Buffer {
+  const stride = Math.ceil((width * 3) / 4) * 4;
+  const bmp = Buffer.alloc(54 + stride * height);
+  bmp.write('BM', 0, 'latin1');
+  bmp.writeUInt32LE(bmp.length, 2);
+  bmp.writeUInt32LE(54, 10);
+  bmp.writeUInt32LE(40, 14);
+  bmp.writeInt32LE(width, 18);
+  bmp.writeInt32LE(height, 22);
+  bmp.writeUInt16LE(1, 26);
+  bmp.writeUInt16LE(24, 28);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) bmp.fill((x * 255) / width, 54 + y * stride + x * 3, 54 + y * stride + x * 3 + 3);
+  return bmp;
+}

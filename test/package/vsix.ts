@@ -60,7 +60,12 @@ const requiredEntries: readonly string[] = [
   'extension/dist/codicon.css',
   'extension/dist/codicon.ttf',
   'extension/media/icon.png',
+  'extension/dist/imageWorker.js',
+  'extension/dist/libheif.wasm',
 ];
+
+/** Required files whose names carry a version: sharp's WebAssembly loader and module, which the image worker loads. */
+const requiredPatterns: readonly RegExp[] = [/^extension\/dist\/sharp-wasm32-[\d.]+\.node\.js$/, /^extension\/dist\/sharp-wasm32-[\d.]+\.node\.wasm$/];
 
 /** Everything else that may be shipped. */
 const optionalEntries: readonly RegExp[] = [
@@ -68,6 +73,7 @@ const optionalEntries: readonly RegExp[] = [
   /^extension\/package\.nls(\.[\w-]+)?\.json$/,
   /^extension\/media\/[^/]+(\/[^/]+)*$/,
   /^extension\/l10n\/[^/]+(\/[^/]+)*$/,
+  /^extension\/dist\/licenses\/[\w.-]+\.txt$/,
 ];
 
 /** Problems with the packaged file list: missing files, and anything outside the allowlist (maps, sources...). */
@@ -79,8 +85,11 @@ export function checkVsixEntries(entries: readonly VsixEntry[]): string[] {
       problems.push(`missing ${name}`);
     }
   }
+  for (const pattern of requiredPatterns) {
+    if (![...names].some((name) => pattern.test(name))) problems.push(`missing ${pattern.source}`);
+  }
   for (const name of names) {
-    if (!requiredEntries.includes(name) && !optionalEntries.some((pattern) => pattern.test(name))) {
+    if (!requiredEntries.includes(name) && ![...optionalEntries, ...requiredPatterns].some((pattern) => pattern.test(name))) {
       problems.push(`unexpected ${name}`);
     }
   }

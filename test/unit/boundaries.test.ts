@@ -31,7 +31,7 @@ function targetOf(file: string, spec: string): string | undefined {
   return path.relative(path.join(root, 'src'), path.resolve(path.dirname(file), spec));
 }
 
-const PURE = ['src/api', 'src/jobs', 'src/common', 'src/protocol', 'src/panel'];
+const PURE = ['src/api', 'src/jobs', 'src/common', 'src/protocol', 'src/panel', 'src/imaging'];
 const ADAPTERS = ['platform', 'storage', 'commands', 'webview', 'ui', 'webview-ui', 'lm', 'extension', 'runtime'];
 
 describe('module boundaries', () => {
@@ -57,6 +57,16 @@ describe('module boundaries', () => {
         assert.ok(!top || top === 'api' || top === 'common', `${path.relative(root, file)} imports ${spec}`);
       }
     }
+  });
+
+  it('only the image worker loads the image libraries, so the extension host never does', () => {
+    const files = sourceFiles('src').filter((file) => !file.includes(`${path.sep}imaging${path.sep}worker${path.sep}`));
+    for (const file of files) {
+      for (const spec of importsOf(file)) {
+        assert.ok(!/^(sharp|@img\/|libheif-js)/.test(spec), `${path.relative(root, file)} imports ${spec}`);
+      }
+    }
+    assert.ok(importsOf(path.join(root, 'src/imaging/worker/transform.ts')).includes('sharp'));
   });
 
   it('the rule book depends on nothing but the shared wording', () => {

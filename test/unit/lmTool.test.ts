@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MAX_IMAGES, MAX_PROMPT_LENGTH, SIZE_OPTIONS } from '../../src/api/model';
 import { codeBlock, codeSpan, confirmationSegments, confirmationTitle, type ConfirmationFacts } from '../../src/lm/confirmation';
-import { FIT_MODES, fitProblem } from '../../src/lm/fitArgument';
+import { FIT_MODES } from '../../src/imaging/fitTypes';
+import { parseEditArgs } from '../../src/jobs/editArgs';
 import { outcomeReport, refusalReport } from '../../src/lm/toolReport';
 
 const root = path.resolve(__dirname, '../../..');
@@ -141,11 +142,13 @@ describe('chat tool answer', () => {
 });
 
 describe('chat tool fit argument', () => {
+  // The tool checks its arguments with the parser runcomfy.edit uses, so `fit` gets the same sentence.
+  const parse = (fit: unknown) => parseEditArgs({ images: ['https://example.com/a.png'], prompt: 'p', fit }, []);
   it('accepts the four modes and nothing else', () => {
-    for (const mode of FIT_MODES) assert.equal(fitProblem(mode), undefined);
-    assert.equal(fitProblem(undefined), undefined);
-    assert.equal(fitProblem('stretch'), `"fit" must be one of 'auto', 'pad', 'crop', 'off'; "stretch" is not.`);
-    assert.match(fitProblem(3) ?? '', /3 is not/);
+    for (const mode of FIT_MODES) assert.equal(parse(mode).fit, mode);
+    assert.equal(parse(undefined).fit, undefined);
+    assert.throws(() => parse('stretch'), (e: Error) => e.message === `"fit" must be one of 'auto', 'pad', 'crop', 'off'; "stretch" is not.`);
+    assert.throws(() => parse(3), /3 is not/);
   });
 });
 

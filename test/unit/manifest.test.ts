@@ -40,7 +40,7 @@ describe('manifest', () => {
     }
   });
 
-  it('offers the edit entry in the Explorer only for PNG and JPEG files', () => {
+  it('offers the edit entry in the Explorer only for the image formats fitting reads', () => {
     const entry = pkg.contributes.menus['explorer/context'].find((m: { command: string }) => m.command === 'runcomfy.edit');
     assert.ok(entry);
     const when: string = entry.when;
@@ -48,8 +48,8 @@ describe('manifest', () => {
     const regex = /resourceExtname =~ \/(.+)\/(\w*)/.exec(when);
     assert.ok(regex);
     const re = new RegExp(regex[1], regex[2]);
-    for (const ext of ['.png', '.jpg', '.jpeg', '.PNG', '.JPG']) assert.ok(re.test(ext), ext);
-    for (const ext of ['.gif', '.webp', '.txt', '.pngx', '']) assert.ok(!re.test(ext), ext);
+    for (const ext of ['.png', '.jpg', '.jpeg', '.PNG', '.JPG', '.webp', '.gif', '.bmp', '.tif', '.tiff', '.avif', '.heic', '.HEIF']) assert.ok(re.test(ext), ext);
+    for (const ext of ['.svg', '.txt', '.pngx', '.psd', '']) assert.ok(!re.test(ext), ext);
   });
 
   it('documents every setting and keeps the ones that steer the token at application scope', () => {
