@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { sizeLabel } from '../api/model';
 import { t } from '../common/l10n';
 import type { EditOptions } from '../api/model';
-import type { InputRef } from '../jobs/inputChecks';
+import type { InputProblem, InputRef } from '../jobs/inputChecks';
 import type { Job } from '../jobs/job';
 import type { ToWebview } from '../protocol/messages';
 import { imageLabel } from './draft';
+import type { PanelPorts } from './ports';
 
 /** A run-again the panel has asked about; it is sent only when the answer carries its token. */
 export interface PendingRunAgain {
@@ -34,6 +35,12 @@ export function pendingRunAgain(job: Job, defaults: Required<EditOptions>): Pend
       forceSingle: job.options.forceSingle ?? defaults.forceSingle,
     },
   };
+}
+
+/** What is wrong with the inputs now (a file moved or changed, an address that lost its query), checked before asking. */
+export async function problemsOf(refs: readonly InputRef[], jobs: PanelPorts['jobs']): Promise<InputProblem[]> {
+  const found = await Promise.all(refs.map(async (ref) => (ref.kind === 'url' ? jobs.checkUrl(ref.url) : (await jobs.inspectImageFile(ref.path)).problems)));
+  return found.flat();
 }
 
 /** The question, with the price and everything that will be sent; the panel shows it as text. */

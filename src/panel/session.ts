@@ -2,12 +2,13 @@
 import { MAX_IMAGES, promptProblem, SIZE_OPTIONS, SizeOption } from '../api/model';
 import { t } from '../common/l10n';
 import type { EditOptions } from '../api/model';
-import type { InputProblem, InputRef } from '../jobs/inputChecks';
+import type { InputRef } from '../jobs/inputChecks';
 import { filesOf, hasRequestId } from '../jobs/job';
 import { FromWebview, PanelState, ToWebview, parseMessage } from '../protocol/messages';
 import { Draft, loadDraft, moveImage, newImage, storedDraft } from './draft';
 import type { PanelPorts } from './ports';
-import { confirmationOf, PendingRunAgain, pendingRunAgain } from './runAgain';
+import { confirmationOf, PendingRunAgain, pendingRunAgain, problemsOf } from './runAgain';
+import { SubmitGate } from './submitGate';
 import { draftView, jobView, panelState, resourceFolders, resultViews } from './views';
 
 export type { PanelPorts } from './ports';
@@ -23,13 +24,13 @@ export class PanelSession {
   private hasToken: boolean;
   private price: string | undefined;
   private closed = false;
-  /** One submit at a time per panel: set from the moment a submit is taken up until its answer is posted. */
-  private submitting = false;
+  private readonly gate: SubmitGate;
   /** The run-again the panel was last asked to confirm. */
   private pendingRunAgain: PendingRunAgain | undefined;
 
   constructor(private readonly ports: PanelPorts, options: { images?: readonly string[]; view?: PanelState['view']; hasToken?: boolean } = {}) {
     this.draft = loadDraft(ports.storedDraft(), ports.defaults());
+    this.gate = new SubmitGate(ports.logger, (submitting) => this.post({ type: 'busy', submitting }));
     this.view = options.view;
     this.hasToken = options.hasToken ?? false;
     for (const path of options.images ?? []) this.addRef({ kind: 'file', path });
@@ -39,7 +40,7 @@ export class PanelSession {
   /** The full state, as the bootstrap HTML and the answer to `ready` carry it. */
   state(): PanelState {
     const state = panelState({ draft: this.draft, jobs: this.ports.jobs.list(), hasToken: this.hasToken, price: this.price, view: this.view, uri: this.ports.uri, exists: this.ports.exists });
-    return this.submitting ? { ...state, submitting: true } : state;
+    return this.gate.busy ? { ...state, submitting: true } : state;
   }
 
   /** Resolves once the panel has painted and said it is ready. */
@@ -159,7 +160,7 @@ export class PanelSession {
         this.ports.storeDraft(storedDraft(this.draft));
         return;
       case 'submit':
-        await this.exclusive('submit', () => this.submitDraft());
+        await this.gate.run('submit', () => this.submitDraft());
         return;
       case 'setToken':
         await actions.setToken();
@@ -188,7 +189,7 @@ export class PanelSession {
         if (this.isKnownResult(message.path)) this.addFiles([message.path]);
         return;
       case 'runAgain':
-        if (this.submitting) return this.dropped('runAgain');
+        if (this.gate.busy) return this.gate.drop('runAgain');
         if (message.edit) this.editAgain(message.jobId);
         else await this.askRunAgain(message.jobId);
         return;
@@ -198,7 +199,7 @@ export class PanelSession {
           this.ports.logger.warn('[panel] dropped a run-again confirmation that matches no question asked');
           return;
         }
-        await this.exclusive('confirmRunAgain', async () => {
+        await this.gate.run('confirmRunAgain', async () => {
           this.pendingRunAgain = undefined;
           await this.send({ refs: pending.refs, prompt: pending.prompt, options: pending.options, confirmed: true });
         });
@@ -208,27 +209,6 @@ export class PanelSession {
         this.view = message.view;
         return;
     }
-  }
-
-  /**
-   * Runs a paid submit unless one from this panel is already on its way (a double click, a second message while a
-   * large upload is still being sent): that one is dropped and logged. The webview keeps Submit disabled until the
-   * `busy: false` posted here, whatever the outcome.
-   */
-  private async exclusive(kind: string, work: () => Promise<void>): Promise<void> {
-    if (this.submitting) return this.dropped(kind);
-    this.submitting = true;
-    this.post({ type: 'busy', submitting: true });
-    try {
-      await work();
-    } finally {
-      this.submitting = false;
-      this.post({ type: 'busy', submitting: false });
-    }
-  }
-
-  private dropped(kind: string): void {
-    this.ports.logger.warn(`[panel] dropped ${kind}: a submit from this panel is still in flight`);
   }
 
   private async submitDraft(): Promise<void> {
@@ -288,11 +268,7 @@ export class PanelSession {
     if (!job) return;
     const pending = pendingRunAgain(job, this.ports.defaults());
     if (pending.refs.length === 0) return this.cannotRunAgain();
-    const problems = (
-      await Promise.all(
-        pending.refs.map(async (ref): Promise<InputProblem[]> => (ref.kind === 'url' ? this.ports.jobs.checkUrl(ref.url) : (await this.ports.jobs.inspectImageFile(ref.path)).problems)),
-      )
-    ).flat();
+    const problems = await problemsOf(pending.refs, this.ports.jobs);
     if (this.closed) return;
     if (problems.length > 0) {
       this.post({ type: 'notice', level: 'error', message: problems[0].message });
