@@ -1,8 +1,7 @@
 // "Run again" from the Results gallery: what a job would send again, and the question the panel asks before paying for it.
 import { randomUUID } from 'node:crypto';
-import { sizeLabel } from '../api/model';
+import { type EditOptions, sizeLabel } from '../api/model';
 import { t } from '../common/l10n';
-import type { EditOptions } from '../api/model';
 import type { InputProblem, InputRef } from '../jobs/inputChecks';
 import type { Job } from '../jobs/job';
 import type { ToWebview } from '../protocol/messages';

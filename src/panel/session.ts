@@ -1,7 +1,6 @@
 // One panel's logic without VS Code: the ready handshake, every message from the webview, the draft, and what is posted back.
-import { MAX_IMAGES, promptProblem, SIZE_OPTIONS, SizeOption } from '../api/model';
+import { type EditOptions, MAX_IMAGES, promptProblem, SIZE_OPTIONS, SizeOption } from '../api/model';
 import { t } from '../common/l10n';
-import type { EditOptions } from '../api/model';
 import type { InputRef } from '../jobs/inputChecks';
 import { filesOf, hasRequestId } from '../jobs/job';
 import { FromWebview, PanelState, ToWebview, parseMessage } from '../protocol/messages';
