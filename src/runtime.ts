@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { RunComfyClient, assertRequestId } from './api/client';
-import { userMessageOf } from './api/errors';
+import { InputError, userMessageOf } from './api/errors';
 import { ForwardingDispatcher, createDispatcher } from './api/http';
 import { EditOptions, ModelMetadata } from './api/schemas';
 import { systemClock } from './common/clock';
@@ -18,6 +18,7 @@ import { PreparedInput, inspectImageFile, prepareInputs } from './jobs/inputs';
 import { checkUrl } from './jobs/inputUrls';
 import { Job } from './jobs/job';
 import { stemFromFileName } from './jobs/naming';
+import { OutputPlace, outputFolderProblem } from './jobs/outputFolder';
 import { ApiPort } from './jobs/ports';
 import { ResultSaver } from './jobs/resultSaver';
 import { WorkspaceJobStore } from './storage/workspaceJobStore';
@@ -36,11 +37,11 @@ export interface RuntimeHost {
   fitSettings?(): FitSettings;
 }
 
-export interface EditSubmission {
+/** What an adapter submits; where the results go comes with the folder they must stay inside (see OutputPlace). */
+export interface EditSubmission extends OutputPlace {
   refs: InputRef[];
   prompt: string;
   options: EditOptions;
-  outputDir: string;
   /** How local images are fitted; the host's settings when left out. */
   fit?: FitSettings;
 }
@@ -99,6 +100,8 @@ export class Runtime {
 
   /** Checks every input locally (unless already prepared), then submits once; resolves when the request_id is stored. */
   async submitEdit(submission: EditSubmission, signal?: AbortSignal, prepared?: PreparedInput[]): Promise<Job> {
+    // Before any money is spent: results that could not be saved are not worth paying for.
+    await assertOutputPlace(submission);
     prepared ??= await this.prepare(submission.refs, signal, submission.fit);
     const firstFile = submission.refs.find((r): r is Extract<InputRef, { kind: 'file' }> => r.kind === 'file');
     return this.engine.submit(
@@ -112,10 +115,17 @@ export class Runtime {
         prompt: submission.prompt,
         options: submission.options,
         outputDir: submission.outputDir,
+        outputRoot: submission.outputRoot,
         baseName: firstFile ? stemFromFileName(path.basename(firstFile.path)) : 'edit',
       },
       signal,
     );
+  }
+
+  /** Tracks an existing request_id; its results go only where they may (see OutputPlace). */
+  async resume(requestId: string, params: OutputPlace & { baseName: string; prompt?: string }, signal?: AbortSignal): Promise<Job> {
+    await assertOutputPlace(params);
+    return this.engine.resume(requestId, params, signal);
   }
 
   /** The model's metadata (price, live schema), fetched once per connection. */
@@ -146,6 +156,11 @@ export class Runtime {
   }
 }
 
+async function assertOutputPlace(place: OutputPlace): Promise<void> {
+  const problem = await outputFolderProblem(place);
+  if (problem) throw new InputError(place.outputDir, 'outputFolder', problem);
+}
+
 export function createRuntime(host: RuntimeHost): Runtime {
   if (host.translate) setTranslator(host.translate);
   return new Runtime(host);
@@ -159,4 +174,5 @@ export const runtimeHelpers = {
   inspectImageFile,
   checkUrl,
   isAspectChoiceError: (e: unknown): e is AspectRatioChoiceError => e instanceof AspectRatioChoiceError,
+  outputFolderProblem,
 };

@@ -83,13 +83,19 @@ export interface CancelView {
 
 export { normaliseToken };
 
-/** Request ids go into URL paths: anything but a plain token shape is refused before a request is made. */
+/**
+ * The one rule for a request_id, whether typed by a user, passed by a script or read from a submit answer: it goes
+ * into URL paths and Markdown, so anything but a plain token shape is refused before a request is made.
+ */
+export function isRequestId(value: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_.:-]{2,127}$/.test(value.trim());
+}
+
 export function assertRequestId(requestId: string): string {
-  const id = requestId.trim();
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{2,127}$/.test(id)) {
+  if (!isRequestId(requestId)) {
     throw new InputError(requestId, 'requestId', t('"{0}" is not a valid RunComfy request_id.', requestId));
   }
-  return id;
+  return requestId.trim();
 }
 
 export class RunComfyClient {
@@ -131,7 +137,13 @@ export class RunComfyClient {
       this.logger.error('submission unknown: the submit answer has no request_id');
       throw new SubmissionUnknownError(t('it has no request_id'), 'badAnswer');
     }
-    return response.data;
+    if (!isRequestId(response.data.request_id)) {
+      // Never polled, shown or stored as an id: the job may exist, but not under a name that can be used safely.
+      const shown = JSON.stringify(response.data.request_id.slice(0, 80));
+      this.logger.error(`submission unknown: the submit answer has a malformed request_id ${shown}`);
+      throw new SubmissionUnknownError(t('its request_id {0} is not a valid RunComfy request_id', shown), 'badAnswer');
+    }
+    return { ...response.data, request_id: response.data.request_id.trim() };
   }
 
   private submitError(error: unknown): unknown {

@@ -3,9 +3,11 @@ import { Dispatcher, request } from 'undici';
 import { Clock } from '../common/clock';
 import { t } from '../common/l10n';
 import { Logger } from '../common/logger';
+import { isLoopbackUrl } from '../common/loopback';
+import { withoutQuery } from '../common/privateUrl';
 import { normaliseToken } from '../common/token';
 import { errorFromResponse } from './errorMapping';
-import { AbortedError, NetworkError, ProtocolError, RunComfyError, SubmissionUnknownError, TimeoutError } from './errors';
+import { AbortedError, InputError, NetworkError, ProtocolError, RunComfyError, SubmissionUnknownError, TimeoutError } from './errors';
 
 export type CallKind = 'submit' | 'read' | 'cancel';
 
@@ -54,13 +56,38 @@ function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/**
+ * Why requests must not go to this base URL, or undefined. The bearer token rides on every request, so it never
+ * travels in clear text: https:// only, plain http:// solely to this computer (a local stand-in of the service).
+ */
+export function baseUrlProblem(baseUrl: string): string | undefined {
+  const shown = withoutQuery(baseUrl);
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return t('The setting runcomfy.apiBaseUrl ("{0}") is not a web address, so nothing was sent. Use https://model-api.runcomfy.net or remove the setting.', shown);
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopbackUrl(baseUrl)) return undefined;
+  return t('The setting runcomfy.apiBaseUrl ({0}) is not an https:// address, and your API token would travel unencrypted, so nothing was sent. Use an https:// address; plain http:// is allowed only for this computer (localhost, 127.0.0.1, ::1).', shown);
+}
+
 export class Transport {
-  constructor(private readonly options: TransportOptions) {}
+  private readonly refusal: string | undefined;
+
+  constructor(private readonly options: TransportOptions) {
+    this.refusal = baseUrlProblem(options.baseUrl);
+  }
 
   /** Sends one request and returns its parsed JSON body; any failure throws the RunComfyError it stands for. */
   async call(kind: CallKind, method: 'GET' | 'POST', path: string, signal: AbortSignal | undefined, body?: string, summary?: string): Promise<unknown> {
     const { clock, logger } = this.options;
     if (signal?.aborted) throw new AbortedError();
+    if (this.refusal) {
+      logger.warn(`refused ${method} ${path}: runcomfy.apiBaseUrl is not https:// nor loopback`);
+      throw new InputError('apiBaseUrl', 'apiBaseUrl', this.refusal);
+    }
     const token = normaliseToken(await this.options.token());
     const url = `${this.options.baseUrl}${path}`;
     const started = clock.monotonic();

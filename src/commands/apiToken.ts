@@ -1,5 +1,6 @@
 // runcomfy.setApiToken / runcomfy.clearApiToken: the token lives only in SecretStorage.
 import * as vscode from 'vscode';
+import { showError, showInfo } from '../ui/messages';
 import { TOKEN_HELP_URL } from '../platform/services';
 import { CommandContext } from './context';
 
@@ -20,11 +21,11 @@ export function setApiTokenCommand(ctx: CommandContext) {
     try {
       await ctx.services.tokens.set(value);
     } catch (e) {
-      void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+      void showError(e instanceof Error ? e.message : String(e));
       return false;
     }
     ctx.services.logger.info('API token set (stored in secret storage)');
-    if (typeof arg !== 'string') void vscode.window.showInformationMessage(vscode.l10n.t('RunComfy API token saved in secret storage.'));
+    if (typeof arg !== 'string') void showInfo(vscode.l10n.t('RunComfy API token saved in secret storage.'));
     return true;
   };
 }
@@ -34,7 +35,7 @@ export function clearApiTokenCommand(ctx: CommandContext) {
     await ctx.services.tokens.clear();
     ctx.services.logger.info('API token cleared from secret storage');
     const fromEnv = (await ctx.services.tokens.source()) === 'environment';
-    void vscode.window.showInformationMessage(
+    void showInfo(
       fromEnv
         ? vscode.l10n.t('RunComfy API token removed from secret storage. RUNCOMFY_API_TOKEN from the environment is still used.')
         : vscode.l10n.t('RunComfy API token removed from secret storage.'),

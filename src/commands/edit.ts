@@ -1,12 +1,14 @@
 // runcomfy.edit: from the Explorer (selected images), the palette (pickers), or scripts (an argument object, no UI).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { showError, showInfo, showWarning } from '../ui/messages';
 import { MAX_IMAGES } from '../api/model';
 import type { FitSettings } from '../imaging/fitTypes';
 import type { InputRef } from '../jobs/inputChecks';
 import { hasRequestId } from '../jobs/job';
 import type { Outcome } from '../jobs/rules';
 import { defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
+import { confirmRepeat } from '../ui/confirmRepeat';
 import { askPrompt, pickOptions } from '../ui/editOptionsPicker';
 import { pickImages } from '../ui/imagePicker';
 import { CommandContext } from './context';
@@ -60,7 +62,7 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     const notImages = selection.filter((u) => !IMAGE_EXT.test(u.path));
     if (notImages.length > 0) {
       const names = notImages.map((u) => path.basename(u.fsPath)).join(', ');
-      void vscode.window.showErrorMessage(
+      void showError(
         notImages.length === 1
           ? vscode.l10n.t('Only images can be edited (PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC); {0} is not one.', names)
           : vscode.l10n.t('Only images can be edited (PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC); {0} are not.', names),
@@ -68,7 +70,7 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
       return undefined;
     }
     if (selection.length > MAX_IMAGES) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('{0} images are selected; at most {1} can be sent in one edit. Select fewer and try again.', selection.length, MAX_IMAGES));
+      void showError(vscode.l10n.t('{0} images are selected; at most {1} can be sent in one edit. Select fewer and try again.', selection.length, MAX_IMAGES));
       return undefined;
     }
     refs = selection.map((u) => ({ kind: 'file', path: u.fsPath }));
@@ -87,14 +89,14 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
   } catch (e) {
     const choice = jobs.isAspectChoiceError(e) ? await askPadOrCrop(jobs.userMessageOf(e)) : undefined;
     if (!choice) {
-      if (!jobs.isAspectChoiceError(e)) void vscode.window.showErrorMessage(jobs.userMessageOf(e));
+      if (!jobs.isAspectChoiceError(e)) void showError(jobs.userMessageOf(e));
       return undefined;
     }
     fit = { ...fit, mode: choice };
     try {
       prepared = await jobs.prepare(refs, undefined, fit);
     } catch (again) {
-      void vscode.window.showErrorMessage(jobs.userMessageOf(again));
+      void showError(jobs.userMessageOf(again));
       return undefined;
     }
   }
@@ -109,33 +111,30 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
 
   const chosenRefs = refs;
   try {
-    const submitted = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: submitting the edit…'), cancellable: false },
-      () => jobs.submitEdit({ refs: chosenRefs, prompt, options, outputDir: outputFolderFor(scope) }, prepared),
-    );
-    if (!hasRequestId(submitted)) return undefined;
+    const submission = { refs: chosenRefs, prompt, options, fit, ...outputFolderFor(scope) };
+    // Asked (if at all) before the progress notification, which would otherwise sit behind the question.
+    const submitted = await jobs.submitInteractive(submission, confirmRepeat, { prepared, progress: (work) => withSubmitProgress(work) });
+    if (!submitted || !hasRequestId(submitted)) return undefined;
     const job = submitted;
     const showJobs = vscode.l10n.t('Show Jobs');
     const openPanel = vscode.l10n.t('Open Panel');
     const copyId = vscode.l10n.t('Copy Request ID');
-    void vscode.window
-      .showInformationMessage(
-        vscode.l10n.t('RunComfy: edit submitted (request {0}). Results are saved to {1} when ready.', job.requestId, vscode.workspace.asRelativePath(job.outputDir)),
-        showJobs,
-        openPanel,
-        copyId,
-      )
-      .then((choice) => {
-        if (choice === showJobs) void vscode.commands.executeCommand('runcomfy.showJobs');
-        if (choice === openPanel) void vscode.commands.executeCommand('runcomfy.openPanel');
-        if (choice === copyId) void vscode.env.clipboard.writeText(job.requestId);
-      });
+    void showInfo(
+      vscode.l10n.t('RunComfy: edit submitted (request {0}). Results are saved to {1} when ready.', job.requestId, vscode.workspace.asRelativePath(job.outputDir)),
+      showJobs,
+      openPanel,
+      copyId,
+    ).then((choice) => {
+      if (choice === showJobs) void vscode.commands.executeCommand('runcomfy.showJobs');
+      if (choice === openPanel) void vscode.commands.executeCommand('runcomfy.openPanel');
+      if (choice === copyId) void vscode.env.clipboard.writeText(job.requestId);
+    });
     return { requestId: job.requestId };
   } catch (e) {
     // A submission of unknown fate is kept as a job and announced with what to do about it (see notifications).
     if (errorKind(e) === 'submissionUnknown') return undefined;
     const showLog = vscode.l10n.t('Show Log');
-    const choice = await vscode.window.showErrorMessage(jobs.userMessageOf(e), showLog);
+    const choice = await showError(jobs.userMessageOf(e), showLog);
     if (choice === showLog) services.channel.show();
     return undefined;
   }
@@ -145,11 +144,15 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
 async function askPadOrCrop(message: string): Promise<'pad' | 'crop' | undefined> {
   const pad = vscode.l10n.t('Pad');
   const crop = vscode.l10n.t('Crop');
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await showWarning(
     message,
     { modal: true, detail: vscode.l10n.t('Pad extends the canvas with neutral grey to 3:1; Crop keeps the centre. The file itself is not changed.') },
     pad,
     crop,
   );
   return choice === pad ? 'pad' : choice === crop ? 'crop' : undefined;
+}
+
+function withSubmitProgress<T>(work: () => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: submitting the edit…'), cancellable: false }, work);
 }

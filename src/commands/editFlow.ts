@@ -4,6 +4,7 @@ import { modelPriceText } from '../common/wording';
 import type { FitSettings } from '../imaging/fitTypes';
 import type { ParsedEditArgs } from '../jobs/editArgs';
 import type { InputRef } from '../jobs/inputChecks';
+import type { OutputPlace } from '../jobs/outputFolder';
 import type { PreparedInput } from '../jobs/inputs';
 import { hasRequestId, type Job } from '../jobs/job';
 import type { EditOutcome } from '../jobs/outcome';
@@ -57,7 +58,7 @@ export function fitOf(parsed: ParsedEditArgs): FitSettings {
   return { ...fitSettings(scopeOf(parsed.refs)), ...(parsed.fit ? { mode: parsed.fit } : {}) };
 }
 
-export function outputFolderOf(parsed: ParsedEditArgs): string {
+export function outputFolderOf(parsed: ParsedEditArgs): OutputPlace {
   return outputFolderFor(scopeOf(parsed.refs));
 }
 
@@ -89,7 +90,7 @@ export async function submitEditRequest(services: Services, parsed: ParsedEditAr
   signal?.throwIfAborted();
   let job: Job;
   try {
-    job = await jobs.submitEdit({ refs: parsed.refs, prompt: parsed.prompt, options: effectiveOptions(parsed), outputDir: outputFolderOf(parsed), fit: fitOf(parsed) }, prepared);
+    job = await jobs.submitEdit({ refs: parsed.refs, prompt: parsed.prompt, options: effectiveOptions(parsed), ...outputFolderOf(parsed), fit: fitOf(parsed) }, prepared);
   } catch (e) {
     logger.warn(`scripted edit refused: ${jobs.userMessageOf(e)}`);
     if (errorKind(e) === 'submissionUnknown') return { kind: 'unknown', outcome: { status: 'submissionUnknown', files: [], error: jobs.userMessageOf(e) } };

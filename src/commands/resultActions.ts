@@ -1,6 +1,7 @@
 // Internal commands behind buttons and links: open or reveal a job's results, copy its request_id, retry its download.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { showError, showWarning } from '../ui/messages';
 import { filesOf, hasRequestId, type Job } from '../jobs/job';
 import { CommandContext } from './context';
 
@@ -24,7 +25,7 @@ export function openResultCommand(ctx: CommandContext) {
     const job = await jobFrom(ctx, arg);
     const files = job ? existingFiles(job) : [];
     if (files.length === 0) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('RunComfy: this job has no saved result on disk.'));
+      void showWarning(vscode.l10n.t('RunComfy: this job has no saved result on disk.'));
       return;
     }
     const options = openOptions();
@@ -44,7 +45,7 @@ export function revealResultCommand(ctx: CommandContext) {
     const job = typeof arg === 'string' && fs.existsSync(arg) ? undefined : await jobFrom(ctx, arg);
     const uri = job ? existingFiles(job)[0] : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
     if (!uri) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('RunComfy: this job has no saved result on disk.'));
+      void showWarning(vscode.l10n.t('RunComfy: this job has no saved result on disk.'));
       return;
     }
     await revealUri(uri);
@@ -78,9 +79,9 @@ export function retryDownloadCommand(ctx: CommandContext) {
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: downloading results again…') },
         () => jobs.retryDownload(job.id),
       );
-      if (after.state === 'saveFailed') void vscode.window.showErrorMessage(after.error);
+      if (after.state === 'saveFailed') void showError(after.error);
     } catch (e) {
-      void vscode.window.showErrorMessage(jobs.userMessageOf(e));
+      void showError(jobs.userMessageOf(e));
     }
   };
 }

@@ -1,5 +1,7 @@
 // runcomfy.resume: fetches and saves an existing request_id's result without submitting anything.
 import * as vscode from 'vscode';
+import { plainText } from '../common/plainText';
+import { showError, showInfo } from '../ui/messages';
 import type { Job } from '../jobs/job';
 import { outputFolderFor } from '../platform/config';
 import { stateText } from '../ui/jobText';
@@ -22,14 +24,14 @@ export function resumeCommand(ctx: CommandContext) {
             jobs.assertRequestId(v);
             return undefined;
           } catch (e) {
-            return jobs.userMessageOf(e);
+            return plainText(jobs.userMessageOf(e));
           }
         },
       }));
     if (!raw) return undefined;
     const fail = (e: unknown) => {
       if (scripted) throw new Error(jobs.userMessageOf(e));
-      void vscode.window.showErrorMessage(jobs.userMessageOf(e));
+      void showError(jobs.userMessageOf(e));
       return undefined;
     };
     let requestId: string;
@@ -44,10 +46,10 @@ export function resumeCommand(ctx: CommandContext) {
     try {
       const job = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: looking up {0}…', requestId) },
-        () => jobs.resume(requestId, { outputDir: outputFolderFor(undefined), baseName: 'resumed' }),
+        () => jobs.resume(requestId, { ...outputFolderFor(undefined), baseName: 'resumed' }),
       );
       if (!scripted) {
-        void vscode.window.showInformationMessage(
+        void showInfo(
           job.state === 'saving' || job.state === 'saved'
             ? vscode.l10n.t('RunComfy: request {0} is done; saving its results.', requestId)
             : vscode.l10n.t('RunComfy: tracking request {0} ({1}).', requestId, stateText(job)),

@@ -1,4 +1,6 @@
 // The logging port pure code receives; adapters route it to a LogOutputChannel or a test buffer.
+import { scrubUrls } from './privateUrl';
+
 export interface Logger {
   trace(message: string): void;
   debug(message: string): void;
@@ -28,9 +30,9 @@ export function taggedLogger(inner: Logger, tag: string): Logger {
   };
 }
 
-/** Wraps a logger so no line ever carries one of the given secrets, whatever a caller passes in. */
+/** Wraps a logger so no line ever carries one of the given secrets, nor a URL's query, whatever a caller passes in. */
 export function redactingLogger(inner: Logger, secrets: () => readonly string[]): Logger {
-  const scrub = (m: string) => redactSecrets(m, secrets());
+  const scrub = (m: string) => scrubUrls(redactSecrets(m, secrets()));
   return {
     trace: (m) => inner.trace(scrub(m)),
     debug: (m) => inner.debug(scrub(m)),

@@ -34,8 +34,29 @@ export function expandVariables(template: string, ctx: VariableContext): string 
  * (or the file's own folder, or the home folder when there is no workspace).
  */
 export function resolveOutputFolder(setting: string | undefined, ctx: VariableContext): string {
-  const expanded = expandVariables((setting ?? '').trim() || 'runcomfy-results', ctx).replace(/^~(?=$|[\\/])/, ctx.userHome);
+  const expanded = expandSetting(setting, ctx);
   if (path.isAbsolute(expanded)) return path.normalize(expanded);
-  const base = ctx.workspaceFolder ?? ctx.fileDirname ?? path.join(ctx.userHome, 'RunComfy');
-  return path.resolve(base, expanded);
+  return path.resolve(baseFolder(ctx), expanded);
+}
+
+/**
+ * The output folder and the folder it must stay inside: the folder it was resolved against, unless the user's own
+ * (user-level) settings name an absolute folder, which is theirs to choose. A workspace's settings never reach out.
+ */
+export function resolveOutputPlace(
+  setting: string | undefined,
+  ctx: VariableContext,
+  fromUserSettings: boolean,
+): { outputDir: string; outputRoot: string | undefined } {
+  const outputDir = resolveOutputFolder(setting, ctx);
+  const chosenAbsolute = fromUserSettings && path.isAbsolute(expandSetting(setting, ctx));
+  return { outputDir, outputRoot: chosenAbsolute ? undefined : baseFolder(ctx) };
+}
+
+function expandSetting(setting: string | undefined, ctx: VariableContext): string {
+  return expandVariables((setting ?? '').trim() || 'runcomfy-results', ctx).replace(/^~(?=$|[\\/])/, ctx.userHome);
+}
+
+function baseFolder(ctx: VariableContext): string {
+  return ctx.workspaceFolder ?? ctx.fileDirname ?? path.join(ctx.userHome, 'RunComfy');
 }

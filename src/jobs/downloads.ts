@@ -163,7 +163,7 @@ export class DownloadQueue {
       if (saved && urls[i]) alreadySaved[urls[i]] = saved.path;
     });
     for (const f of job.files) if (urls.includes(f.url)) alreadySaved[f.url] = f.path;
-    const request: SaveJob = { requestId: job.requestId, outputDir: job.outputDir, baseName: job.baseName, urls, alreadySaved, sidecar: sidecarFor(job) };
+    const request: SaveJob = { requestId: job.requestId, outputDir: job.outputDir, outputRoot: job.outputRoot, baseName: job.baseName, urls, alreadySaved, sidecar: sidecarFor(job) };
     try {
       return await this.deps.saver.save(request, this.deps.signal);
     } catch (e) {

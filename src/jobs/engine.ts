@@ -8,7 +8,7 @@ import { t } from '../common/l10n';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { Logger, nullLogger } from '../common/logger';
 import { DownloadQueue, retriesOnItsOwn } from './downloads';
-import { hasOutputs, hasRequestId, InputSummary, isTracked, Job } from './job';
+import { hasOutputs, hasRequestId, InputSummary, isTracked, Job, storableInput } from './job';
 import { JobChange, JobTable } from './jobTable';
 import { EditOutcome, outcomeFor } from './outcome';
 import { EngineHealth, Poller } from './poller';
@@ -27,11 +27,14 @@ export interface SubmitParams {
   prompt: string;
   options: EditOptions;
   outputDir: string;
+  /** See OutputPlace: the folder results must stay inside. */
+  outputRoot?: string;
   baseName: string;
 }
 
 export interface ResumeParams {
   outputDir: string;
+  outputRoot?: string;
   baseName: string;
   prompt?: string;
 }
@@ -128,7 +131,7 @@ export class JobEngine extends Disposable {
    * or unreadable leaves a `submissionUnknown` job and rejects with SubmissionUnknownError; a refusal keeps nothing.
    */
   async submit(params: SubmitParams, signal?: AbortSignal): Promise<Job> {
-    const fields = { origin: 'submit' as const, prompt: params.prompt, options: { ...params.options }, inputs: params.inputs.map((i) => ({ ...i })), outputDir: params.outputDir, baseName: params.baseName };
+    const fields = { origin: 'submit' as const, prompt: params.prompt, options: { ...params.options }, inputs: params.inputs.map(storableInput), ...place(params), baseName: params.baseName };
     const job = startSubmission(randomUUID(), fields, this.instant());
     await this.table.add(job);
     let answer;
@@ -154,7 +157,7 @@ export class JobEngine extends Disposable {
       return this.table.get(existing.id) ?? existing;
     }
     const view = await this.deps.api.result(requestId, { signal, includeCost: true });
-    const fields = { origin: 'resume' as const, prompt: params.prompt ?? '', options: {}, inputs: [], outputDir: params.outputDir, baseName: params.baseName };
+    const fields = { origin: 'resume' as const, prompt: params.prompt ?? '', options: {}, inputs: [], ...place(params), baseName: params.baseName };
     const job = startResumed(randomUUID(), view.requestId || requestId, fields, this.instant());
     await this.table.add(job);
     const at = this.instant();
@@ -282,4 +285,8 @@ export class JobEngine extends Disposable {
   private instant(): Instant {
     return { wall: this.clock.now(), mono: this.clock.monotonic() };
   }
+}
+
+function place(params: { outputDir: string; outputRoot?: string }): { outputDir: string; outputRoot?: string } {
+  return params.outputRoot !== undefined ? { outputDir: params.outputDir, outputRoot: params.outputRoot } : { outputDir: params.outputDir };
 }

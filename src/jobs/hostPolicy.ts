@@ -1,4 +1,5 @@
 // Which hosts results may be downloaded from: https to the allowed hosts only, and http solely to a loopback host the settings name.
+import { isLoopbackHost } from '../common/loopback';
 
 /** The value of `runcomfy.allowedDownloadHosts` when the user has not changed it. */
 export const DEFAULT_ALLOWED_DOWNLOAD_HOSTS: readonly string[] = ['*.runcomfy.net', '*.runcomfy.com'];
@@ -54,11 +55,6 @@ export function parseHostPattern(raw: string): HostPattern | undefined {
   const host = normaliseHost(hostPart);
   if (!host) return undefined;
   return { host, wildcard, port };
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/\.$/, '');
-  return h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 function effectivePort(url: URL): string {

@@ -1,6 +1,8 @@
 // Image URLs and data URIs: whether RunComfy can fetch a URL, and how either is shown without its secrets.
 import { createHash } from 'node:crypto';
 import { t } from '../common/l10n';
+import { isLoopbackHost } from '../common/loopback';
+import { hasRemovedQuery, withoutQuery } from '../common/privateUrl';
 import type { InputProblem } from './inputChecks';
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -31,28 +33,24 @@ function safeDecode(payload: string): string {
 
 /** Shows where a URL points without its query or fragment, which may carry a signature. */
 function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.protocol === 'data:') return shortenDataUri(url);
-    const shown = `${u.protocol}//${u.host}${u.pathname}${u.search || u.hash ? '…' : ''}`;
-    return shown.length > 100 ? `${shown.slice(0, 99)}…` : shown;
-  } catch {
-    const trimmed = shortenDataUri(url.trim());
-    return trimmed.length > 100 ? `${trimmed.slice(0, 99)}…` : trimmed;
-  }
-}
-
-function isLoopbackHostname(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/\.$/, '');
-  if (h === 'localhost' || h === '[::1]') return true;
-  // The URL parser has already normalised short, octal and hex IPv4 spellings to dotted decimal.
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  const trimmed = url.trim();
+  const shown = trimmed.startsWith('data:') ? shortenDataUri(trimmed) : withoutQuery(shortenDataUri(trimmed));
+  return shown.length > 100 ? `${shown.slice(0, 99)}…` : shown;
 }
 
 /** Pure: whether RunComfy can be pointed at this URL. Loopback http exists only for a local stand-in of the service. */
 export function checkUrl(url: string): InputProblem[] {
   const shown = displayUrl(url);
   const subject = shown;
+  if (hasRemovedQuery(url)) {
+    return [
+      {
+        rule: 'url',
+        subject,
+        message: t('The query of {0} was not kept (it may hold a signature), so this address cannot be fetched as it is; add the full address again.', shown),
+      },
+    ];
+  }
   let parsed: URL;
   try {
     parsed = new URL(url.trim());
@@ -75,7 +73,7 @@ export function checkUrl(url: string): InputProblem[] {
     return [];
   }
   if (parsed.protocol === 'http:') {
-    if (isLoopbackHostname(parsed.hostname)) return [];
+    if (isLoopbackHost(parsed.hostname)) return [];
     return [
       {
         rule: 'url',

@@ -1,5 +1,6 @@
 // The job as a discriminated union keyed by its state: each state carries exactly the fields it guarantees.
 import type { CancelOutcome, EditOptions } from '../api/schemas';
+import { withoutQuery } from '../common/privateUrl';
 import type { JobFacts } from './rules';
 
 export type { JobState } from './rules';
@@ -21,6 +22,16 @@ export interface InputSummary {
   url?: string;
 }
 
+/**
+ * An input as a job keeps it (in workspace state, the panel, sidecars): a URL by its origin and path only, marked
+ * "query removed". The full URL, which may carry a signature valid for days, is only ever sent to RunComfy.
+ */
+export function storableInput(input: InputSummary): InputSummary {
+  const kept: InputSummary = { ...input, label: withoutQuery(input.label), summary: withoutQuery(input.summary) };
+  if (input.url !== undefined) kept.url = withoutQuery(input.url);
+  return kept;
+}
+
 /** Polls that could not read the job's state, in a row; cleared by the next good answer. */
 export interface PollTrouble {
   failures: number;
@@ -40,6 +51,8 @@ interface Common {
   options: EditOptions;
   inputs: InputSummary[];
   outputDir: string;
+  /** The folder `outputDir` must really (symlinks followed) be inside; absent when the user chose it in user settings. */
+  outputRoot?: string;
   baseName: string;
   createdAt: number;
   updatedAt: number;

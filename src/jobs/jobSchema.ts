@@ -1,7 +1,7 @@
 // The zod schema stored jobs are validated against when read back, and the upgrade of records from the first version.
 import * as z from 'zod';
 import { SIZE_OPTIONS } from '../api/schemas';
-import type { Job } from './job';
+import { type Job, storableInput } from './job';
 
 const SavedFile = z.object({ url: z.string(), path: z.string(), sidecarPath: z.string().optional(), bytes: z.number().optional() });
 
@@ -20,6 +20,7 @@ const common = {
   }),
   inputs: z.array(InputSummary),
   outputDir: z.string(),
+  outputRoot: z.string().optional(),
   baseName: z.string(),
   createdAt: z.number(),
   updatedAt: z.number(),
@@ -64,7 +65,8 @@ export function parseStoredJobs(raw: unknown, onInvalid?: (reason: string) => vo
   const jobs: Job[] = [];
   for (const item of raw) {
     const parsed = JobSchema.safeParse(upgradeLegacy(item));
-    if (parsed.success) jobs.push(parsed.data);
+    // Records written before URLs were shortened lose their queries here, and in storage at the next save.
+    if (parsed.success) jobs.push({ ...parsed.data, inputs: parsed.data.inputs.map(storableInput) });
     else onInvalid?.(parsed.error.issues[0]?.message ?? 'invalid job record');
   }
   return jobs;

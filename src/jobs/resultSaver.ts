@@ -11,6 +11,7 @@ import { Downloader, refused, TempFile, toDownloadError } from './download';
 import { DEFAULT_ALLOWED_DOWNLOAD_HOSTS, hostOf, isAllowedDownloadUrl } from './hostPolicy';
 import { extensionOf, ImageFormat } from './imageMagic';
 import { assertInside, outputStem, sidecarNameFor } from './naming';
+import { outputFolderProblem } from './outputFolder';
 import { acquireLock, LockOptions } from './saveLock';
 import { errnoOf, exists, loggableUrl, unlinkQuietly } from './saveFiles';
 import { buildSidecar, describeSavedImage, findSavedOutputs, lookupSaved, SidecarData, writeSidecarExclusive } from './sidecar';
@@ -42,6 +43,8 @@ export interface SaveJob {
   requestId: string;
   /** Absolute; created when missing. */
   outputDir: string;
+  /** The folder `outputDir` must really be inside (see OutputPlace); undefined when the user chose it themselves. */
+  outputRoot?: string;
   /** The wished stem, e.g. from the first input's file name; sanitised here. */
   baseName: string;
   /** Output URLs, in order. */
@@ -136,10 +139,18 @@ export class ResultSaver {
     }
 
     if (pending.length > 0) {
-      try {
-        await fs.mkdir(dir, { recursive: true });
-      } catch (error) {
-        const reason = t('the output folder {0} cannot be created ({1})', dir, errnoOf(error) ?? String(error));
+      // Checked before anything is created, and again once the folder exists: nothing is written through a link out.
+      let reason = await outputFolderProblem({ outputDir: dir, outputRoot: job.outputRoot });
+      if (!reason) {
+        try {
+          await fs.mkdir(dir, { recursive: true });
+          reason = await outputFolderProblem({ outputDir: dir, outputRoot: job.outputRoot });
+        } catch (error) {
+          reason = t('the output folder {0} cannot be created ({1})', dir, errnoOf(error) ?? String(error));
+        }
+      }
+      if (reason) {
+        this.deps.logger.warn(`not saving ${job.requestId}: ${reason}`);
         for (const p of pending) failed.push({ ...p, error: new DownloadError(reason, p.url, 'permanent') });
         pending.length = 0;
       }

@@ -1,6 +1,7 @@
 // Small helpers the saver's parts share: error codes, quiet deletes, sizes and URLs as a log line may show them.
 import { promises as fs } from 'node:fs';
 import { t } from '../common/l10n';
+import { withoutQuery } from '../common/privateUrl';
 import { hostOf } from './hostPolicy';
 
 export function errnoOf(error: unknown): string | undefined {
@@ -16,11 +17,11 @@ export function mib(bytes: number): string {
   return t('{0} MB', (bytes / (1024 * 1024)).toFixed(1));
 }
 
-/** Host and path, without a query that may carry a signature: what a log line may show. */
+/** Origin and path, without a query that may carry a signature: what a log line may show. */
 export function loggableUrl(url: string): string {
   try {
-    const u = new URL(url);
-    return `${u.host}${u.pathname}${u.search ? '?…' : ''}`;
+    new URL(url);
+    return withoutQuery(url);
   } catch {
     return hostOf(url);
   }

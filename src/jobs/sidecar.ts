@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { extensionOf, ImageFormat, MAGIC_BYTES_NEEDED, sniffImageFormat } from './imageMagic';
+import { withoutQuery } from '../common/privateUrl';
 import { shortenDataUri } from './inputUrls';
 import { shortRequestId } from './naming';
 
@@ -32,6 +33,11 @@ export interface SidecarRecord extends SidecarData {
 /** Sidecars are small; anything bigger is not one of ours and is not parsed. */
 const MAX_SIDECAR_BYTES = 1024 * 1024;
 
+/** An input as a sidecar may record it: a data URI summarised, a URL without its query (which may be a signature). */
+function scrubInput(value: string): string {
+  return withoutQuery(shortenDataUri(value));
+}
+
 function scrub(value: unknown): unknown {
   if (typeof value === 'string') return shortenDataUri(value);
   if (Array.isArray(value)) return value.map(scrub);
@@ -41,6 +47,12 @@ function scrub(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+function scrubRequest(request: Record<string, unknown>): Record<string, unknown> {
+  const out = scrub(request) as Record<string, unknown>;
+  if (Array.isArray(out.image_urls)) out.image_urls = out.image_urls.map((u) => (typeof u === 'string' ? scrubInput(u) : u));
+  return out;
 }
 
 export function buildSidecar(
@@ -57,14 +69,14 @@ export function buildSidecar(
     ...(data.size !== undefined ? { size: data.size } : {}),
     ...(data.scale !== undefined ? { scale: data.scale } : {}),
     ...(data.forceSingle !== undefined ? { forceSingle: data.forceSingle } : {}),
-    inputs: data.inputs.map((i) => shortenDataUri(i)),
+    inputs: data.inputs.map(scrubInput),
     output,
     file,
     savedAt,
     ...(data.submittedAt !== undefined ? { submittedAt: data.submittedAt } : {}),
     ...(data.finishedAt !== undefined ? { finishedAt: data.finishedAt } : {}),
     ...(data.cost !== undefined ? { cost: data.cost } : {}),
-    ...(data.apiRequest !== undefined ? { apiRequest: scrub(data.apiRequest) as Record<string, unknown> } : {}),
+    ...(data.apiRequest !== undefined ? { apiRequest: scrubRequest(data.apiRequest) } : {}),
   };
 }
 

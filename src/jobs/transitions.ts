@@ -174,6 +174,7 @@ function common(job: Job, at: Instant) {
     options: job.options,
     inputs: job.inputs,
     outputDir: job.outputDir,
+    ...(job.outputRoot !== undefined ? { outputRoot: job.outputRoot } : {}),
     baseName: job.baseName,
     createdAt: job.createdAt,
     updatedAt: at.wall,
@@ -202,7 +203,7 @@ function mergeFiles(before: readonly SavedFileRef[], added: readonly SavedFileRe
 
 // ---- where a job begins ----
 
-export type JobFields = Pick<Job, 'origin' | 'prompt' | 'options' | 'inputs' | 'outputDir' | 'baseName'>;
+export type JobFields = Pick<Job, 'origin' | 'prompt' | 'options' | 'inputs' | 'outputDir' | 'outputRoot' | 'baseName'>;
 
 export function startSubmission(id: string, fields: JobFields, at: Instant): SubmittingJob {
   return { id, ...fields, state: 'submitting', createdAt: at.wall, updatedAt: at.wall };

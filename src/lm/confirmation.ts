@@ -1,4 +1,5 @@
 // What the chat tool's confirmation shows before money is spent, as Markdown pieces: outside text is only ever code or plain text.
+import { markdownBlock, markdownCode } from '../common/plainText';
 import { t } from '../common/l10n';
 
 /** A piece of the confirmation: our own Markdown, or text from outside that the adapter appends as plain text. */
@@ -18,21 +19,6 @@ export interface ConfirmationFacts {
   price?: string;
 }
 
-/** An inline code span that shows `text` literally, whatever backticks it holds (CommonMark's fence rule). */
-export function codeSpan(text: string): string {
-  const flat = text.replace(/\r?\n|\r/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const padded = flat.startsWith('`') || flat.endsWith('`') || flat === '' ? ` ${flat} ` : flat;
-  return `${fence}${padded}${fence}`;
-}
-
-/** A fenced code block that shows `text` literally: its fence is longer than any run of backticks inside. */
-export function codeBlock(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(Math.max(3, longest + 1));
-  return `${fence}text\n${text.replace(/\r\n?/g, '\n')}\n${fence}`;
-}
 
 export function confirmationTitle(imageCount: number): string {
   return imageCount === 1 ? t('Run a paid Dreamina edit of 1 image?') : t('Run a paid Dreamina edit of {0} images?', imageCount);
@@ -42,16 +28,16 @@ export function confirmationSegments(facts: ConfirmationFacts): Segment[] {
   const out: Segment[] = [];
   const md = (markdown: string) => out.push({ markdown });
   md(`**${t('Images sent to RunComfy')}** (${facts.images.length})\n\n`);
-  for (const image of facts.images) md(`- ${codeSpan(image)}\n`);
-  md(`\n**${t('Prompt')}**\n\n${codeBlock(facts.prompt)}\n\n`);
+  for (const image of facts.images) md(`- ${markdownCode(image)}\n`);
+  md(`\n**${t('Prompt')}**\n\n${markdownBlock(facts.prompt)}\n\n`);
   const options = [
-    t('size {0}', codeSpan(facts.size)),
-    t('scale {0}', codeSpan(String(facts.scale))),
+    t('size {0}', markdownCode(facts.size)),
+    t('scale {0}', markdownCode(String(facts.scale))),
     facts.forceSingle ? t('exactly one output image') : t('one or more output images'),
-    ...(facts.fit ? [t('fit {0}', codeSpan(facts.fit))] : []),
+    ...(facts.fit ? [t('fit {0}', markdownCode(facts.fit))] : []),
   ];
   md(`**${t('Options')}**: ${options.join(', ')}\n\n`);
-  md(`**${t('Results are saved to')}** ${codeSpan(facts.outputFolder)}\n\n`);
+  md(`**${t('Results are saved to')}** ${markdownCode(facts.outputFolder)}\n\n`);
   md(`**${t('Price')}**: `);
   out.push({ text: facts.price ?? t('price unknown (the model\'s price could not be read)') });
   md(`\n\n${t('RunComfy bills every output image. Once the job runs it cannot be cancelled.')}`);

@@ -7,7 +7,7 @@ import { factsOf, hasOutputs, hasRequestId, type Job } from '../jobs/job';
 import { outcomeFor, type EditOutcome } from '../jobs/outcome';
 import { isCancellable, stateWords } from '../jobs/rules';
 import type { Services } from '../platform/services';
-import { notMarkup } from '../ui/jobText';
+import { showInfo, showWarning } from '../ui/messages';
 import { confirmationSegments, confirmationTitle, type Segment } from './confirmation';
 import { attachResultImages } from './resultImages';
 import { outcomeReport, refusalReport, type Stop } from './toolReport';
@@ -76,7 +76,7 @@ export class EditImageTool implements vscode.LanguageModelTool<EditImageInput> {
             scale: chosen.scale,
             forceSingle: chosen.forceSingle,
             fit,
-            outputFolder: vscode.workspace.asRelativePath(outputFolderOf(parsed)),
+            outputFolder: vscode.workspace.asRelativePath(outputFolderOf(parsed).outputDir),
             price,
           }),
         ),
@@ -104,7 +104,7 @@ export class EditImageTool implements vscode.LanguageModelTool<EditImageInput> {
       throw e;
     }
     const { parsed } = checked;
-    const outputFolder = outputFolderOf(parsed);
+    const outputFolder = outputFolderOf(parsed).outputDir;
     if (signal.aborted) return textResult(outcomeReport({ stop: 'notSent', outputFolder, attached: 0 }));
     let job: Extract<Job, { requestId: string }>;
     try {
@@ -173,15 +173,15 @@ export class EditImageTool implements vscode.LanguageModelTool<EditImageInput> {
 
   /** VS Code drops a tool's answer once the turn is stopped, so the user hears what became of the job here. */
   private announceStop(requestId: string, stop: Stop | undefined): void {
-    const id = notMarkup(requestId);
-    if (stop === 'cancelled') void vscode.window.showInformationMessage(vscode.l10n.t('RunComfy: the chat was stopped, so queued request {0} was cancelled. Nothing is billed.', id));
+    const id = requestId;
+    if (stop === 'cancelled') void showInfo(vscode.l10n.t('RunComfy: the chat was stopped, so queued request {0} was cancelled. Nothing is billed.', id));
     if (stop === 'running') {
-      void vscode.window.showInformationMessage(
+      void showInfo(
         vscode.l10n.t('RunComfy: the chat was stopped, but request {0} was already running. It will finish and be billed, and its results will still be saved.', id),
       );
     }
     if (stop === 'unknown') {
-      void vscode.window.showWarningMessage(vscode.l10n.t('RunComfy did not say whether request {0} was cancelled; it is still being tracked.', id));
+      void showWarning(vscode.l10n.t('RunComfy did not say whether request {0} was cancelled; it is still being tracked.', id));
     }
   }
 }

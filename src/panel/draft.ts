@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { EditOptions, SIZE_OPTIONS, SizeOption } from '../api/model';
+import { withoutQuery } from '../common/privateUrl';
 import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
 
 export const DRAFT_KEY = 'runcomfy.panel.draft.v1';
@@ -56,10 +57,13 @@ export function loadDraft(stored: unknown, defaults: Required<EditOptions>): Dra
   return draft;
 }
 
-/** What is kept across reloads: the inputs (not their checks, which are redone), prompt and options. */
+/**
+ * What is kept across reloads: the inputs (not their checks, which are redone), prompt and options. A URL is kept
+ * without its query, which may be a signature; after a reload it asks to be added again.
+ */
 export function storedDraft(draft: Draft): StoredDraft {
   return {
-    images: draft.images.map((i) => i.ref),
+    images: draft.images.map((i): InputRef => (i.ref.kind === 'url' ? { kind: 'url', url: withoutQuery(i.ref.url) } : i.ref)),
     prompt: draft.prompt,
     size: draft.size,
     scale: draft.scale,
@@ -75,5 +79,5 @@ export function moveImage(draft: Draft, id: string, to: number): void {
 }
 
 export function imageLabel(ref: InputRef): string {
-  return ref.kind === 'file' ? path.basename(ref.path) : ref.url;
+  return ref.kind === 'file' ? path.basename(ref.path) : withoutQuery(ref.url);
 }

@@ -22,7 +22,11 @@ export interface PanelPorts {
   jobs: {
     list(): Job[];
     get(id: string): Job | undefined;
-    submit(request: { refs: InputRef[]; prompt: string; options: Required<EditOptions> }): Promise<Job>;
+    /**
+     * A submit on the person's behalf: the same edit again within seconds is asked about first (unless `confirmed`,
+     * when they have just agreed to this very submit); undefined when they declined.
+     */
+    submit(request: { refs: InputRef[]; prompt: string; options: Required<EditOptions>; confirmed?: boolean }): Promise<Job | undefined>;
     inspectImageFile(path: string): Promise<{ facts?: ImageFacts; problems: InputProblem[] }>;
     checkUrl(url: string): InputProblem[];
     userMessageOf(error: unknown): string;

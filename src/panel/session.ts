@@ -1,11 +1,13 @@
 // One panel's logic without VS Code: the ready handshake, every message from the webview, the draft, and what is posted back.
-import { MAX_IMAGES, promptProblem, SIZE_OPTIONS, SizeOption } from '../api/model';
+import { type EditOptions, MAX_IMAGES, promptProblem, SIZE_OPTIONS, SizeOption } from '../api/model';
 import { t } from '../common/l10n';
 import type { InputRef } from '../jobs/inputChecks';
 import { filesOf, hasRequestId } from '../jobs/job';
 import { FromWebview, PanelState, ToWebview, parseMessage } from '../protocol/messages';
 import { Draft, loadDraft, moveImage, newImage, storedDraft } from './draft';
 import type { PanelPorts } from './ports';
+import { confirmationOf, PendingRunAgain, pendingRunAgain, problemsOf } from './runAgain';
+import { SubmitGate } from './submitGate';
 import { draftView, jobView, panelState, resourceFolders, resultViews } from './views';
 
 export type { PanelPorts } from './ports';
@@ -21,9 +23,13 @@ export class PanelSession {
   private hasToken: boolean;
   private price: string | undefined;
   private closed = false;
+  private readonly gate: SubmitGate;
+  /** The run-again the panel was last asked to confirm. */
+  private pendingRunAgain: PendingRunAgain | undefined;
 
   constructor(private readonly ports: PanelPorts, options: { images?: readonly string[]; view?: PanelState['view']; hasToken?: boolean } = {}) {
     this.draft = loadDraft(ports.storedDraft(), ports.defaults());
+    this.gate = new SubmitGate(ports.logger, (submitting) => this.post({ type: 'busy', submitting }));
     this.view = options.view;
     this.hasToken = options.hasToken ?? false;
     for (const path of options.images ?? []) this.addRef({ kind: 'file', path });
@@ -32,7 +38,8 @@ export class PanelSession {
 
   /** The full state, as the bootstrap HTML and the answer to `ready` carry it. */
   state(): PanelState {
-    return panelState({ draft: this.draft, jobs: this.ports.jobs.list(), hasToken: this.hasToken, price: this.price, view: this.view, uri: this.ports.uri, exists: this.ports.exists });
+    const state = panelState({ draft: this.draft, jobs: this.ports.jobs.list(), hasToken: this.hasToken, price: this.price, view: this.view, uri: this.ports.uri, exists: this.ports.exists });
+    return this.gate.busy ? { ...state, submitting: true } : state;
   }
 
   /** Resolves once the panel has painted and said it is ready. */
@@ -110,7 +117,7 @@ export class PanelSession {
         this.pending = [];
         this.ports.deliver({ type: 'state', state: this.state() });
         // The fresh state already holds the latest draft, jobs, results, token and price; only events still matter.
-        for (const m of pending) if (m.type === 'notice' || m.type === 'submitted' || m.type === 'showView') this.ports.deliver(m);
+        for (const m of pending) if (m.type === 'notice' || m.type === 'submitted' || m.type === 'showView' || m.type === 'confirmRunAgain') this.ports.deliver(m);
         for (const w of this.readyWaiters.splice(0)) w();
         return;
       }
@@ -152,7 +159,7 @@ export class PanelSession {
         this.ports.storeDraft(storedDraft(this.draft));
         return;
       case 'submit':
-        await this.submit();
+        await this.gate.run('submit', () => this.submitDraft());
         return;
       case 'setToken':
         await actions.setToken();
@@ -181,30 +188,50 @@ export class PanelSession {
         if (this.isKnownResult(message.path)) this.addFiles([message.path]);
         return;
       case 'runAgain':
-        await this.runAgain(message.jobId, message.edit);
+        if (this.gate.busy) return this.gate.drop('runAgain');
+        if (message.edit) this.editAgain(message.jobId);
+        else await this.askRunAgain(message.jobId);
         return;
+      case 'confirmRunAgain': {
+        const pending = this.pendingRunAgain;
+        if (!pending || pending.token !== message.token) {
+          this.ports.logger.warn('[panel] dropped a run-again confirmation that matches no question asked');
+          return;
+        }
+        await this.gate.run('confirmRunAgain', async () => {
+          this.pendingRunAgain = undefined;
+          await this.send({ refs: pending.refs, prompt: pending.prompt, options: pending.options, confirmed: true });
+        });
+        return;
+      }
       case 'viewChanged':
         this.view = message.view;
         return;
     }
   }
 
-  private async submit(): Promise<void> {
+  private async submitDraft(): Promise<void> {
+    // Taken now: a draft edited while the submit is on its way changes the next submit, not this one.
+    const request = {
+      refs: this.draft.images.map((i) => i.ref),
+      prompt: this.draft.prompt,
+      options: { size: this.draft.size, scale: this.draft.scale, forceSingle: this.draft.forceSingle },
+    };
     const problem = this.submitProblem();
     if (problem) {
       this.post({ type: 'notice', level: 'error', message: problem });
       return;
     }
+    await this.send(request);
+  }
+
+  private async send(request: { refs: InputRef[]; prompt: string; options: Required<EditOptions>; confirmed?: boolean }): Promise<void> {
     if (!(await this.ports.hasToken())) {
       this.post({ type: 'notice', level: 'error', message: t('Set your RunComfy API token first.') });
       return;
     }
-    const job = await this.ports.jobs.submit({
-      refs: this.draft.images.map((i) => i.ref),
-      prompt: this.draft.prompt,
-      options: { size: this.draft.size, scale: this.draft.scale, forceSingle: this.draft.forceSingle },
-    });
-    if (hasRequestId(job)) this.post({ type: 'submitted', requestId: job.requestId });
+    const job = await this.ports.jobs.submit(request);
+    if (job && hasRequestId(job)) this.post({ type: 'submitted', requestId: job.requestId });
   }
 
   /** Why the draft cannot be sent now, or undefined; the webview shows the same reasons before Submit is pressed. */
@@ -218,28 +245,40 @@ export class PanelSession {
     return promptProblem(this.draft.prompt);
   }
 
-  private async runAgain(jobId: string, edit: boolean): Promise<void> {
+  /** "Edit & run again": the job's inputs, prompt and options go back into the draft; nothing is sent. */
+  private editAgain(jobId: string): void {
     const job = this.ports.jobs.get(jobId);
     if (!job) return;
-    const refs: InputRef[] = job.inputs.flatMap((i): InputRef[] => (i.path ? [{ kind: 'file', path: i.path }] : i.url ? [{ kind: 'url', url: i.url }] : []));
-    if (refs.length === 0) {
-      this.post({ type: 'notice', level: 'error', message: t('The inputs of this job are not known (it was resumed by request_id), so it cannot be run again.') });
-      return;
-    }
+    const pending = pendingRunAgain(job, this.ports.defaults());
+    if (pending.refs.length === 0) return this.cannotRunAgain();
     this.draft.images = [];
-    for (const ref of refs) this.addRef(ref);
-    this.draft.prompt = job.prompt;
-    const defaults = this.ports.defaults();
-    this.draft.size = job.options.size ?? defaults.size;
-    this.draft.scale = job.options.scale ?? defaults.scale;
-    this.draft.forceSingle = job.options.forceSingle ?? defaults.forceSingle;
+    for (const ref of pending.refs) this.addRef(ref);
+    this.draft.prompt = pending.prompt;
+    this.draft.size = pending.options.size;
+    this.draft.scale = pending.options.scale;
+    this.draft.forceSingle = pending.options.forceSingle;
     this.draftChanged();
-    if (edit) {
-      this.post({ type: 'showView', view: 'compose' });
+    this.post({ type: 'showView', view: 'compose' });
+  }
+
+  /** "Run again": the inputs are checked again, then the panel asks (price and what is sent) before anything is paid. */
+  private async askRunAgain(jobId: string): Promise<void> {
+    const job = this.ports.jobs.get(jobId);
+    if (!job) return;
+    const pending = pendingRunAgain(job, this.ports.defaults());
+    if (pending.refs.length === 0) return this.cannotRunAgain();
+    const problems = await problemsOf(pending.refs, this.ports.jobs);
+    if (this.closed) return;
+    if (problems.length > 0) {
+      this.post({ type: 'notice', level: 'error', message: problems[0].message });
       return;
     }
-    await this.inspectAll();
-    await this.submit();
+    this.pendingRunAgain = pending;
+    this.post(confirmationOf(pending, this.price));
+  }
+
+  private cannotRunAgain(): void {
+    this.post({ type: 'notice', level: 'error', message: t('The inputs of this job are not known (it was resumed by request_id), so it cannot be run again.') });
   }
 
   /** Paths coming back from the panel are trusted only when they are results the engine saved. */

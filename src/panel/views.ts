@@ -1,6 +1,7 @@
 // Turns jobs and the draft into the plain views the panel shows; local files become webview URIs, nothing else.
 import * as path from 'node:path';
 import { MAX_IMAGES, MAX_PROMPT_LENGTH, SIZE_OPTIONS, sizeLabel } from '../api/model';
+import { withoutQuery } from '../common/privateUrl';
 import { factsOf, filesOf, hasOutputs, hasRequestId, type Job, problemOf, timesOf } from '../jobs/job';
 import type { DraftView, InputView, JobView, PanelState, ResultView } from '../protocol/messages';
 import { Draft, DraftImage, imageLabel } from './draft';
@@ -19,7 +20,8 @@ export function inputView(image: DraftImage, uri: ToWebviewUri): InputView {
     view.path = image.ref.path;
     if (!image.problems.some((p) => p.rule === 'missing' || p.rule === 'type')) view.thumb = uri(image.ref.path);
   } else {
-    view.url = image.ref.url;
+    // The panel shows where an address points, never its query (a signature): only RunComfy gets the full URL.
+    view.url = withoutQuery(image.ref.url);
   }
   if (image.facts) {
     view.format = image.facts.format;

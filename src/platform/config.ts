@@ -2,11 +2,12 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL, DEFAULT_SCALE, DEFAULT_SIZE, EditOptions, SIZE_OPTIONS, SizeOption } from '../api/model';
-import { resolveOutputFolder } from '../common/variables';
+import { isLoopbackUrl } from '../common/loopback';
+import { resolveOutputPlace } from '../common/variables';
 import { DEFAULT_FIT, FitSettings, isFitMode } from '../imaging/fitTypes';
+import type { OutputPlace } from '../jobs/outputFolder';
 
 const SECTION = 'runcomfy';
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 function applicationValue<T>(key: string, fallback: T): T {
   const inspected = vscode.workspace.getConfiguration(SECTION).inspect<T>(key);
@@ -17,14 +18,6 @@ function applicationValue<T>(key: string, fallback: T): T {
 export function apiBaseUrl(): string {
   const value = applicationValue<string>('apiBaseUrl', DEFAULT_BASE_URL).trim();
   return value || DEFAULT_BASE_URL;
-}
-
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    return LOOPBACK.has(new URL(url).hostname) || new URL(url).hostname.startsWith('127.');
-  } catch {
-    return false;
-  }
 }
 
 /** The hosts results may come from; the API's own loopback host is trusted when the API itself points there. */
@@ -64,16 +57,21 @@ export function proxyUrl(): string | undefined {
   return value?.trim() || undefined;
 }
 
-/** Where results of a job whose first input is `firstFile` (if any) are saved. */
-export function outputFolderFor(firstFile: vscode.Uri | undefined): string {
+/**
+ * Where results of a job whose first input is `firstFile` (if any) are saved, and the folder they must stay in.
+ * Where the value came from decides: only the user's own settings may send results outside the workspace.
+ */
+export function outputFolderFor(firstFile: vscode.Uri | undefined): OutputPlace {
   const folder = firstFile ? vscode.workspace.getWorkspaceFolder(firstFile) : vscode.workspace.workspaceFolders?.[0];
-  const setting = vscode.workspace.getConfiguration(SECTION, firstFile ?? folder?.uri).get<string>('outputFolder');
-  return resolveOutputFolder(setting, {
+  const inspected = vscode.workspace.getConfiguration(SECTION, firstFile ?? folder?.uri).inspect<string>('outputFolder');
+  const fromWorkspace = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
+  const setting = fromWorkspace ?? inspected?.globalValue ?? inspected?.defaultValue;
+  return resolveOutputPlace(setting, {
     workspaceFolder: folder?.uri.fsPath,
     fileDirname: firstFile ? vscode.Uri.joinPath(firstFile, '..').fsPath : undefined,
     userHome: os.homedir(),
     now: new Date(),
-  });
+  }, fromWorkspace === undefined && inspected?.globalValue !== undefined);
 }
 
 export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {

@@ -9,6 +9,8 @@ import type { FitSettings } from '../imaging/fitTypes';
 import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
 import type { PreparedInput } from '../jobs/inputs';
 import type { Job } from '../jobs/job';
+import type { OutputPlace } from '../jobs/outputFolder';
+import { RepeatGuard } from '../jobs/repeatGuard';
 import type { EditOutcome } from '../jobs/outcome';
 import type { EditSubmission, Runtime } from '../runtime';
 import { affectsConnection, allowedDownloadHosts, apiBaseUrl, fitSettings, proxyUrl } from './config';
@@ -24,6 +26,8 @@ export interface JobsServiceHost {
 
 export class JobsService extends Disposable {
   private runtime: Runtime | undefined;
+  /** One for the window: the palette, the Explorer and every panel count the same submits. */
+  private readonly repeats = new RepeatGuard(() => Date.now());
   private loading: Promise<Runtime> | undefined;
   private module: RuntimeModule | undefined;
   private readonly anyChange = this._register(new vscode.EventEmitter<void>());
@@ -81,12 +85,43 @@ export class JobsService extends Disposable {
     return (await this.load()).prepare(refs, signal, fit);
   }
 
+  /** Submits as given, without asking anything: for scripted calls, which are their callers' decisions. */
   async submitEdit(submission: EditSubmission, prepared?: PreparedInput[]): Promise<Job> {
     return (await this.load()).submitEdit(submission, undefined, prepared);
   }
 
-  async resume(requestId: string, params: ResumeParams): Promise<Job> {
-    return (await this.load()).engine.resume(requestId, params);
+  /**
+   * Submits on a person's behalf. The same edit again within seconds of the last (or while it is still being sent)
+   * is first put to `confirmRepeat`; undefined when they decline. `confirmed` says they already agreed to this very
+   * submit (the panel's run-again question), so they are not asked twice.
+   */
+  async submitInteractive(
+    submission: EditSubmission,
+    confirmRepeat: () => PromiseLike<boolean>,
+    options: { prepared?: PreparedInput[]; confirmed?: boolean; progress?: <T>(work: () => Promise<T>) => PromiseLike<T> } = {},
+  ): Promise<Job | undefined> {
+    if (!options.confirmed && this.repeats.isRepeat(submission)) {
+      this.host.logger.info('the same edit was submitted moments ago; asking before sending it again');
+      if (!(await confirmRepeat())) {
+        this.host.logger.info('the repeated edit was not sent');
+        return undefined;
+      }
+    }
+    const end = this.repeats.begin(submission);
+    try {
+      const send = () => this.submitEdit(submission, options.prepared);
+      const job = await (options.progress ? options.progress(send) : send());
+      end(true);
+      return job;
+    } catch (e) {
+      // Only an answer that never came may have created (and billed) a job; a clear refusal created nothing.
+      end((e as { kind?: unknown } | undefined)?.kind === 'submissionUnknown');
+      throw e;
+    }
+  }
+
+  async resume(requestId: string, params: ResumeParams & OutputPlace): Promise<Job> {
+    return (await this.load()).resume(requestId, params);
   }
 
   async cancel(idOrRequestId: string): Promise<'cancelled' | 'not_cancellable' | 'unknown'> {
@@ -135,6 +170,11 @@ export class JobsService extends Disposable {
   /** Whether `prepare` refused only aspect ratios that Pad or Crop would fix. */
   isAspectChoiceError(error: unknown): boolean {
     return this.helpers().isAspectChoiceError(error);
+  }
+
+  /** Why results may not be written to this folder (it leads outside its workspace folder), or undefined. */
+  outputFolderProblem(place: OutputPlace): Promise<string | undefined> {
+    return this.helpers().outputFolderProblem(place);
   }
 
   /** Stops local work only; jobs keep running at RunComfy and are resumed next time. */

@@ -1,5 +1,6 @@
 // The extension's long-lived pieces: token, log, and the jobs service (which loads the heavy runtime itself when needed).
 import * as vscode from 'vscode';
+import { showWarning } from '../ui/messages';
 import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { hasUnfinishedWork } from '../storage/jobsKey';
@@ -35,7 +36,7 @@ export class Services extends Disposable {
     if (token) return token;
     const set = vscode.l10n.t('Set API Token');
     const get = vscode.l10n.t('Get a Token');
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await showWarning(
       vscode.l10n.t('RunComfy needs your API token. Copy it from your RunComfy profile page (Profile → API token), then set it here. It is kept in VS Code\'s secret storage.'),
       set,
       get,

@@ -88,6 +88,8 @@ export const PanelState = z.object({
   limits: z.object({ maxImages: z.number(), maxPromptLength: z.number() }),
   /** Which section the panel showed last, so a reload lands where the user was. */
   view: z.optional(z.enum(['compose', 'jobs', 'results'])),
+  /** A submit from this panel is being prepared or sent: Submit stays disabled until the host says otherwise. */
+  submitting: z.optional(z.boolean()),
 });
 export type PanelState = z.infer<typeof PanelState>;
 
@@ -103,6 +105,17 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('submitted'), requestId: z.string() }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   z.object({ type: z.literal('showView'), view: z.enum(['compose', 'jobs', 'results']) }),
+  /** Whether a submit from this panel is in flight; `false` is the host's answer to every submit and confirmed run-again. */
+  z.object({ type: z.literal('busy'), submitting: z.boolean() }),
+  /** Run again costs money: what would be sent, and its price, for the panel to ask about before anything is sent. */
+  z.object({
+    type: z.literal('confirmRunAgain'),
+    token: z.string(),
+    inputs: z.array(z.string()),
+    prompt: z.string(),
+    options: z.string(),
+    price: z.optional(z.string()),
+  }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 
@@ -132,8 +145,10 @@ export const FromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('openResult'), path: z.string() }),
   z.object({ type: z.literal('revealResult'), path: z.string() }),
   z.object({ type: z.literal('useAsInput'), path: z.string() }),
-  /** Puts a job's prompt, options and inputs back in the draft (`edit`), or submits them again as they were. */
+  /** Puts a job's prompt, options and inputs back in the draft (`edit`), or asks to submit them again as they were. */
   z.object({ type: z.literal('runAgain'), jobId: z.string(), edit: z.boolean() }),
+  /** The person agreed to the run-again question with this token; only then is it submitted. */
+  z.object({ type: z.literal('confirmRunAgain'), token: z.string() }),
   z.object({ type: z.literal('viewChanged'), view: z.enum(['compose', 'jobs', 'results']) }),
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;

@@ -1,5 +1,7 @@
 // The prompt box (with its 800-character limit) and an options menu for size, scale and single output.
 import * as vscode from 'vscode';
+import { plainLabel } from '../common/plainText';
+import { showError } from './messages';
 import { EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, SizeOption, promptLength, promptProblem, sizeLabel } from '../api/model';
 
 export async function askPrompt(initial: string | undefined, imageCount: number): Promise<string | undefined> {
@@ -20,7 +22,7 @@ export async function askPrompt(initial: string | undefined, imageCount: number)
   if (prompt === undefined) return undefined;
   const problem = promptProblem(prompt);
   if (problem) {
-    void vscode.window.showErrorMessage(problem);
+    void showError(problem);
     return undefined;
   }
   return prompt;
@@ -35,7 +37,7 @@ export async function pickOptions(defaults: Required<EditOptions>, price?: strin
     const items: MenuItem[] = [
       {
         label: `$(sparkle) ${vscode.l10n.t('Submit edit')}`,
-        detail: price ? vscode.l10n.t('Price: {0}', price) : vscode.l10n.t('Sends one paid job to RunComfy'),
+        detail: price ? vscode.l10n.t('Price: {0}', plainLabel(price)) : vscode.l10n.t('Sends one paid job to RunComfy'),
         action: 'submit',
       },
       { label: '', kind: vscode.QuickPickItemKind.Separator, action: 'submit' },

@@ -1,6 +1,8 @@
 // The palette's first step: choose input images from the workspace, a file dialog, or public URLs.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { plainLabel } from '../common/plainText';
+import { showError, showInfo } from './messages';
 import { MAX_IMAGES } from '../api/model';
 import type { InputRef } from '../jobs/inputChecks';
 
@@ -41,11 +43,11 @@ export async function pickImages(): Promise<InputRef[] | undefined> {
 async function pickWorkspaceImages(): Promise<InputRef[] | undefined> {
   const files = await vscode.workspace.findFiles(IMAGE_GLOB, EXCLUDE_GLOB, 2000);
   if (files.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No PNG or JPEG files were found in this workspace. Use Browse… or Image URLs… instead.'));
+    void showInfo(vscode.l10n.t('No PNG or JPEG files were found in this workspace. Use Browse… or Image URLs… instead.'));
     return undefined;
   }
   const items = files
-    .map((uri) => ({ label: path.basename(uri.fsPath), description: folderDescription(uri), uri }))
+    .map((uri) => ({ label: plainLabel(path.basename(uri.fsPath)), description: plainLabel(folderDescription(uri)), uri }))
     .sort((a, b) => a.description.localeCompare(b.description) || a.label.localeCompare(b.label));
   const qp = vscode.window.createQuickPick<(typeof items)[number]>();
   qp.title = vscode.l10n.t('RunComfy Edit (1/3): workspace images');
@@ -94,7 +96,7 @@ async function browseImages(): Promise<InputRef[] | undefined> {
   });
   if (!uris || uris.length === 0) return undefined;
   if (uris.length > MAX_IMAGES) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0} images were chosen; at most {1} can be sent in one edit.', uris.length, MAX_IMAGES));
+    void showError(vscode.l10n.t('{0} images were chosen; at most {1} can be sent in one edit.', uris.length, MAX_IMAGES));
     return undefined;
   }
   return uris.map((u) => ({ kind: 'file', path: u.fsPath }));

@@ -32,8 +32,3 @@ export function shortPrompt(job: Job, max = 48): string {
 export function jobReference(job: Job): string {
   return hasRequestId(job) ? job.requestId : t('local {0}', job.id.slice(0, 8));
 }
-
-/** Text from outside (prompts, server messages) shown where VS Code renders links: the link syntax is broken up. */
-export function notMarkup(text: string): string {
-  return text.replace(/\]\(/g, '] (');
-}

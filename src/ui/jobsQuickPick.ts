@@ -1,5 +1,6 @@
 // The job list (status bar click, "RunComfy: Show Jobs"): live rows with cancel, open, reveal, copy and retry buttons.
 import * as vscode from 'vscode';
+import { plainLabel } from '../common/plainText';
 import { factsOf, filesOf, hasRequestId, problemOf, type Job } from '../jobs/job';
 import { canRetrySave, isCancellable, needsUser } from '../jobs/rules';
 import type { JobsService } from '../platform/jobsService';
@@ -35,9 +36,9 @@ export function actionsFor(job: Job): Action[] {
 function toItem(job: Job, now: number, all: Record<Action, ActionButton>): JobItem {
   const problem = problemOf(job);
   return {
-    label: `${stateIcon(job)} ${shortPrompt(job)}`,
-    description: jobSummary(job, now),
-    detail: `${hasRequestId(job) ? job.requestId : vscode.l10n.t('no request_id yet')}${problem ? ` — ${problem}` : ''}`,
+    label: `${stateIcon(job)} ${plainLabel(shortPrompt(job))}`,
+    description: plainLabel(jobSummary(job, now)),
+    detail: plainLabel(`${hasRequestId(job) ? job.requestId : vscode.l10n.t('no request_id yet')}${problem ? ` — ${problem}` : ''}`),
     buttons: actionsFor(job).map((a) => all[a]),
     jobId: job.id,
   };

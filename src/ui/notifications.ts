@@ -1,11 +1,12 @@
 // Tells the user what they must know, once each: results saved, saves and jobs that failed, jobs out of reach, a refused token.
 import * as vscode from 'vscode';
+import { showError, showInfo, showWarning } from './messages';
 import type { EngineHealth, JobChange } from '../jobs/engine';
 import { filesOf, hasRequestId, isTracked, type Job } from '../jobs/job';
 import { openResultsWhenDone } from '../platform/config';
 import type { JobsService } from '../platform/jobsService';
 import type { Services } from '../platform/services';
-import { notMarkup, shortPrompt } from './jobText';
+import { shortPrompt } from './jobText';
 
 export function registerNotifications(services: Services): vscode.Disposable {
   const { jobs } = services;
@@ -25,8 +26,8 @@ export function registerNotifications(services: Services): vscode.Disposable {
 
 async function tokenRefused(error: string): Promise<void> {
   const set = vscode.l10n.t('Set API Token');
-  const choice = await vscode.window.showWarningMessage(
-    `RunComfy: ${notMarkup(error)} ${vscode.l10n.t('Tracking of every job is paused until a token is set.')}`,
+  const choice = await showWarning(
+    `RunComfy: ${error} ${vscode.l10n.t('Tracking of every job is paused until a token is set.')}`,
     set,
   );
   if (choice === set) await vscode.commands.executeCommand('runcomfy.setApiToken');
@@ -52,7 +53,7 @@ async function onChange({ job, previous, removed }: JobChange, announced: Map<st
       announced.set(job.id, job.state);
       const retry = vscode.l10n.t('Retry Download');
       const copy = vscode.l10n.t('Copy Request ID');
-      const choice = await vscode.window.showWarningMessage(`RunComfy: ${notMarkup(job.error)}`, retry, copy);
+      const choice = await showWarning(`RunComfy: ${job.error}`, retry, copy);
       if (choice === retry) await vscode.commands.executeCommand('runcomfy.retryDownload', job.id);
       if (choice === copy) await vscode.commands.executeCommand('runcomfy.copyRequestId', job.id);
       return;
@@ -64,7 +65,7 @@ async function onChange({ job, previous, removed }: JobChange, announced: Map<st
       const resume = vscode.l10n.t('Resume by Request ID');
       const copy = vscode.l10n.t('Copy Request ID');
       const second = job.state === 'submissionUnknown' ? resume : copy;
-      const choice = await vscode.window.showErrorMessage(`RunComfy: ${notMarkup(job.error)}`, showJobs, second);
+      const choice = await showError(`RunComfy: ${job.error}`, showJobs, second);
       if (choice === showJobs) await vscode.commands.executeCommand('runcomfy.showJobs');
       if (choice === resume) await vscode.commands.executeCommand('runcomfy.resume');
       if (choice === copy && hasRequestId(job)) await vscode.env.clipboard.writeText(job.requestId);
@@ -78,8 +79,8 @@ async function onChange({ job, previous, removed }: JobChange, announced: Map<st
 async function stalled(job: Job, error: string, jobs: JobsService): Promise<void> {
   const showLog = vscode.l10n.t('Show Log');
   const retry = vscode.l10n.t('Retry');
-  const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t('RunComfy: the state of "{0}" could not be read for a while: {1} It is still being tracked, and its result will be saved when it can be read.', notMarkup(shortPrompt(job, 40)), notMarkup(error)),
+  const choice = await showWarning(
+    vscode.l10n.t('RunComfy: the state of "{0}" could not be read for a while: {1} It is still being tracked, and its result will be saved when it can be read.', shortPrompt(job, 40), error),
     showLog,
     retry,
   );
@@ -93,8 +94,8 @@ async function saved(job: Job): Promise<void> {
   if (openResultsWhenDone()) await vscode.commands.executeCommand('runcomfy.openResult', job.id);
   const open = vscode.l10n.t('Open');
   const reveal = vscode.l10n.t('Reveal');
-  const prompt = notMarkup(shortPrompt(job, 40));
-  const choice = await vscode.window.showInformationMessage(
+  const prompt = shortPrompt(job, 40);
+  const choice = await showInfo(
     files.length === 1 ? vscode.l10n.t('RunComfy: 1 result saved for "{0}".', prompt) : vscode.l10n.t('RunComfy: {0} results saved for "{1}".', files.length, prompt),
     open,
     reveal,

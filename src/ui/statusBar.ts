@@ -1,5 +1,6 @@
 // One status bar item driven by the jobs: quiet when idle, queued and running counted apart, coloured when the user must act.
 import * as vscode from 'vscode';
+import { markdownCode, markdownText } from '../common/plainText';
 import type { EngineHealth } from '../jobs/engine';
 import { factsOf, hasRequestId, type Job } from '../jobs/job';
 import { isCancellable, needsUser } from '../jobs/rules';
@@ -110,7 +111,7 @@ function section(md: vscode.MarkdownString, title: string, jobs: Job[], icon = '
   if (jobs.length === 0) return;
   md.appendMarkdown(`**${title}**\n\n`);
   for (const job of jobs) {
-    md.appendMarkdown(`- ${icon}\`${jobReference(job)}\` — ${escape(stateText(job))} — ${escape(shortPrompt(job, 40))}`);
+    md.appendMarkdown(`- ${icon}${markdownCode(jobReference(job))} — ${markdownText(stateText(job))} — ${markdownText(shortPrompt(job, 40))}`);
     if (hasRequestId(job) && isCancellable(factsOf(job))) md.appendMarkdown(` · ${vscode.l10n.t('[Cancel]({0})', `command:runcomfy.cancel?${arg(job.requestId)}`)}`);
     md.appendMarkdown('\n');
   }
@@ -124,11 +125,6 @@ function quiet(jobs: Job[]): StatusView {
     vscode.l10n.t('RunComfy: no job running ({0} in history).\n\n[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel)', jobs.length),
   );
   return { text: '$(sparkle)', label: vscode.l10n.t('RunComfy: no job running'), tooltip: md };
-}
-
-/** Text from outside (prompts, server messages) is never markup: every Markdown character is escaped. */
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~$]/g, '\\$&');
 }
 
 function arg(value: string): string {

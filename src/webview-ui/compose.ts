@@ -15,8 +15,6 @@ import { promptCounter, submitState } from './viewModel';
 import { EchoGuard } from './viewState';
 
 const PROMPT_DEBOUNCE_MS = 250;
-/** How long Submit stays disabled waiting for the host's answer, so a double click cannot send twice. */
-const SUBMIT_GUARD_MS = 15_000;
 
 export interface ComposeDeps {
   post(message: FromWebview): void;
@@ -28,7 +26,10 @@ export class ComposeView {
   private state: PanelState;
   private prompt: string;
   private promptTimer: ReturnType<typeof setTimeout> | undefined;
-  private submitGuard: ReturnType<typeof setTimeout> | undefined;
+  /** Submit was clicked and the host has not answered yet; only the host's `busy: false` clears it, never a timer. */
+  private awaitingHost = false;
+  /** The host says a submit from this panel is in flight (this one, a run-again, or one from before a reload). */
+  private hostBusy: boolean;
   private readonly promptEcho = new EchoGuard<string>();
 
   private readonly cards: InputCards;
@@ -48,6 +49,7 @@ export class ComposeView {
   constructor(private readonly deps: ComposeDeps, state: PanelState) {
     this.state = state;
     this.prompt = state.draft.prompt;
+    this.hostBusy = state.submitting === true;
 
     // ---- images ----
     this.imageCount = h('span', { class: 'section-count' });
@@ -149,10 +151,13 @@ export class ComposeView {
     this.update({ ...this.state, draft });
   }
 
-  /** The host answered a submit (accepted or refused), so the button may be used again. */
-  submitSettled(): void {
-    if (this.submitGuard !== undefined) clearTimeout(this.submitGuard);
-    this.submitGuard = undefined;
+  /**
+   * The host's word on submits from this panel. A `busy` message answers every submit (accepted or refused), so
+   * `false` there frees the button; a full state only says whether one is in flight right now.
+   */
+  setBusy(submitting: boolean, answer = true): void {
+    this.hostBusy = submitting;
+    if (answer && !submitting) this.awaitingHost = false;
     this.renderSubmit();
   }
 
@@ -211,7 +216,7 @@ export class ComposeView {
     });
     this.submitRow.hidden = status.needsToken;
     this.tokenRow.hidden = !status.needsToken;
-    const waiting = this.submitGuard !== undefined;
+    const waiting = this.awaitingHost || this.hostBusy;
     this.submitButton.disabled = !status.enabled || waiting;
     const reason = waiting ? t('Submitting…') : status.reason;
     this.submitReason.replaceChildren(...(reason ? [codicon(waiting ? 'loading' : 'info', waiting ? 'codicon-modifier-spin' : ''), ` ${reason}`] : []));
@@ -248,10 +253,10 @@ export class ComposeView {
 
   private submit(): void {
     const status = submitState({ images: this.cards.images, prompt: this.prompt, hasToken: this.state.hasToken, limits: this.state.limits });
-    if (!status.enabled || this.submitGuard !== undefined) return;
+    if (!status.enabled || this.awaitingHost || this.hostBusy) return;
     this.flushPrompt();
     this.deps.post({ type: 'submit' });
-    this.submitGuard = setTimeout(() => this.submitSettled(), SUBMIT_GUARD_MS);
+    this.awaitingHost = true;
     this.renderSubmit();
   }
 }

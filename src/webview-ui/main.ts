@@ -5,6 +5,7 @@ import * as l10n from '@vscode/l10n';
 import { setTranslator } from '../common/l10n';
 import { PanelState, parseMessage, ToWebview } from '../protocol/messages';
 import { ComposeView } from './compose';
+import { RunAgainQuestion } from './confirmRunAgain';
 import { connectToHost } from './host';
 import { JobsView } from './jobs';
 import { ResultsView } from './results';
@@ -127,7 +128,8 @@ function start(): void {
     }, { passive: true });
   }
 
-  root.replaceChildren(shell.element);
+  const runAgain = new RunAgainQuestion(host.post);
+  root.replaceChildren(shell.element, runAgain.element);
   if (ui.compare) results.restoreCompare(ui.compare.path, ui.compare.position);
   requestAnimationFrame(() => {
     shell.scroller(ui.view).scrollTop = ui.scroll[ui.view] ?? 0;
@@ -154,6 +156,7 @@ function start(): void {
       case 'state':
         state = message.state;
         compose.update(state);
+        compose.setBusy(state.submitting === true, false);
         jobs.update(state.jobs);
         results.update(state.results);
         shell.setActiveJobs(activeCount(state.jobs));
@@ -180,12 +183,16 @@ function start(): void {
         compose.update(state);
         break;
       case 'submitted':
-        compose.submitSettled();
         jobs.showSubmitted(message.requestId);
         showView('jobs');
         break;
+      case 'busy':
+        compose.setBusy(message.submitting);
+        break;
+      case 'confirmRunAgain':
+        runAgain.ask(message);
+        break;
       case 'notice':
-        compose.submitSettled();
         shell.notice(message.level, message.message);
         break;
       case 'showView':

@@ -1,6 +1,7 @@
 // The composer's pure view logic (submit rules, the prompt counter, input facts, reordering, URL and drop parsing), free of the DOM so plain node can test it.
 import { promptLength } from '../api/model';
 import { t } from '../common/l10n';
+import { isLoopbackHost } from '../common/loopback';
 import type { InputView } from '../protocol/messages';
 
 export type ViewName = 'compose' | 'jobs' | 'results';
@@ -136,11 +137,6 @@ export function dropIndex(from: number, target: number, after: boolean): number 
 
 const MAX_URLS_PER_MESSAGE = 20;
 const MAX_DROPPED_URIS = 50;
-
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
-}
 
 function shorten(text: string, max = 60): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -13,6 +13,7 @@ import { setApiTokenCommand } from '../commands/apiToken';
 import { cancelCommand } from '../commands/cancel';
 import type { CommandContext } from '../commands/context';
 import { copyRequestIdCommand, retryDownloadCommand, revealUri } from '../commands/resultActions';
+import { confirmRepeat } from '../ui/confirmRepeat';
 import { pickImages } from '../ui/imagePicker';
 import { panelHtml } from './panelHtml';
 
@@ -48,10 +49,10 @@ export class PanelController extends Disposable {
         jobs: {
           list: () => jobs.list(),
           get: (id) => jobs.get(id),
-          submit: ({ refs, prompt, options }) => {
+          submit: ({ refs, prompt, options, confirmed }) => {
             const firstFile = refs.find((r) => r.kind === 'file');
-            const outputDir = outputFolderFor(firstFile?.kind === 'file' ? vscode.Uri.file(firstFile.path) : undefined);
-            return jobs.submitEdit({ refs, prompt, options, outputDir });
+            const place = outputFolderFor(firstFile?.kind === 'file' ? vscode.Uri.file(firstFile.path) : undefined);
+            return jobs.submitInteractive({ refs, prompt, options, ...place }, confirmRepeat, { confirmed });
           },
           inspectImageFile: (filePath) => jobs.inspectImageFile(filePath),
           checkUrl: (url) => jobs.checkUrl(url),

@@ -64,7 +64,7 @@ describe('runcomfy.edit automation API', () => {
     assert.equal(emulator.stats.submits, 1);
   });
 
-  it('sends https and loopback http image URLs exactly as given', async function () {
+  it('sends https and loopback http image URLs exactly as given, and keeps them without their query', async function () {
     this.timeout(20_000);
     const { emulator } = env;
     const server = await serveImage(readFixture('landscape.png'));
@@ -77,7 +77,8 @@ describe('runcomfy.edit automation API', () => {
       assert.deepEqual(server.hits, ['/shared/portrait.png'], 'the emulator fetches loopback URLs; the extension itself does not');
       const saved = resultsOf(resultsDir(), answer.requestId);
       assert.equal(saved.length, 2);
-      assert.deepEqual(saved[0].record.inputs, urls);
+      // Sidecars keep where each image was, never a query (it may be a signature): only RunComfy got the full URL.
+      assert.deepEqual(saved[0].record.inputs, ['https://example.com/photos/lake.png (query removed)', urls[1]]);
       assert.match(path.basename(saved[0].image), /^edit-/);
     } finally {
       await server.close();

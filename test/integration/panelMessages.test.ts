@@ -702,6 +702,12 @@ describe('panel host: HTML, handshake and every webview message', () => {
     assert.equal(emulator.stats.submits, 1, 'editing a job submitted it');
 
     await h.send({ type: 'runAgain', jobId: job.id, edit: false });
+    assert.equal(emulator.stats.submits, 1, 'run again paid before asking');
+    const question = await h.waitPosted('confirmRunAgain');
+    assert.equal(question.price, '$0.03 per image', 'the question does not show the price');
+    assert.deepEqual(question.inputs, ['landscape.png', 'portrait.png']);
+    assert.equal(question.prompt, 'Original prompt');
+    await h.send({ type: 'confirmRunAgain', token: question.token });
     const submitted = h.of('submitted');
     assert.equal(submitted.length, 2);
     assert.notEqual(submitted[1].requestId, requestId);
@@ -710,6 +716,78 @@ describe('panel host: HTML, handshake and every webview message', () => {
 
     await h.send({ type: 'runAgain', jobId: 'no-such-job', edit: false });
     assert.equal(emulator.stats.submits, 2);
+  });
+
+  it('two submit messages at once (a double click) make one paid submit; the second is dropped and logged', async function () {
+    this.timeout(20_000);
+    const { emulator } = env;
+    const h = await openHarness();
+    await h.ready();
+    await dropFixtures(h);
+    await h.send({ type: 'updateDraft', prompt: 'Only once, please' });
+    h.fake.deliver({ type: 'submit' });
+    h.fake.deliver({ type: 'submit' });
+    await h.waitPosted('submitted', undefined, 15_000);
+    // Long enough for a second inline upload of both images to reach the emulator, had it been sent.
+    await delay(1500);
+    assert.equal(emulator.stats.submits, 1, 'a double click paid twice');
+    assert.equal(h.of('submitted').length, 1);
+    assert.deepEqual(h.of('busy').map((m) => m.submitting), [true, false]);
+    assert.ok(h.log.some((l) => /dropped submit/.test(l)), h.log.join('\n'));
+  });
+
+  it('the same draft submitted again within seconds asks "Submit the same edit again?" first; no means no submit', async function () {
+    this.timeout(20_000);
+    const { emulator } = env;
+    let answer: string | undefined;
+    const questions = replaceWindowFunction('showWarningMessage', (original, ...args) =>
+      /Submit the same edit again/.test(String(args[0])) ? Promise.resolve(answer) : original(...args),
+    );
+    const h = await openHarness();
+    await h.ready();
+    await dropFixtures(h);
+    await h.send({ type: 'updateDraft', prompt: 'Twice?' });
+    await submitDraft(h);
+    assert.equal(questions.calls.length, 0);
+    await h.send({ type: 'submit' });
+    assert.equal(questions.calls.length, 1, 'the repeat was not asked about');
+    assert.equal(emulator.stats.submits, 1, 'the declined repeat was paid for');
+    assert.deepEqual(h.of('busy').at(-1), { type: 'busy', submitting: false }, 'Submit was not freed after the no');
+    answer = 'Submit Again';
+    await submitDraft(h);
+    assert.equal(emulator.stats.submits, 2);
+    await h.send({ type: 'updateDraft', prompt: 'Something new' });
+    await submitDraft(h);
+    assert.equal(questions.calls.length, 2, 'a different edit was asked about');
+    assert.equal(emulator.stats.submits, 3);
+  });
+
+  it('a signed URL input goes to RunComfy in full, but the panel, stored jobs and draft, sidecars and log keep no query', async function () {
+    this.timeout(25_000);
+    const { emulator } = env;
+    const signed = 'https://bucket.s3.amazonaws.com/in/photo.png?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+    const h = await openHarness();
+    await h.ready();
+    await h.send({ type: 'addUrls', urls: [signed] });
+    await h.send({ type: 'updateDraft', prompt: 'A signed input', forceSingle: true });
+    const requestId = await submitDraft(h);
+    assert.deepEqual((emulator.stats.submitBodies[0] as { image_urls: string[] }).image_urls, [signed], 'RunComfy did not get the full URL');
+    const shown = h.draft().images[0];
+    assert.equal(shown.label, 'https://bucket.s3.amazonaws.com/in/photo.png (query removed)');
+
+    const saved = await waitFor('the saved result', () => h.results().find((r) => r.requestId === requestId), 20_000);
+    const sidecar = fs.readFileSync(saved.path.replace(/\.png$/, '.json'), 'utf8');
+    const stored = h.memento.snapshot();
+    for (const [where, text] of [
+      ['the sidecar', sidecar],
+      ['workspace state (jobs and draft)', stored],
+      ['a message to the panel', h.fake.postedJson.join('\n')],
+      ['the log', h.log.join('\n')],
+    ]) {
+      assert.ok(!text.includes('X-Amz'), `${where} carries the query`);
+    }
+    assert.match(sidecar, /photo\.png \(query removed\)/);
+    assert.match(stored, /photo\.png \(query removed\)/);
   });
 
   it('cancelJob on a queued job: RunComfy cancels it and the jobs view says cancelled', async function () {

@@ -64,6 +64,7 @@ describe('persistence across restarts', () => {
       prompt: 'Survives a restart',
       options: { forceSingle: false },
       outputDir: resultsDir(),
+      outputRoot: workspacePath(),
     });
     assert.ok(job.state === 'queued', `the submitted job is ${job.state}`);
     const requestId = job.requestId;

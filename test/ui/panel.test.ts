@@ -674,6 +674,44 @@ describe('RunComfy Edit panel', function () {
     });
   }
 
+  it('asks in the panel before "Run again" pays, with the price and what is sent; Cancel sends nothing', async function () {
+    this.timeout(60_000);
+    const { page, emulator } = uiSession();
+    await revealPanel();
+    await showTab('results');
+    const result = panel().locator('.result-card').filter({ has: panel().locator('.result-prompt', { hasText: panelPrompt }) }).first();
+    await result.waitFor({ state: 'visible', timeout: 10_000 });
+    const dialog = panel().locator('dialog.confirm-dialog');
+    const submitsBefore = emulator.stats.submits;
+
+    await result.locator('button[data-key$=":again"]').click();
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await dialog.locator('.confirm-price').textContent()) ?? '', /Price: \$0\.03 per image/);
+    assert.deepEqual(await dialog.locator('.confirm-inputs li').allTextContents(), ['landscape.png', 'portrait.png']);
+    assert.equal(((await dialog.locator('.confirm-prompt').textContent()) ?? '').trim(), panelPrompt);
+    assert.match((await dialog.locator('.confirm-options').textContent()) ?? '', /2560 × 1440/);
+    await panelScreenshot('panel-run-again-question');
+    await dialog.locator('vscode-button[data-key="cancel-run-again"]').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.waitForTimeout(1000);
+    assert.equal(emulator.stats.submits, submitsBefore, 'Cancel paid for a run');
+
+    await result.locator('button[data-key$=":again"]').click();
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    await dialog.locator('vscode-button[data-key="confirm-run-again"]').click();
+    await waitUntil('the emulator to receive the run again', () => emulator.stats.submits > submitsBefore, 15_000);
+    await waitForSelectedTab('jobs', 10_000);
+    assert.equal(emulator.stats.submits, submitsBefore + 1, 'one answer, one submit');
+    const body = emulator.stats.submitBodies[submitsBefore] as SubmitBody;
+    assert.equal(body.prompt, panelPrompt);
+    assert.equal(body['width×height'], chosenSize.value);
+    // Its result opens in an editor once saved; wait for it so it does not cover the panel in the next test.
+    const requestId = emulator.jobs().at(-1)!.requestId;
+    const resultTab = page.locator('.tabs-container .tab').filter({ hasText: `landscape-${requestId.slice(0, 8)}` });
+    await resultTab.first().waitFor({ state: 'visible', timeout: 30_000 });
+    await revealPanel();
+  });
+
   it('keeps the draft when closed and opened again, and opens faster the second time', async () => {
     const { page } = uiSession();
     await revealPanel();

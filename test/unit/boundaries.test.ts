@@ -105,6 +105,28 @@ describe('module boundaries', () => {
     assert.ok(seen.has(path.join(root, 'src/platform/jobsService.ts')), 'the walk reaches the jobs service');
   });
 
+  it('every notification goes through src/ui/messages.ts, which makes outside text inert', () => {
+    const direct = /\bshow(?:Error|Warning|Information)Message\s*\(/;
+    const offenders = ['src']
+      .flatMap(sourceFiles)
+      .filter((file) => path.relative(root, file) !== path.join('src', 'ui', 'messages.ts'))
+      .filter((file) => direct.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(root, file));
+    assert.deepEqual(offenders, []);
+    // The scan is not blind: it sees the calls that went around the helper before there was one.
+    assert.ok(direct.test('void vscode.window.showErrorMessage(`RunComfy: ${text}`)'));
+    assert.ok(direct.test('vscode.window\n  .showInformationMessage (x)'));
+  });
+
+  it('one loopback rule: nothing but src/common/loopback.ts decides what loopback is', () => {
+    const copies = ['src']
+      .flatMap(sourceFiles)
+      .filter((file) => path.relative(root, file) !== path.join('src', 'common', 'loopback.ts'))
+      .filter((file) => /function\s+isLoopback|startsWith\(\s*['"]127\.|\^127\\\./.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(root, file));
+    assert.deepEqual(copies, []);
+  });
+
   it('the scan finds real imports (guards against a regex that matches nothing)', () => {
     assert.ok(importsOf(path.join(root, 'src/extension.ts')).includes('vscode'));
     assert.ok(importsOf(path.join(root, 'src/api/transport.ts')).includes('undici'));

@@ -14,9 +14,11 @@ interface Rig {
   stored: StoredDraft[];
   warnings: string[];
   jobs: Job[];
-  submits: Array<{ refs: InputRef[]; prompt: string }>;
+  submits: Array<{ refs: InputRef[]; prompt: string; confirmed?: boolean }>;
   actions: string[];
   hasToken: boolean;
+  /** While set, a submit waits for it: the upload is still on its way. */
+  gate?: Promise<void>;
 }
 
 function rig(options: { stored?: unknown; images?: string[]; jobs?: Job[] } = {}): Rig {
@@ -33,8 +35,9 @@ function rig(options: { stored?: unknown; images?: string[]; jobs?: Job[] } = {}
     jobs: {
       list: () => r.jobs,
       get: (id) => r.jobs.find((j) => j.id === id),
-      submit: async ({ refs, prompt }) => {
-        r.submits.push({ refs, prompt });
+      submit: async ({ refs, prompt, confirmed }) => {
+        r.submits.push({ refs, prompt, ...(confirmed ? { confirmed } : {}) });
+        await r.gate;
         const job = jobIn('queued', { id: `job-${r.submits.length}`, requestId: `req-${r.submits.length}` });
         r.jobs.push(job);
         return job;
@@ -116,7 +119,7 @@ describe('PanelSession', () => {
     assert.equal(r.submits.length, 1);
     assert.equal(r.submits[0].prompt, 'make it blue');
     assert.deepEqual(r.submits[0].refs, [{ kind: 'file', path: '/ws/a.png' }]);
-    assert.deepEqual(r.delivered.at(-1), { type: 'submitted', requestId: 'req-1' });
+    assert.deepEqual(r.delivered.slice(-2), [{ type: 'submitted', requestId: 'req-1' }, { type: 'busy', submitting: false }]);
     const stored = r.stored.at(-1)!;
     assert.deepEqual(stored, { images: [{ kind: 'file', path: '/ws/a.png' }], prompt: 'make it blue', size: '1024x1024(1:1)', scale: 0.7, forceSingle: false });
     const restored = rig({ stored });
@@ -162,17 +165,80 @@ describe('PanelSession', () => {
     assert.deepEqual(r.actions, ['cancel req-waiting', 'copy req-done', 'open /ws/runcomfy-results/cat-1.png', 'retry done']);
   });
 
-  it('puts a job back in the draft to edit it, or sends it again as it was', async () => {
-    const old = jobIn('saved', { id: 'old', requestId: 'req-old', prompt: 'again', inputs: [{ label: 'cat.png', summary: 's', path: '/ws/cat.png' }, { label: 'u', summary: 'u', url: 'https://example.com/u.png' }] });
+  it('puts a job back in the draft to edit it, or asks (price and what is sent) before sending it again as it was', async () => {
+    const old = jobIn('saved', {
+      id: 'old',
+      requestId: 'req-old',
+      prompt: 'again',
+      options: { size: '1024x1024(1:1)', scale: 0.3, forceSingle: true },
+      inputs: [{ label: 'cat.png', summary: 's', path: '/ws/cat.png' }, { label: 'u', summary: 'u', url: 'https://example.com/u.png' }],
+    });
     const r = rig({ jobs: [old] });
+    r.session.setPrice('$0.03 per image');
     await r.session.receive({ type: 'ready' });
     await r.session.receive({ type: 'runAgain', jobId: 'old', edit: true });
     assert.deepEqual(lastDraft(r)!.images.map((i) => i.label), ['cat.png', 'https://example.com/u.png']);
     assert.equal(lastDraft(r)!.prompt, 'again');
     assert.equal(r.submits.length, 0, 'edit only fills the draft');
+    await r.session.receive({ type: 'updateDraft', prompt: 'my own draft' });
+
     await r.session.receive({ type: 'runAgain', jobId: 'old', edit: false });
+    assert.equal(r.submits.length, 0, 'run again paid without asking');
+    const question = r.delivered.at(-1);
+    assert.ok(question?.type === 'confirmRunAgain', `the panel was not asked: ${JSON.stringify(question)}`);
+    assert.equal(question.price, '$0.03 per image');
+    assert.deepEqual(question.inputs, ['cat.png', 'https://example.com/u.png']);
+    assert.equal(question.prompt, 'again');
+    assert.match(question.options, /1024 × 1024.*0\.3.*single output/);
+
+    await r.session.receive({ type: 'confirmRunAgain', token: 'a guess' });
+    assert.equal(r.submits.length, 0, 'a confirmation without the question\'s token was accepted');
+    await r.session.receive({ type: 'confirmRunAgain', token: question.token });
     assert.equal(r.submits.length, 1);
-    assert.equal(r.submits[0].prompt, 'again');
+    assert.deepEqual(r.submits[0], { refs: [{ kind: 'file', path: '/ws/cat.png' }, { kind: 'url', url: 'https://example.com/u.png' }], prompt: 'again', confirmed: true });
+    assert.equal(r.session.state().draft.prompt, 'my own draft', 'running again replaced the draft');
+    await r.session.receive({ type: 'confirmRunAgain', token: question.token });
+    assert.equal(r.submits.length, 1, 'one answer paid twice');
+  });
+
+  it('takes one submit at a time: a second submit or run-again while one is in flight is dropped and logged, and busy answers it', async () => {
+    const old = jobIn('saved', { id: 'old', requestId: 'req-old', prompt: 'again', inputs: [{ label: 'cat.png', summary: 's', path: '/ws/cat.png' }] });
+    const r = rig({ jobs: [old], images: ['/ws/a.png'] });
+    await r.session.receive({ type: 'ready' });
+    await flushMicrotasks();
+    await r.session.receive({ type: 'updateDraft', prompt: 'once' });
+    await r.session.receive({ type: 'runAgain', jobId: 'old', edit: false });
+    const question = r.delivered.find((m) => m.type === 'confirmRunAgain');
+    assert.ok(question?.type === 'confirmRunAgain');
+
+    let release!: () => void;
+    r.gate = new Promise((resolve) => (release = resolve));
+    const first = r.session.receive({ type: 'submit' });
+    await flushMicrotasks();
+    assert.equal(r.submits.length, 1, 'the first submit did not start');
+    assert.equal(r.session.state().submitting, true, 'a reloaded panel would not know a submit is in flight');
+    await r.session.receive({ type: 'submit' });
+    await r.session.receive({ type: 'runAgain', jobId: 'old', edit: false });
+    await r.session.receive({ type: 'confirmRunAgain', token: question.token });
+    assert.equal(r.submits.length, 1, 'a second paid submit started while the first was in flight');
+    assert.equal(r.warnings.filter((w) => /dropped (submit|runAgain|confirmRunAgain)/.test(w)).length, 3, r.warnings.join('\n'));
+    assert.deepEqual(r.delivered.filter((m) => m.type === 'busy'), [{ type: 'busy', submitting: true }], 'busy changed before the answer');
+
+    release();
+    await first;
+    assert.deepEqual(r.delivered.slice(-2), [{ type: 'submitted', requestId: 'req-1' }, { type: 'busy', submitting: false }]);
+    assert.equal(r.session.state().submitting, undefined);
+    r.gate = undefined;
+    await r.session.receive({ type: 'submit' });
+    assert.equal(r.submits.length, 2, 'the next submit after the answer is taken');
+  });
+
+  it('answers a refused submit with busy false too, so the button never waits on a timer', async () => {
+    const r = rig();
+    await r.session.receive({ type: 'ready' });
+    await r.session.receive({ type: 'submit' });
+    assert.deepEqual(r.delivered.slice(-3).map((m) => m.type), ['busy', 'notice', 'busy']);
+    assert.deepEqual(r.delivered.at(-1), { type: 'busy', submitting: false });
   });
 
   it('sends job views the rule book can read, and nothing after close', async () => {
