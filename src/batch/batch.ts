@@ -1,5 +1,6 @@
 // A batch of edits as stored: one prompt over many images, each item's fate, and what its counts and statuses mean.
 import type { EditOptions } from '../api/model';
+import { t } from '../common/l10n';
 import type { FitSettings } from '../imaging/fitTypes';
 import type { InputRef } from '../jobs/inputChecks';
 import { isActive, isCancellable, type JobState, type Outcome, outcomeOf } from '../jobs/rules';
@@ -150,4 +151,48 @@ export function mirrorJob(item: BatchItem, job: ItemJob): BatchItem {
 /** The sum of what RunComfy reported for the items so far. */
 export function spentOf(batch: Pick<BatchRecord, 'items'>): number {
   return batch.items.reduce((sum, item) => sum + (item.cost ?? 0), 0);
+}
+
+export function withItem(batch: BatchRecord, index: number, item: BatchItem): BatchRecord {
+  const items = batch.items.slice();
+  items[index] = item;
+  return { ...batch, items };
+}
+
+/** Cancelled: nothing unsent will ever be sent. */
+export function cancelUnsent(batch: BatchRecord): BatchRecord {
+  const error = t('Not sent: the batch was cancelled.');
+  return {
+    ...batch,
+    state: batch.state === 'finished' ? 'finished' : 'cancelled',
+    items: batch.items.map((item): BatchItem => (item.state === 'pending' ? { ...item, state: 'notSent', notSent: 'cancelled', error } : item)),
+  };
+}
+
+/** RunComfy clearly refused the item's submit (nothing was created); when every item would meet the same, none is sent. */
+export function refuseItem(batch: BatchRecord, index: number, error: string, stopsBatch: boolean): BatchRecord {
+  const items = batch.items.map((item, i): BatchItem => {
+    if (i === index) return { ...item, state: 'notSent', notSent: 'refused', error };
+    if (stopsBatch && item.state === 'pending') return { ...item, state: 'notSent', notSent: 'refused', error: t('Not sent: {0}', error) };
+    return item;
+  });
+  return { ...batch, items, ...(stopsBatch ? { notice: error } : {}) };
+}
+
+/** What a reload found of the item: its job's state, or, for a submit that was in flight and left nothing, "submission unknown". */
+export function settleAfterReload(item: BatchItem, job: ItemJob | undefined): BatchItem {
+  if (!item.jobId || item.state === 'pending' || item.state === 'notSent') return item;
+  if (job) return mirrorJob(item, job);
+  if (item.state === 'submitting') {
+    return {
+      ...item,
+      state: 'submissionUnknown',
+      error: t('The window closed while the submit was in flight, so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Check your RunComfy dashboard and use "RunComfy: Resume by Request ID" with its request_id.'),
+    };
+  }
+  if (holdsSlot(item) || item.state === 'saving') {
+    // The engine no longer knows it (its history was cleared): say how to get the result rather than wait forever.
+    return { ...item, state: 'failed', error: t('This job is no longer tracked; use "RunComfy: Resume by Request ID" with {0} to fetch its result.', item.requestId ?? '') };
+  }
+  return item;
 }

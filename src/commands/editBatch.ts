@@ -8,6 +8,7 @@ import type { InputRef } from '../jobs/inputChecks';
 import { batchConcurrency, defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
 import { askAboutProblems, confirmBatch, pickBatchSources, pickReferences } from '../ui/batchPickers';
 import { askPrompt, pickOptions } from '../ui/editOptionsPicker';
+import { notMarkup } from '../ui/jobText';
 import { batchAnswer, BatchItemAnswer, BatchPlan, problemLines, resolveSources, rootScope, startPlannedBatch, unitPrice } from './batchFlow';
 import { CommandContext } from './context';
 import { EditRefused, workspaceFolderPaths } from './editFlow';
@@ -81,7 +82,7 @@ async function interactiveBatch(ctx: CommandContext, selection: string[] | undef
   try {
     sources = await resolveSources(paths);
   } catch (e) {
-    void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+    void vscode.window.showErrorMessage(notMarkup(e instanceof Error ? e.message : String(e)));
     return undefined;
   }
   const references = await pickReferences();
@@ -117,7 +118,7 @@ async function interactiveBatch(ctx: CommandContext, selection: string[] | undef
     const batch = await startPlannedBatch(services, plan);
     return { batchId: batch.id, count: batch.items.length };
   } catch (e) {
-    void vscode.window.showErrorMessage(jobs.userMessageOf(e));
+    void vscode.window.showErrorMessage(notMarkup(jobs.userMessageOf(e)));
     return undefined;
   }
 }
@@ -136,7 +137,7 @@ async function checkWithChoices(ctx: CommandContext, sources: BatchSources, refe
     try {
       check = await withCheckProgress(toCheck, (progress, signal) => jobs.checkBatch(toCheck, references, fit, progress, signal));
     } catch (e) {
-      if (!(e instanceof vscode.CancellationError)) void vscode.window.showErrorMessage(jobs.userMessageOf(e));
+      if (!(e instanceof vscode.CancellationError)) void vscode.window.showErrorMessage(notMarkup(jobs.userMessageOf(e)));
       return undefined;
     }
     for (const f of check.ok) ok.add(f);

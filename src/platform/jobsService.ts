@@ -232,7 +232,13 @@ export class JobsService extends Disposable {
     runtime.engine.setFocused(vscode.window.state.focused);
     await runtime.engine.restore();
     // After the jobs: an item whose submit was in flight takes its job's state, or becomes "submission unknown".
-    const unfinished = await runtime.batches.runner.restore();
+    let unfinished: BatchRecord[] = [];
+    try {
+      unfinished = await runtime.batches.runner.restore();
+    } catch (e) {
+      // The jobs themselves are restored and tracked; only the batches' bookkeeping is lost.
+      logger.warn(`stored batches could not be restored: ${e instanceof Error ? e.message : String(e)}`);
+    }
     if (this.isDisposed) {
       await runtime.dispose();
       throw new Error('the extension is shutting down');

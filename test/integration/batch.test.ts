@@ -10,7 +10,22 @@ import { createRuntime, type Runtime } from '../../src/runtime';
 import { mostUnfinishedAtOnce } from '../emulator/server';
 import { makePng } from '../support/images';
 import { JsonMemento } from '../support/jsonMemento';
-import { isPng, rejectionOf, resultsDir, serveImage, testToken, useEmulator, waitFor, within, workspacePath, writeScratchFile } from './support';
+import {
+  acceptQuickInput,
+  isPng,
+  rejectionOf,
+  replaceWindowFunction,
+  resultsDir,
+  serveImage,
+  spyOnWindow,
+  testToken,
+  useEmulator,
+  waitFor,
+  within,
+  workspacePath,
+  workspaceUri,
+  writeScratchFile,
+} from './support';
 
 interface BatchAnswer {
   batchId: string;
@@ -26,6 +41,25 @@ interface SubmitBody {
 /** Nine distinct PNGs in scratch/shoot, two of them in a subfolder: distinct so each submit body names its item. */
 function writeShoot(count = 9): string[] {
   return Array.from({ length: count }, (_, i) => writeScratchFile(i < 7 ? `shoot/p${i + 1}.png` : `shoot/extra/p${i + 1}.png`, makePng(96 + i, 80, { shade: 20 + i * 20 })));
+}
+
+/** Sends the value an input box is shown with as if the user had typed `text` into it. */
+function typeInto(text: string): (args: unknown[]) => unknown[] {
+  return ([options, ...rest]) => [{ ...(options as vscode.InputBoxOptions), value: text }, ...rest];
+}
+
+/** Answers modal information dialogs (the confirmation) with `answer(buttons)`; other messages are shown as usual. */
+function answerModals(answer: (buttons: string[]) => string | undefined) {
+  const modals: Array<{ message: string; detail: string }> = [];
+  const spy = replaceWindowFunction('showInformationMessage', (original, ...args) => {
+    const options = args[1] as vscode.MessageOptions | undefined;
+    if (options && typeof options === 'object' && options.modal) {
+      modals.push({ message: String(args[0]), detail: options.detail ?? '' });
+      return Promise.resolve(answer(args.slice(2) as string[]));
+    }
+    return original(...args);
+  });
+  return { modals, messages: () => spy.calls.map((c) => String(c[0])) };
 }
 
 function runBatch(args: Record<string, unknown>): Thenable<BatchAnswer> {
@@ -204,5 +238,78 @@ describe('runcomfy.editBatch', () => {
     assert.equal(summary.state, 'finished');
     assert.deepEqual(summary.counts, { total: 9, done: 6, failed: 3, left: 0 });
     assert.equal(summary.items.filter((i: { status: string; request_id: unknown }) => i.status === 'submissionUnknown' && i.request_id === null).length, 3);
+  });
+
+  it('from the Explorer on a folder: checks first, asks once, confirms the count, estimated cost and folder, then sends', async function () {
+    this.timeout(90_000);
+    const { emulator } = env;
+    writeShoot(3);
+    const folder = workspaceUri('scratch', 'shoot');
+    const inputBoxes = spyOnWindow('showInputBox', typeInto('Same studio background'));
+    const menus = spyOnWindow('showQuickPick');
+    const dialogs = answerModals((buttons) => buttons[0]);
+    const running = Promise.resolve(vscode.commands.executeCommand<BatchAnswer>('runcomfy.editBatch', folder, [folder]));
+
+    await waitFor('the reference step', () => menus.calls.length === 1, 20_000);
+    await acceptQuickInput('the prompt box', () => inputBoxes.calls.length === 1);
+    await acceptQuickInput('the options menu', () => menus.calls.length === 2);
+    const options = (await Promise.resolve(menus.calls[1][0] as Array<{ label: string; detail?: string }>))[0];
+    assert.match(options.label, /Continue/);
+    assert.equal(options.detail, '3 jobs at $0.03 per image');
+    assert.equal(emulator.stats.submits, 0, 'nothing is sent before the confirmation');
+    await acceptQuickInput('the confirmation', () => dialogs.modals.length === 1);
+    const answer = await within('the command', running, 20_000);
+
+    assert.equal(dialogs.modals[0].message, 'Send 3 paid edits to RunComfy?');
+    assert.match(dialogs.modals[0].detail, /Estimated cost: \$0\.09 \(3 jobs × \$0\.03 per image/);
+    assert.match(dialogs.modals[0].detail, /Results: runcomfy-results/);
+    assert.equal(answer.count, 3);
+    await waitFor('the batch to finish', () => batchFolders().some((f) => readSummary(f).state === 'finished'), 60_000, 200);
+    assert.equal(emulator.stats.submits, 3);
+    await waitFor('the batch summary notification', () => dialogs.messages().some((m) => /the batch "shoot" is finished: 3 saved/.test(m)));
+    assert.ok(!dialogs.messages().some((m) => /results? saved for/.test(m)), 'no notification per job');
+  });
+
+  it('sends nothing when the confirmation is dismissed', async function () {
+    this.timeout(60_000);
+    const { emulator } = env;
+    writeShoot(2);
+    const folder = workspaceUri('scratch', 'shoot');
+    const inputBoxes = spyOnWindow('showInputBox', typeInto('Never sent'));
+    const menus = spyOnWindow('showQuickPick');
+    const dialogs = answerModals(() => undefined);
+    const running = Promise.resolve(vscode.commands.executeCommand<BatchAnswer | undefined>('runcomfy.editBatch', folder, [folder]));
+    await waitFor('the reference step', () => menus.calls.length === 1, 20_000);
+    await acceptQuickInput('the prompt box', () => inputBoxes.calls.length === 1);
+    await acceptQuickInput('the options menu', () => menus.calls.length === 2);
+    await acceptQuickInput('the confirmation', () => dialogs.modals.length === 1);
+    assert.equal(await within('the command', running, 20_000), undefined);
+    assert.equal(emulator.stats.submits, 0);
+    assert.deepEqual(batchFolders(), []);
+  });
+
+  it('pauses, resumes and cancels by command: nothing is sent while paused, a queued job is cancelled at RunComfy', async function () {
+    this.timeout(90_000);
+    const { emulator } = env;
+    writeShoot(5);
+    emulator.nextJob({ queueMs: 200, runMs: 300 });
+    emulator.nextJob({ queueMs: 60_000, runMs: 300 });
+    const { batchId } = await runBatch({ images: ['scratch/shoot'], prompt: 'One at a time', forceSingle: true, concurrency: 1 });
+    await waitFor('the first submit', () => emulator.stats.submits === 1, 20_000);
+    assert.equal(await vscode.commands.executeCommand('runcomfy.pauseBatch', batchId), true);
+    const folder = await waitFor('the batch folder', () => batchFolders()[0]);
+    await waitFor('the first result', () => readSummary(folder).counts.done === 1, 30_000, 200);
+    assert.equal(emulator.stats.submits, 1, 'nothing was sent while paused');
+
+    assert.equal(await vscode.commands.executeCommand('runcomfy.resumeBatch', batchId), true);
+    await waitFor('the second submit', () => emulator.stats.submits === 2, 20_000);
+    await waitFor('the second job to be known', () => readSummary(folder).items.filter((i: { request_id: unknown }) => i.request_id).length === 2, 20_000, 100);
+    assert.equal(await vscode.commands.executeCommand('runcomfy.cancelBatch', batchId), true);
+    await waitFor('the batch to finish', () => readSummary(folder).state === 'finished', 30_000, 200);
+    const summary = readSummary(folder);
+    assert.deepEqual(summary.items.map((i: { status: string }) => i.status), ['succeeded', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    assert.equal(summary.items[1].request_id !== null, true);
+    assert.equal(emulator.stats.cancels(summary.items[1].request_id), 1);
+    assert.equal(emulator.stats.submits, 2);
   });
 });

@@ -8,6 +8,9 @@ import { parseBatchArgs } from '../../src/batch/batchArgs';
 import { commonRoot, expandSources, itemOutputDir, newBatchFolder, relativeSource } from '../../src/batch/sources';
 import { batchSummary, SummaryWriter, SUMMARY_FILE } from '../../src/batch/summary';
 import { nullLogger } from '../../src/common/logger';
+import { parseStoredJobs } from '../../src/jobs/jobSchema';
+import type { Job } from '../../src/jobs/job';
+import { JobEvent, startSubmission, transition } from '../../src/jobs/transitions';
 import { jobRows } from '../../src/webview-ui/jobGroups';
 import type { JobView } from '../../src/protocol/messages';
 
@@ -136,5 +139,25 @@ describe('the Jobs view groups a batch', () => {
   it('puts a batch\'s jobs under one heading where its newest job stands', () => {
     const rows = jobRows([job('x', 9), job('b3', 8, 'B'), job('y', 7), job('b2', 6, 'B', 'saved'), job('b1', 5, 'B')]);
     assert.deepEqual(rows.map((r) => (r.kind === 'batch' ? `[${r.label} ${r.count}/${r.active}]` : r.inBatch ? `  ${r.job.id}` : r.job.id)), ['x', '[photos 3/2]', '  b3', '  b2', '  b1', 'y']);
+  });
+});
+
+describe('a job\'s batch tag', () => {
+  it('stays with the job through every transition and a round trip through storage', () => {
+    const at = (wall: number) => ({ wall, mono: wall });
+    const fields = { origin: 'submit' as const, prompt: 'p', options: {}, inputs: [], outputDir: '/o', baseName: 'a', batch: { id: 'B', item: 4, label: 'photos' } };
+    let job: Job = startSubmission('j1', fields, at(1));
+    const events: JobEvent[] = [
+      { type: 'accepted', requestId: 'r1', at: at(2) },
+      { type: 'polled', remote: 'running', rawStatus: 'in_progress', at: at(3) },
+      { type: 'finished', remote: 'succeeded', rawStatus: 'succeeded', outputUrls: ['https://x/1.png'], at: at(4) },
+      { type: 'saveEnded', files: [{ url: 'https://x/1.png', path: '/o/a-r1.png' }], outputUrls: ['https://x/1.png'], at: at(5) },
+    ];
+    for (const event of events) {
+      job = transition(job, event) ?? assert.fail(`${event.type} was ignored in ${job.state}`);
+      assert.deepEqual(job.batch, fields.batch, `after ${event.type}`);
+    }
+    assert.equal(job.state, 'saved');
+    assert.deepEqual(parseStoredJobs(JSON.parse(JSON.stringify([job])))[0].batch, fields.batch);
   });
 });
