@@ -4,6 +4,7 @@ import { registerCommands } from './commands/table';
 import { setTranslator } from './common/l10n';
 import { registerLanguageModelTools } from './lm/editImageTool';
 import { Services } from './platform/services';
+import { registerBatchProgress } from './ui/batchProgress';
 import { registerNotifications } from './ui/notifications';
 import { registerStatusBar } from './ui/statusBar';
 import { registerPanel } from './webview/registerPanel';
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommands(ctx),
     registerStatusBar(services),
     registerNotifications(services),
+    registerBatchProgress(services),
     registerPanel(context, services),
     registerLanguageModelTools(services),
   );

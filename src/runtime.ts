@@ -2,6 +2,8 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { RunComfyClient, assertRequestId } from './api/client';
+import { parseBatchArgs } from './batch/batchArgs';
+import { BatchService } from './batch/batchService';
 import { InputError, userMessageOf } from './api/errors';
 import { ForwardingDispatcher, createDispatcher } from './api/http';
 import { EditOptions, ModelMetadata } from './api/schemas';
@@ -14,13 +16,14 @@ import { AspectRatioChoiceError } from './imaging/fitErrors';
 import { DEFAULT_FIT, FitSettings } from './imaging/fitTypes';
 import { WorkerTransformer } from './imaging/workerClient';
 import { InputRef } from './jobs/inputChecks';
-import { PreparedInput, inspectImageFile, prepareInputs } from './jobs/inputs';
+import { PreparedInput, inspectImageFile, prepareInputs, summarizeInputs } from './jobs/inputs';
 import { checkUrl } from './jobs/inputUrls';
 import { Job } from './jobs/job';
 import { stemFromFileName } from './jobs/naming';
 import { OutputPlace, outputFolderProblem } from './jobs/outputFolder';
 import { ApiPort } from './jobs/ports';
 import { ResultSaver } from './jobs/resultSaver';
+import { WorkspaceBatchStore } from './storage/workspaceBatchStore';
 import { WorkspaceJobStore } from './storage/workspaceJobStore';
 
 export interface RuntimeHost {
@@ -48,6 +51,7 @@ export interface EditSubmission extends OutputPlace {
 
 export class Runtime {
   readonly engine: JobEngine;
+  readonly batches: BatchService;
   private client: RunComfyClient;
   private dispatcher: ReturnType<typeof createDispatcher>;
   private readonly forwarding = new ForwardingDispatcher(() => this.dispatcher);
@@ -76,6 +80,12 @@ export class Runtime {
       saver,
       store: new WorkspaceJobStore(host.workspaceState, host.logger),
       logger: taggedLogger(host.logger, 'jobs'),
+    });
+    this.batches = new BatchService({
+      engine: this.engine,
+      prepare: (refs, signal, fit) => this.prepare(refs, signal, fit),
+      store: new WorkspaceBatchStore(host.workspaceState, host.logger),
+      logger: taggedLogger(host.logger, 'batch'),
     });
   }
 
@@ -107,11 +117,7 @@ export class Runtime {
     return this.engine.submit(
       {
         imageValues: prepared.map((p) => p.value),
-        inputs: prepared.map((p) => ({
-          label: p.label,
-          summary: p.summary,
-          ...(p.ref.kind === 'file' ? { path: p.ref.path } : { url: p.ref.url }),
-        })),
+        inputs: summarizeInputs(prepared),
         prompt: submission.prompt,
         options: submission.options,
         outputDir: submission.outputDir,
@@ -139,6 +145,7 @@ export class Runtime {
 
   /** Stops the engine (polls, retries and downloads in flight end at once) and closes connections once they have. */
   async dispose(): Promise<void> {
+    this.batches.dispose();
     this.transformer.dispose();
     this.engine.dispose();
     await this.engine.stopped();
@@ -171,6 +178,7 @@ export const runtimeHelpers = {
   userMessageOf,
   assertRequestId,
   parseEditArgs,
+  parseBatchArgs,
   inspectImageFile,
   checkUrl,
   isAspectChoiceError: (e: unknown): e is AspectRatioChoiceError => e instanceof AspectRatioChoiceError,

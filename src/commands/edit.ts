@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { showError, showInfo, showWarning } from '../ui/messages';
 import { MAX_IMAGES } from '../api/model';
 import type { FitSettings } from '../imaging/fitTypes';
+import { isImageFileName } from '../imaging/formats';
 import type { InputRef } from '../jobs/inputChecks';
 import { hasRequestId } from '../jobs/job';
 import type { Outcome } from '../jobs/rules';
@@ -14,7 +15,6 @@ import { pickImages } from '../ui/imagePicker';
 import { CommandContext } from './context';
 import { errorKind, modelPrice, parseEditRequest, scopeOf, submitEditRequest } from './editFlow';
 
-const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp|tiff?|avif|hei[cf])$/i;
 const LAST_PROMPT_KEY = 'runcomfy.lastPrompt';
 
 export interface EditResult {
@@ -59,7 +59,7 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
   const { services } = ctx;
   let refs: InputRef[] | undefined;
   if (selection) {
-    const notImages = selection.filter((u) => !IMAGE_EXT.test(u.path));
+    const notImages = selection.filter((u) => !isImageFileName(u.path));
     if (notImages.length > 0) {
       const names = notImages.map((u) => path.basename(u.fsPath)).join(', ');
       void showError(

@@ -1,9 +1,11 @@
 // The command table: every contributed command id and its handler, registered in one place.
 import * as vscode from 'vscode';
 import { clearApiTokenCommand, setApiTokenCommand } from './apiToken';
+import { cancelBatchCommand, pauseBatchCommand, resumeBatchCommand } from './batchControl';
 import { cancelCommand } from './cancel';
 import { CommandContext, CommandHandler } from './context';
 import { editCommand } from './edit';
+import { editBatchCommand } from './editBatch';
 import { openOutputFolderCommand } from './openOutputFolder';
 import { copyRequestIdCommand, openResultCommand, retryDownloadCommand, revealResultCommand } from './resultActions';
 import { resumeCommand } from './resume';
@@ -12,6 +14,10 @@ import { showLogCommand } from './showLog';
 
 export const COMMANDS: Record<string, (ctx: CommandContext) => CommandHandler> = {
   'runcomfy.edit': editCommand,
+  'runcomfy.editBatch': editBatchCommand,
+  'runcomfy.pauseBatch': pauseBatchCommand,
+  'runcomfy.resumeBatch': resumeBatchCommand,
+  'runcomfy.cancelBatch': cancelBatchCommand,
   'runcomfy.showJobs': showJobsCommand,
   'runcomfy.cancel': cancelCommand,
   'runcomfy.resume': resumeCommand,

@@ -4,6 +4,16 @@ import type { SourceFormat } from './fitTypes';
 /** How the formats read are listed in messages. */
 export const ACCEPTED_FORMATS_TEXT = 'PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC';
 
+/** File name extensions of the formats fitting reads: what a folder of images is expanded to, and what the Explorer offers to edit. */
+export const IMAGE_FILE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'avif', 'heic', 'heif'] as const;
+
+/** By the last path segment's extension; a hidden file such as `.png` has none. */
+export function isImageFileName(name: string): boolean {
+  const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 && (IMAGE_FILE_EXTENSIONS as readonly string[]).includes(base.slice(dot + 1).toLowerCase());
+}
+
 const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);
 const AVIF_BRANDS = new Set(['avif', 'avis']);
 

@@ -66,12 +66,19 @@ export function parseEditArgs(raw: unknown, workspaceFolders: readonly string[])
   if (!looksLikeEditArgs(raw)) {
     fail('arguments', 'arguments', t('runcomfy.edit expects an object like {0}.', '{ images: string[], prompt: string, size?, scale?, forceSingle?, wait?, fit? }'));
   }
-  const { images, prompt, size, scale, forceSingle, wait, fit } = raw;
+  const { images } = raw;
   if (!Array.isArray(images) || images.length === 0) fail('images', 'count', t('"images" must be a list of 1 to {0} image URLs or paths.', MAX_IMAGES));
   if (images.length > MAX_IMAGES) fail('images', 'count', t('{0} images were given; at most {1} can be sent in one edit.', images.length, MAX_IMAGES));
   if (!images.every((i): i is string => typeof i === 'string' && i.trim() !== '')) {
     fail('images', 'type', t('Every entry of "images" must be a non-empty string (an https URL, a file URI or a path).'));
   }
+  const fields = parseEditFields(raw);
+  return { refs: images.map((i) => resolveImage(i, workspaceFolders)), ...fields };
+}
+
+/** The fields every edit-like argument object shares (prompt, size, scale, forceSingle, wait, fit), in the same sentences. */
+export function parseEditFields(raw: Record<string, unknown>): Omit<ParsedEditArgs, 'refs'> {
+  const { prompt, size, scale, forceSingle, wait, fit } = raw;
   const problem = promptProblem(prompt);
   if (problem) fail('prompt', 'prompt', problem);
   const options: EditOptions = {};
@@ -94,7 +101,6 @@ export function parseEditArgs(raw: unknown, workspaceFolders: readonly string[])
     fail('fit', 'fit', t('"fit" must be one of {0}; {1} is not.', FIT_MODES.map((m) => `'${m}'`).join(', '), JSON.stringify(fit) ?? String(fit)));
   }
   return {
-    refs: images.map((i) => resolveImage(i, workspaceFolders)),
     prompt: prompt as string,
     options,
     wait: wait === true,

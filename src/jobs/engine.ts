@@ -8,7 +8,7 @@ import { t } from '../common/l10n';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { Logger, nullLogger } from '../common/logger';
 import { DownloadQueue, retriesOnItsOwn } from './downloads';
-import { hasOutputs, hasRequestId, InputSummary, isTracked, Job, storableInput } from './job';
+import { BatchTag, hasOutputs, hasRequestId, InputSummary, isTracked, Job, storableInput } from './job';
 import { JobChange, JobTable } from './jobTable';
 import { EditOutcome, outcomeFor } from './outcome';
 import { EngineHealth, Poller } from './poller';
@@ -30,6 +30,9 @@ export interface SubmitParams {
   /** See OutputPlace: the folder results must stay inside. */
   outputRoot?: string;
   baseName: string;
+  /** The job's local id when the caller must know it before the submit goes out (a batch stores it first). */
+  id?: string;
+  batch?: BatchTag;
 }
 
 export interface ResumeParams {
@@ -131,8 +134,17 @@ export class JobEngine extends Disposable {
    * or unreadable leaves a `submissionUnknown` job and rejects with SubmissionUnknownError; a refusal keeps nothing.
    */
   async submit(params: SubmitParams, signal?: AbortSignal): Promise<Job> {
-    const fields = { origin: 'submit' as const, prompt: params.prompt, options: { ...params.options }, inputs: params.inputs.map(storableInput), ...place(params), baseName: params.baseName };
-    const job = startSubmission(randomUUID(), fields, this.instant());
+    const fields = {
+      origin: 'submit' as const,
+      prompt: params.prompt,
+      options: { ...params.options },
+      inputs: params.inputs.map(storableInput),
+      ...place(params),
+      baseName: params.baseName,
+      ...(params.batch ? { batch: { ...params.batch } } : {}),
+    };
+    if (params.id && this.table.get(params.id)) throw new InputError(params.id, 'id', t('A job with id {0} exists already.', params.id));
+    const job = startSubmission(params.id ?? randomUUID(), fields, this.instant());
     await this.table.add(job);
     let answer;
     try {

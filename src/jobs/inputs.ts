@@ -8,6 +8,7 @@ import { type LocalFitter, fitLocalFile, sentValues } from '../imaging/fitLocalF
 import type { FitReport } from '../imaging/fitTypes';
 import { formatMb, ImageFacts, INPUT_LIMITS, InputProblem, InputProblemsError, InputRef, inspect } from './inputChecks';
 import { checkUrl } from './inputUrls';
+import type { InputSummary } from './job';
 
 /** Enough of a file to find its format and dimensions for a thumbnail's badge. */
 const HEADER_PROBE_BYTES = 256 * 1024;
@@ -137,15 +138,9 @@ export async function prepareInputs(refs: readonly InputRef[], fitter: LocalFitt
     }
   }
 
-  const actual = results.reduce((sum, r) => sum + (r ? r.value.length : 0), 0);
   // Fitted files are re-encoded, so only what is actually sent says whether the request fits.
-  if (actual > INPUT_LIMITS.maxRequestBytes) {
-    report(Number.MAX_SAFE_INTEGER, {
-      rule: 'requestSize',
-      subject: 'request',
-      message: t('Together the images make a request of about {0}; a request can be at most 64 MB, so send fewer or smaller images (or use https:// URLs).', formatMb(actual, INPUT_LIMITS.maxRequestBytes)),
-    });
-  }
+  const tooBig = requestSizeProblem(results.reduce((sum, r) => sum + (r ? r.value.length : 0), 0));
+  if (tooBig) report(Number.MAX_SAFE_INTEGER, tooBig);
 
   if (found.length > 0) {
     // Request-wide problems sort last, so the subject is the first offending file or URL whenever there is one.
@@ -153,6 +148,25 @@ export async function prepareInputs(refs: readonly InputRef[], fitter: LocalFitt
     throw aspectChoiceError(problems, offenders) ?? new InputProblemsError(problems);
   }
   return results.map((r) => r as PreparedInput);
+}
+
+/** The request-wide size rule, for `actual` characters of image values (URLs and data URIs) in one request. */
+export function requestSizeProblem(actual: number): InputProblem | undefined {
+  if (actual <= INPUT_LIMITS.maxRequestBytes) return undefined;
+  return {
+    rule: 'requestSize',
+    subject: 'request',
+    message: t('Together the images make a request of about {0}; a request can be at most 64 MB, so send fewer or smaller images (or use https:// URLs).', formatMb(actual, INPUT_LIMITS.maxRequestBytes)),
+  };
+}
+
+/** How each sent input is remembered by its job (never the data URI itself). */
+export function summarizeInputs(prepared: readonly PreparedInput[]): InputSummary[] {
+  return prepared.map((p) => ({
+    label: p.label,
+    summary: p.summary,
+    ...(p.ref.kind === 'file' ? { path: p.ref.path } : { url: p.ref.url }),
+  }));
 }
 
 /**

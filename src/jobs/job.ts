@@ -43,6 +43,15 @@ export interface PollTrouble {
   stalled: boolean;
 }
 
+/** The batch a job was sent for, and which of its items it is. */
+export interface BatchTag {
+  id: string;
+  /** The item's index in the batch. */
+  item: number;
+  /** The batch's short name, for lists. */
+  label: string;
+}
+
 interface Common {
   /** Local id; a job that reached RunComfy is also known by its requestId. */
   id: string;
@@ -58,6 +67,8 @@ interface Common {
   updatedAt: number;
   /** The user has looked at this job since it needed them. */
   seen?: boolean;
+  /** Present when the job is one item of a batch. */
+  batch?: BatchTag;
 }
 
 export interface SubmittingJob extends Common {

@@ -25,6 +25,7 @@ const common = {
   createdAt: z.number(),
   updatedAt: z.number(),
   seen: z.boolean().optional(),
+  batch: z.object({ id: z.string().min(1), item: z.number().int().min(0), label: z.string() }).optional(),
 };
 
 const tracked = {

@@ -179,6 +179,7 @@ function common(job: Job, at: Instant) {
     createdAt: job.createdAt,
     updatedAt: at.wall,
     ...(job.seen !== undefined ? { seen: job.seen } : {}),
+    ...(job.batch !== undefined ? { batch: job.batch } : {}),
   };
 }
 
@@ -203,7 +204,7 @@ function mergeFiles(before: readonly SavedFileRef[], added: readonly SavedFileRe
 
 // ---- where a job begins ----
 
-export type JobFields = Pick<Job, 'origin' | 'prompt' | 'options' | 'inputs' | 'outputDir' | 'outputRoot' | 'baseName'>;
+export type JobFields = Pick<Job, 'origin' | 'prompt' | 'options' | 'inputs' | 'outputDir' | 'outputRoot' | 'baseName' | 'batch'>;
 
 export function startSubmission(id: string, fields: JobFields, at: Instant): SubmittingJob {
   return { id, ...fields, state: 'submitting', createdAt: at.wall, updatedAt: at.wall };

@@ -66,6 +66,7 @@ export function jobView(job: Job): JobView {
   if (hasOutputs(job)) view.outputCount = job.outputUrls.length;
   const problem = problemOf(job);
   if (problem !== undefined) view.error = problem;
+  if (job.batch) view.batch = { id: job.batch.id, label: job.batch.label };
   return view;
 }
 

@@ -2,6 +2,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL, DEFAULT_SCALE, DEFAULT_SIZE, EditOptions, SIZE_OPTIONS, SizeOption } from '../api/model';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MIN_CONCURRENCY } from '../batch/batch';
 import { isLoopbackUrl } from '../common/loopback';
 import { resolveOutputPlace } from '../common/variables';
 import { DEFAULT_FIT, FitSettings, isFitMode } from '../imaging/fitTypes';
@@ -50,6 +51,12 @@ export function fitSettings(scope?: vscode.Uri): FitSettings {
   const mode = config.get<unknown>('fitInputs', DEFAULT_FIT.mode);
   // User settings only: a cloned repository must not be able to send your photos' location along.
   return { mode: isFitMode(mode) ? mode : DEFAULT_FIT.mode, stripMetadata: applicationValue<unknown>('stripMetadata', true) !== false };
+}
+
+/** How many jobs of a batch may be submitted and unfinished at once (runcomfy.batchConcurrency, 1–10). */
+export function batchConcurrency(scope?: vscode.Uri): number {
+  const value = vscode.workspace.getConfiguration(SECTION, scope).get<unknown>('batchConcurrency', DEFAULT_CONCURRENCY);
+  return typeof value === 'number' && Number.isInteger(value) && value >= MIN_CONCURRENCY && value <= MAX_CONCURRENCY ? value : DEFAULT_CONCURRENCY;
 }
 
 export function proxyUrl(): string | undefined {

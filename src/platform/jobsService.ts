@@ -1,6 +1,10 @@
 // The one jobs service every adapter uses: present from activation with the job list and its events, loading the heavy runtime inside itself on first need.
 import * as vscode from 'vscode';
 import type { ModelMetadata } from '../api/schemas';
+import type { BatchRecord } from '../batch/batch';
+import type { ParsedBatchArgs } from '../batch/batchArgs';
+import type { BatchCheck } from '../batch/batchService';
+import type { BatchInit } from '../batch/runner';
 import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import type { EngineHealth, JobChange, ResumeParams } from '../jobs/engine';
@@ -36,6 +40,12 @@ export class JobsService extends Disposable {
   readonly onDidChange = this.anyChange.event;
   /** One job changed (with its state before). */
   readonly onDidChangeJob = this.jobChange.event;
+  private readonly batchChange = this._register(new vscode.EventEmitter<BatchRecord>());
+  private readonly batchRestore = this._register(new vscode.EventEmitter<BatchRecord[]>());
+  /** A batch changed: an item's state, its own state, its counts. */
+  readonly onDidChangeBatch = this.batchChange.event;
+  /** Unfinished batches found after a reload, told before they send anything more. */
+  readonly onDidRestoreBatches = this.batchRestore.event;
 
   constructor(private readonly host: JobsServiceHost) {
     super();
@@ -71,6 +81,15 @@ export class JobsService extends Disposable {
   /** Polls now (all jobs, or one); nothing to poll before the runtime is loaded. */
   pollNow(idOrRequestId?: string): void {
     this.runtime?.engine.pollNow(idOrRequestId);
+  }
+
+  /** Newest first; empty until the runtime is loaded. */
+  batches(): BatchRecord[] {
+    return this.runtime?.batches.runner.list() ?? [];
+  }
+
+  batch(id: string): BatchRecord | undefined {
+    return this.runtime?.batches.runner.get(id);
   }
 
   // ---- loading the runtime when first needed ----
@@ -141,6 +160,33 @@ export class JobsService extends Disposable {
     return (await this.load()).engine.waitForOutcome(idOrRequestId, signal);
   }
 
+  /** Checks and fits every batch source with the references, sending nothing. */
+  async checkBatch(sources: readonly string[], references: readonly InputRef[], fit: FitSettings, progress?: (checked: number) => void, signal?: AbortSignal): Promise<BatchCheck> {
+    return (await this.load()).batches.check(sources, references, fit, progress, signal);
+  }
+
+  /** Stores the batch, then sends its items as slots free up. */
+  async startBatch(init: BatchInit): Promise<BatchRecord> {
+    return (await this.load()).batches.start(init);
+  }
+
+  async pauseBatch(id: string): Promise<void> {
+    await (await this.load()).batches.runner.pause(id);
+  }
+
+  async resumeBatch(id: string): Promise<void> {
+    await (await this.load()).batches.runner.resume(id);
+  }
+
+  async cancelBatch(id: string): Promise<void> {
+    await (await this.load()).batches.runner.cancel(id);
+  }
+
+  /** Resolves when every item of the batch has an outcome; `signal` stops the waiting only. */
+  async waitForBatch(id: string, signal?: AbortSignal): Promise<BatchRecord> {
+    return (await this.load()).batches.runner.waitForEnd(id, signal);
+  }
+
   async model(): Promise<ModelMetadata> {
     return (await this.load()).model();
   }
@@ -157,6 +203,10 @@ export class JobsService extends Disposable {
 
   parseEditArgs(raw: unknown, workspaceFolders: readonly string[]): ParsedEditArgs {
     return this.helpers().parseEditArgs(raw, workspaceFolders);
+  }
+
+  parseBatchArgs(raw: unknown, workspaceFolders: readonly string[]): ParsedBatchArgs {
+    return this.helpers().parseBatchArgs(raw, workspaceFolders);
   }
 
   inspectImageFile(filePath: string): Promise<{ facts?: ImageFacts; problems: InputProblem[] }> {
@@ -221,6 +271,14 @@ export class JobsService extends Disposable {
     });
     runtime.engine.setFocused(vscode.window.state.focused);
     await runtime.engine.restore();
+    // After the jobs: an item whose submit was in flight takes its job's state, or becomes "submission unknown".
+    let unfinished: BatchRecord[] = [];
+    try {
+      unfinished = await runtime.batches.runner.restore();
+    } catch (e) {
+      // The jobs themselves are restored and tracked; only the batches' bookkeeping is lost.
+      logger.warn(`stored batches could not be restored: ${e instanceof Error ? e.message : String(e)}`);
+    }
     if (this.isDisposed) {
       await runtime.dispose();
       throw new Error('the extension is shutting down');
@@ -228,9 +286,13 @@ export class JobsService extends Disposable {
     // Subscribed through the runtime's own engine, and disposed with this service: nothing outlives it.
     this._register(runtime.engine.onDidChange((change) => (this.jobChange.fire(change), this.anyChange.fire())));
     this._register(runtime.engine.onDidChangeHealth(() => this.anyChange.fire()));
+    this._register(runtime.batches.runner.onDidChange((batch) => this.batchChange.fire(batch)));
     this.runtime = runtime;
     logger.info(`runtime ready in ${Date.now() - started} ms (API ${runtime.baseUrl})`);
     this.anyChange.fire();
+    // The user is told first (with Pause); only then does anything more go out.
+    if (unfinished.length > 0) this.batchRestore.fire(unfinished);
+    runtime.batches.runner.continue();
     return runtime;
   }
 }

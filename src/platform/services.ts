@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { showWarning } from '../ui/messages';
 import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
+import { hasUnfinishedBatch } from '../storage/batchesKey';
 import { hasUnfinishedWork } from '../storage/jobsKey';
 import { JobsService } from './jobsService';
 import { createLogChannel } from './logChannel';
@@ -27,7 +28,7 @@ export class Services extends Disposable {
 
   /** Whether stored jobs need the engine right away (to resume tracking or saving, or to show what needs the user). */
   hasUnfinishedWork(): boolean {
-    return hasUnfinishedWork(this.context.workspaceState);
+    return hasUnfinishedWork(this.context.workspaceState) || hasUnfinishedBatch(this.context.workspaceState);
   }
 
   /** The token, or undefined after offering the user to set one (with where to get it). */

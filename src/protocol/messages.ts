@@ -57,6 +57,8 @@ export const JobView = z.object({
   /** Outputs RunComfy produced (what the cost paid for). */
   outputCount: z.optional(z.number()),
   cost: z.optional(z.number()),
+  /** The batch it was sent for: the Jobs view groups its jobs under it. */
+  batch: z.optional(z.object({ id: z.string(), label: z.string() })),
 });
 export type JobView = z.infer<typeof JobView>;
 

@@ -4,9 +4,9 @@ import { plainLabel } from '../common/plainText';
 import { showError } from './messages';
 import { EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, SizeOption, promptLength, promptProblem, sizeLabel } from '../api/model';
 
-export async function askPrompt(initial: string | undefined, imageCount: number): Promise<string | undefined> {
+export async function askPrompt(initial: string | undefined, imageCount: number, title?: string): Promise<string | undefined> {
   const prompt = await vscode.window.showInputBox({
-    title: vscode.l10n.t('RunComfy Edit (2/3): prompt'),
+    title: title ?? vscode.l10n.t('RunComfy Edit (2/3): prompt'),
     prompt:
       imageCount === 1
         ? vscode.l10n.t('Describe the edit for 1 image (up to {0} characters)', MAX_PROMPT_LENGTH)
@@ -30,14 +30,21 @@ export async function askPrompt(initial: string | undefined, imageCount: number)
 
 type MenuItem = vscode.QuickPickItem & { action: 'submit' | 'size' | 'scale' | 'single' };
 
+/** Words a caller other than the single edit puts on the menu (the batch: its own title, "Continue"). */
+export interface OptionsMenuText {
+  title: string;
+  accept: string;
+  acceptDetail: string;
+}
+
 /** A small menu: Enter on "Submit" accepts, any other row changes that option and comes back. */
-export async function pickOptions(defaults: Required<EditOptions>, price?: string): Promise<Required<EditOptions> | undefined> {
+export async function pickOptions(defaults: Required<EditOptions>, price?: string, text?: OptionsMenuText): Promise<Required<EditOptions> | undefined> {
   const options = { ...defaults };
   for (;;) {
     const items: MenuItem[] = [
       {
-        label: `$(sparkle) ${vscode.l10n.t('Submit edit')}`,
-        detail: price ? vscode.l10n.t('Price: {0}', plainLabel(price)) : vscode.l10n.t('Sends one paid job to RunComfy'),
+        label: `$(sparkle) ${plainLabel(text?.accept ?? vscode.l10n.t('Submit edit'))}`,
+        detail: text?.acceptDetail !== undefined ? plainLabel(text.acceptDetail) : price ? vscode.l10n.t('Price: {0}', plainLabel(price)) : vscode.l10n.t('Sends one paid job to RunComfy'),
         action: 'submit',
       },
       { label: '', kind: vscode.QuickPickItemKind.Separator, action: 'submit' },
@@ -50,7 +57,7 @@ export async function pickOptions(defaults: Required<EditOptions>, price?: strin
       },
     ];
     const choice = await vscode.window.showQuickPick(items, {
-      title: vscode.l10n.t('RunComfy Edit (3/3): options'),
+      title: text?.title ?? vscode.l10n.t('RunComfy Edit (3/3): options'),
       placeHolder: vscode.l10n.t('Press Enter to submit, or pick an option to change it'),
       ignoreFocusOut: true,
     });

@@ -44,6 +44,8 @@ async function onChange({ job, previous, removed }: JobChange, announced: Map<st
   }
   // Only a change of state is news: being marked seen, say, is not.
   if (announced.get(job.id) === job.state || previous?.state === job.state) return;
+  // A batch's jobs end in its own summary, not in one notification (and one opened editor) each.
+  if (job.batch) return;
   switch (job.state) {
     case 'saved':
       announced.set(job.id, job.state);

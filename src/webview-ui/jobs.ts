@@ -3,6 +3,7 @@ import { t } from '../common/l10n';
 import type { FromWebview, JobView } from '../protocol/messages';
 import { codicon, fillIn, h, iconButton, KeyedList, textButton } from './dom';
 import { canRetrySave, isCancellable } from '../jobs/rules';
+import { jobRows, type JobRow } from './jobGroups';
 import { activeCount, formatAgo, jobStatus, sortJobs, ticks, truncate, type JobStatus } from './jobStatus';
 
 const CONFIRMATION_MS = 12_000;
@@ -20,19 +21,19 @@ export class JobsView {
   private jobs: JobView[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
   private confirmationTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly rows: KeyedList<JobView>;
+  private readonly rows: KeyedList<JobRow>;
   private readonly summary: HTMLElement;
   private readonly empty: HTMLElement;
   private readonly confirmation: HTMLElement;
 
   constructor(private readonly deps: JobsDeps, jobs: JobView[]) {
     const list = h('ol', { class: 'job-list', 'aria-label': t('Jobs, newest first') });
-    this.rows = new KeyedList<JobView>(
+    this.rows = new KeyedList<JobRow>(
       list,
-      (job) => job.id,
+      (row) => row.key,
       // The clock is left out so a running job is not rebuilt every second; tick() updates its text in place.
-      (job) => JSON.stringify(job),
-      (job) => this.buildRow(job),
+      (row) => JSON.stringify(row),
+      (row) => (row.kind === 'job' ? this.buildRow(row.job, row.inBatch) : this.buildBatchHeading(row)),
       () => list.querySelector<HTMLElement>('[data-key]') ?? undefined,
     );
     this.summary = h('span', { class: 'section-count' });
@@ -59,7 +60,7 @@ export class JobsView {
 
   update(jobs: JobView[]): void {
     this.jobs = sortJobs(jobs);
-    this.rows.update(this.jobs);
+    this.rows.update(jobRows(this.jobs));
     this.empty.hidden = this.jobs.length > 0;
     const active = activeCount(this.jobs);
     this.summary.textContent =
@@ -112,12 +113,23 @@ export class JobsView {
     }
   }
 
-  private buildRow(job: JobView): HTMLElement {
+  private buildBatchHeading(row: Extract<JobRow, { kind: 'batch' }>): HTMLElement {
+    const counts = row.active > 0 ? t('{0} jobs · {1} active', row.count, row.active) : t('{0} jobs', row.count);
+    return h(
+      'li',
+      { class: 'job-batch', 'aria-label': t('Batch {0}', row.label) },
+      codicon('files'),
+      h('span', { class: 'job-batch-label', text: t('Batch · {0}', row.label) }),
+      h('span', { class: 'job-batch-count', text: counts }),
+    );
+  }
+
+  private buildRow(job: JobView, inBatch = false): HTMLElement {
     const status = jobStatus(job, this.deps.now());
     const prompt = job.prompt.trim() === '' ? t('(no prompt)') : truncate(job.prompt, 140);
     return h(
       'li',
-      { class: `job-row state-${job.state}` },
+      { class: `job-row state-${job.state}${inBatch ? ' in-batch' : ''}` },
       h('span', { class: `job-icon tone-${status.tone}` }, codicon(status.icon, status.spin ? 'codicon-modifier-spin' : '')),
       h(
         'div',

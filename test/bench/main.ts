@@ -1,6 +1,7 @@
-// Benchmark entry: polling cost and latency, download speed and memory, extension bundle figures, image fitting; prints tables and a key: value summary.
+// Benchmark entry: polling cost and latency, download speed and memory, extension bundle figures, image fitting, batches; prints tables and a key: value summary.
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { reportBatch, runBatchBench } from './batchBench';
 import { reportDownload, runDownloadBench } from './downloadBench';
 import { readExtensionFigures, reportExtension } from './extensionFigures';
 import { reportImageFit, runImageFitBench } from './imageFitBench';
@@ -21,6 +22,7 @@ const SECTIONS: Section[] = [
   { title: '2. Download: ResultSaver.save() vs curl', key: 'download', run: async () => reportDownload(await runDownloadBench()) },
   { title: '3. Extension figures', key: 'extension', run: async () => reportExtension(readExtensionFigures()) },
   { title: '4. Fitting local images: worker pipeline vs ImageMagick convert', key: 'fit', run: async () => reportImageFit(await runImageFitBench()) },
+  { title: '5. Batch: 200 images, concurrency 4, against the emulator', key: 'batch', run: async () => reportBatch(await runBatchBench()) },
 ];
 
 function print(text = ''): void {

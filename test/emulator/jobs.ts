@@ -145,6 +145,23 @@ export class Job implements EmulatedJob {
   }
 }
 
+/**
+ * The most jobs that were created and not yet final at any one moment, read off the jobs' own timeline (created at
+ * `submittedAt`, final at `finishedAt`, or never for a job that never finishes).
+ */
+export function mostUnfinishedAtOnce(jobs: readonly Pick<EmulatedJob, 'submittedAt' | 'finishedAt'>[]): number {
+  const edges = jobs.flatMap((j) => [
+    { at: j.submittedAt, delta: 1 },
+    { at: j.finishedAt ?? Number.POSITIVE_INFINITY, delta: -1 },
+  ]);
+  // A job that ends at the very moment another is created is not counted with it: ends sort first.
+  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let now = 0;
+  let most = 0;
+  for (const edge of edges) most = Math.max(most, (now += edge.delta));
+  return most;
+}
+
 /** The status endpoint's word for a state. */
 export function statusWord(state: JobState): string {
   return state === 'succeeded' ? 'completed' : state;

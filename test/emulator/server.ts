@@ -18,6 +18,7 @@ import { readBody, Sender } from './transport';
 export type { Fault, FaultAfter, FaultRoute, FaultKind, FaultTarget } from './faults';
 export type { EmulatorModes, OutputWeight, SingleOutputShape } from './modes';
 export type { EmulatedJob, JobBehaviour, JobState, OutputPlan } from './jobs';
+export { mostUnfinishedAtOnce } from './jobs';
 export type { EmulatorStats, EmulatorStatsSnapshot, RecordedRequest } from './stats';
 export type { OutputFormat } from './outputFiles';
 export type { EmulatorOptions } from './state';

@@ -5,26 +5,9 @@ import type * as vscode from 'vscode';
 import { nullLogger } from '../../src/common/logger';
 import { createRuntime, type Runtime } from '../../src/runtime';
 import { hasUnfinishedWork, JOBS_KEY } from '../../src/storage/jobsKey';
+import { JsonMemento } from '../support/jsonMemento';
 import { LogCapture } from '../support/logCapture';
 import { isPng, listFiles, resultsDir, testToken, useEmulator, waitForEmulatorState, waitForResults, workspacePath } from './support';
-
-/** A workspaceState stand-in that keeps values as JSON, as VS Code's storage does. */
-class JsonMemento implements vscode.Memento {
-  private readonly values = new Map<string, string>();
-  keys(): readonly string[] {
-    return [...this.values.keys()];
-  }
-  get<T>(key: string): T | undefined;
-  get<T>(key: string, defaultValue: T): T;
-  get<T>(key: string, defaultValue?: T): T | undefined {
-    const raw = this.values.get(key);
-    return raw === undefined ? defaultValue : (JSON.parse(raw) as T);
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    if (value === undefined) this.values.delete(key);
-    else this.values.set(key, JSON.stringify(value));
-  }
-}
 
 interface StoredJob {
   requestId?: string;

@@ -31,7 +31,7 @@ function targetOf(file: string, spec: string): string | undefined {
   return path.relative(path.join(root, 'src'), path.resolve(path.dirname(file), spec));
 }
 
-const PURE = ['src/api', 'src/jobs', 'src/common', 'src/protocol', 'src/panel', 'src/imaging'];
+const PURE = ['src/api', 'src/jobs', 'src/batch', 'src/common', 'src/protocol', 'src/panel', 'src/imaging'];
 const ADAPTERS = ['platform', 'storage', 'commands', 'webview', 'ui', 'webview-ui', 'lm', 'extension', 'runtime'];
 
 describe('module boundaries', () => {
