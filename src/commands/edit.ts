@@ -98,7 +98,7 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
   }
 
   if (!(await services.requireToken())) return undefined;
-  refs ??= await pickImages();
+  refs ??= await pickImages('wizard');
   if (!refs) return undefined;
 
   const runtime = await services.runtime();
@@ -108,7 +108,7 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     // Checked before the prompt is asked for, so a broken image is known before any typing (and any money).
     prepared = await runtime.prepare(refs);
   } catch (e) {
-    void vscode.window.showErrorMessage(helpers.userMessageOf(e));
+    void showRefused(helpers.userMessageOf(e), refs);
     return undefined;
   }
 
@@ -147,6 +147,23 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     const choice = await vscode.window.showErrorMessage(helpers.userMessageOf(e), showLog);
     if (choice === showLog) services.channel.show();
     return undefined;
+  }
+}
+
+/**
+ * Why the images cannot be sent. With workspace files, "Open in Edit Panel" puts them there, each with its own
+ * problem, to change the selection without starting over; having a button also keeps the toast expanded, so the
+ * reason is read in full.
+ */
+async function showRefused(message: string, refs: readonly InputRef[]): Promise<void> {
+  const files = refs.flatMap((ref) => (ref.kind === 'file' ? [vscode.Uri.file(ref.path)] : []));
+  if (files.length === 0) {
+    void vscode.window.showErrorMessage(message);
+    return;
+  }
+  const openPanel = vscode.l10n.t('Open in Edit Panel');
+  if ((await vscode.window.showErrorMessage(message, openPanel)) === openPanel) {
+    await vscode.commands.executeCommand('runcomfy.openPanel', files[0], files);
   }
 }
 

@@ -12,18 +12,16 @@ export async function askPrompt(initial: string | undefined, imageCount: number)
     placeHolder: vscode.l10n.t('e.g. Turn the sky into a warm sunset and add a small boat on the lake'),
     value: initial,
     ignoreFocusOut: true,
+    // An error (an empty or too long prompt) keeps Enter from leaving the step; VS Code shows the message once the
+    // user types or presses Enter, so an empty box does not open in red.
     validateInput: (v) => {
-      if (v.length > MAX_PROMPT_LENGTH) return promptProblem(v);
+      const problem = promptProblem(v);
+      if (problem) return { message: problem, severity: vscode.InputBoxValidationSeverity.Error };
       return { message: `${v.length}/${MAX_PROMPT_LENGTH}`, severity: vscode.InputBoxValidationSeverity.Info };
     },
   });
-  if (prompt === undefined) return undefined;
-  const problem = promptProblem(prompt);
-  if (problem) {
-    void vscode.window.showErrorMessage(problem);
-    return undefined;
-  }
-  return prompt;
+  // Only Escape gets here without a prompt that can be sent.
+  return prompt === undefined || promptProblem(prompt) ? undefined : prompt;
 }
 
 type MenuItem = vscode.QuickPickItem & { action: 'submit' | 'size' | 'scale' | 'single' };

@@ -183,7 +183,7 @@ export class PanelController implements vscode.Disposable {
         if (this.job(message.jobId)) await retryDownloadCommand(this.commandContext)(message.jobId);
         return;
       case 'openResult':
-        if (this.isKnownResult(message.path)) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(message.path), { preview: false });
+        if (this.isKnownResult(message.path)) await vscode.commands.executeCommand('runcomfy.openResult', message.path);
         return;
       case 'revealResult':
         if (this.isKnownResult(message.path)) await revealUri(vscode.Uri.file(message.path));

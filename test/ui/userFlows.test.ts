@@ -249,7 +249,7 @@ describe('Dreamina edit flows', function () {
     assert.deepEqual(checked, ['landscape.png', 'portrait.png']);
     await waitUntil(
       'the placeholder to count 2 selected images',
-      async () => /2 of at most 10 selected/.test(await quickInputPlaceholder(page)),
+      async () => /^2 selected, numbered in sending order/.test(await quickInputPlaceholder(page)),
       5000,
     );
     await screenshot(page, 'workspace-images-picked');

@@ -99,6 +99,12 @@ export interface StartCodeServerOptions {
   verbose?: boolean;
   /** Milliseconds to wait for /healthz. */
   startTimeoutMs?: number;
+  /**
+   * Start with `--vscode-option enable-smoke-test-driver`: the workbench then honours a URL payload (a development
+   * extension, an extension tests module), but shows no notification toasts, only the bell's count. Users never run
+   * it so; only test harnesses that need the payload ask for it.
+   */
+  smokeTestDriver?: boolean;
 }
 
 export interface WorkbenchUrlOptions {
@@ -281,8 +287,7 @@ async function startOnce(options: StartCodeServerOptions, port: number): Promise
     userDataDir,
     '--extensions-dir',
     extensionsDir,
-    '--vscode-option',
-    'enable-smoke-test-driver',
+    ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     workspace,
   ];
   const verbose = options.verbose ?? process.env.TEST_VERBOSE === '1';
