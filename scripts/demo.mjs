@@ -23,7 +23,8 @@ options:
   --run-ms N       how long emulated jobs run (default 8000)
   --skip-setup     do not install, build or package (reuse the last run's results)
   --keep           keep the demo workspace when stopping
-  --check          start everything, check it in headless chromium, stop, and exit 0 when all is well
+  --check          start everything, use it like a user in headless chromium (a refused image, an edit, its
+                   toasts and saved result; screenshots in test-artifacts/), stop, and exit 0 when all is well
                    (also DEMO_CHECK=1)
   -h, --help       show this help
 `;
