@@ -3,7 +3,16 @@ import * as assert from 'node:assert/strict';
 import { uiSession } from '../session';
 import { waitForToast } from '../toasts';
 import { explorerItem, runCommand, screenshot, showExplorer, waitUntil, webviewElement } from '../workbench';
-import { editFromExplorer, editorGroups, extensionId, openPanelTitle, panelTabLabel, resetWorkbench, type EditorGroup } from './support';
+import {
+  editFromExplorer,
+  editorGroups,
+  extensionId,
+  focusWorkbench,
+  openPanelTitle,
+  panelTabLabel,
+  resetWorkbench,
+  type EditorGroup,
+} from './support';
 
 function isPanelTab(label: string): boolean {
   return label.startsWith(panelTabLabel);
@@ -16,6 +25,7 @@ function resultTabs(group: EditorGroup, requestId: string): string[] {
 /** Opens the panel and waits until its webview is drawn; returns its width. */
 async function openPanel(): Promise<number> {
   const { page } = uiSession();
+  await focusWorkbench(page);
   await runCommand(page, openPanelTitle);
   const webview = webviewElement(page, extensionId);
   await webview.waitFor({ state: 'visible', timeout: 30_000 });
@@ -61,6 +71,7 @@ describe('results while the edit panel shows', function () {
     await showExplorer(page);
     await explorerItem(page, 'valid-640x480.jpg').click();
     await waitUntil('the image to open', async () => (await editorGroups(page)).some((group) => group.tabs.length > 0), 10_000);
+    await focusWorkbench(page);
     await runCommand(page, 'View: Split Editor Right');
     await waitUntil('two groups', async () => (await editorGroups(page)).length === 2, 10_000);
     const panelWidth = await openPanel();

@@ -24,6 +24,7 @@ export const extensionId = 'runcomfy-edit.runcomfy-dreamina-edit';
  */
 export async function resetWorkbench(page: Page): Promise<void> {
   await closeQuickInput(page);
+  await focusWorkbench(page);
   await waitUntil(
     'the RunComfy status bar item to show no running job',
     async () => !(await statusBarItemState(page, 'runcomfy.jobs')).icons.some((icon) => icon.includes('spin')),
@@ -33,6 +34,14 @@ export async function resetWorkbench(page: Page): Promise<void> {
   await runCommand(page, 'View: Close All Editor Groups');
   await clearNotifications(page);
   await waitUntil('all editors to close', async () => (await page.locator('.tabs-container .tab').count()) === 0, 10_000);
+}
+
+/**
+ * Moves the keyboard focus out of any webview (an image preview, the panel) onto the side bar's title, as a click
+ * there would: keys pressed while a webview has focus go through it and are sometimes lost.
+ */
+export async function focusWorkbench(page: Page): Promise<void> {
+  await page.locator('#workbench\\.parts\\.sidebar .composite.title .title-label').first().click();
 }
 
 /** Right-clicks `image` in the Explorer → "Edit Image with Dreamina…" → `prompt` → Submit; returns the submit's index. */
