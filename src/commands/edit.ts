@@ -112,7 +112,7 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     return undefined;
   }
 
-  const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), refs.length);
+  const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), refs);
   if (prompt === undefined) return undefined;
   const scope = firstFileUri(refs);
   const price = await priceText(ctx);

@@ -17,8 +17,9 @@ function existingFiles(job: JobRecord): vscode.Uri[] {
 /** Opens a saved file (a path) or every result of a job (its id or request_id) in VS Code's own image preview. */
 export function openResultCommand(ctx: CommandContext) {
   return async (arg?: unknown): Promise<void> => {
-    const job = typeof arg === 'string' && fs.existsSync(arg) ? undefined : await jobFrom(ctx, arg);
-    const files = job ? existingFiles(job) : typeof arg === 'string' && fs.existsSync(arg) ? [vscode.Uri.file(arg)] : [];
+    const file = typeof arg === 'string' && fs.existsSync(arg) ? vscode.Uri.file(arg) : undefined;
+    const job = file ? undefined : await jobFrom(ctx, arg);
+    const files = file ? [file] : job ? existingFiles(job) : [];
     if (files.length === 0) {
       void vscode.window.showWarningMessage(vscode.l10n.t('RunComfy: this job has no saved result on disk.'));
       return;

@@ -26,7 +26,3 @@ export class SelectionOrder<T> {
   }
 }
 
-/** Whether `a` and `b` hold the same items, in any order. */
-export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((item) => b.includes(item));
-}

@@ -1,14 +1,21 @@
 // The prompt box (with its 800-character limit) and an options menu for size, scale and single output.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, SizeOption, promptProblem, sizeLabel } from '../api/model';
+import type { InputRef } from '../jobs/inputs';
 
-export async function askPrompt(initial: string | undefined, imageCount: number): Promise<string | undefined> {
+/**
+ * The wizard's prompt step. With several images, the message under the box names them in the order they are sent
+ * ("image 1 (cat.png), image 2 (hat.png)"), the way a prompt refers to them, and keeps naming them while the user types.
+ */
+export async function askPrompt(initial: string | undefined, refs: readonly InputRef[]): Promise<string | undefined> {
+  const order = refs.length > 1 ? refs.map((ref, i) => vscode.l10n.t('image {0} ({1})', i + 1, inputLabel(ref))).join(', ') : '';
   const prompt = await vscode.window.showInputBox({
     title: vscode.l10n.t('RunComfy Edit (2/3): prompt'),
     prompt:
-      imageCount === 1
+      refs.length === 1
         ? vscode.l10n.t('Describe the edit for 1 image (up to {0} characters)', MAX_PROMPT_LENGTH)
-        : vscode.l10n.t('Describe the edit for {0} images (up to {1} characters)', imageCount, MAX_PROMPT_LENGTH),
+        : vscode.l10n.t('Describe the edit for {0} images (up to {1} characters): {2}', refs.length, MAX_PROMPT_LENGTH, order),
     placeHolder: vscode.l10n.t('e.g. Turn the sky into a warm sunset and add a small boat on the lake'),
     value: initial,
     ignoreFocusOut: true,
@@ -17,11 +24,23 @@ export async function askPrompt(initial: string | undefined, imageCount: number)
     validateInput: (v) => {
       const problem = promptProblem(v);
       if (problem) return { message: problem, severity: vscode.InputBoxValidationSeverity.Error };
-      return { message: `${v.length}/${MAX_PROMPT_LENGTH}`, severity: vscode.InputBoxValidationSeverity.Info };
+      const count = `${v.length}/${MAX_PROMPT_LENGTH}`;
+      return { message: order ? `${count} · ${order}` : count, severity: vscode.InputBoxValidationSeverity.Info };
     },
   });
   // Only Escape gets here without a prompt that can be sent.
   return prompt === undefined || promptProblem(prompt) ? undefined : prompt;
+}
+
+/** A file's name, or the last part of a URL's path (its host when the path is empty). */
+function inputLabel(ref: InputRef): string {
+  if (ref.kind === 'file') return path.basename(ref.path);
+  try {
+    const url = new URL(ref.url);
+    return url.pathname.split('/').filter(Boolean).pop() ?? url.host;
+  } catch {
+    return ref.url;
+  }
 }
 
 type MenuItem = vscode.QuickPickItem & { action: 'submit' | 'size' | 'scale' | 'single' };

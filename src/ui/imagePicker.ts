@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MAX_IMAGES } from '../api/model';
-import { SelectionOrder, sameItems } from '../common/selectionOrder';
+import { SelectionOrder } from '../common/selectionOrder';
 import type { InputRef } from '../jobs/inputs';
 
 const IMAGE_GLOB = '**/*.{png,jpg,jpeg,PNG,JPG,JPEG}';
@@ -63,11 +63,12 @@ export async function pickImages(place: PickerPlace = 'panel'): Promise<InputRef
   }
 }
 
-type ImageItem = vscode.QuickPickItem & { uri: vscode.Uri; folder: string };
+type ImageItem = vscode.QuickPickItem & { uri: vscode.Uri };
 
 /**
- * A multi-select list of the workspace's images. VS Code reports a selection in list order, so the order of
- * selection is kept here and shown on each row ("image 1", "image 2"): that is the order they are sent in.
+ * A multi-select list of the workspace's images. VS Code reports a selection in list order, so the order in which
+ * the user checks the images is kept here, and that is the order they are sent in (the prompt step then names them
+ * "image 1", "image 2"…). The rows are never given again to show numbers: that moves the cursor under a fast typist.
  */
 async function pickWorkspaceImages(title: string): Promise<InputRef[] | undefined> {
   const files = await vscode.workspace.findFiles(IMAGE_GLOB, EXCLUDE_GLOB, 2000);
@@ -76,39 +77,16 @@ async function pickWorkspaceImages(title: string): Promise<InputRef[] | undefine
     return undefined;
   }
   const items: ImageItem[] = files
-    .map((uri) => ({ label: path.basename(uri.fsPath), folder: folderDescription(uri), description: folderDescription(uri), uri }))
-    .sort((a, b) => a.folder.localeCompare(b.folder) || a.label.localeCompare(b.label));
+    .map((uri) => ({ label: path.basename(uri.fsPath), description: folderDescription(uri), uri }))
+    .sort((a, b) => a.description.localeCompare(b.description) || a.label.localeCompare(b.label));
   const qp = vscode.window.createQuickPick<ImageItem>();
   qp.title = title;
-  qp.placeholder = vscode.l10n.t('Select up to {0} images, in the order to send them', MAX_IMAGES);
+  qp.placeholder = vscode.l10n.t('Check up to {0} images, in the order to send them', MAX_IMAGES);
   qp.canSelectMany = true;
   qp.matchOnDescription = true;
-  qp.keepScrollPosition = true;
   qp.ignoreFocusOut = true;
   qp.items = items;
   const order = new SelectionOrder<ImageItem>();
-  /**
-   * Selections given to VS Code that it has not reported back yet, oldest first. Giving the items again makes it
-   * report an empty selection, then the one given; neither is the user's doing.
-   */
-  const echoes: ImageItem[][] = [];
-  const render = (): void => {
-    for (const item of items) {
-      const position = order.position(item);
-      item.picked = position > 0;
-      item.description = position > 0 ? [vscode.l10n.t('image {0}', position), item.folder].filter(Boolean).join(' · ') : item.folder;
-    }
-    // Rows show new descriptions only when the items are given again; the selection and cursor are given back.
-    const active = qp.activeItems;
-    echoes.push([...order.items]);
-    qp.items = items;
-    qp.selectedItems = order.items;
-    qp.activeItems = active;
-    qp.placeholder =
-      order.items.length > MAX_IMAGES
-        ? `$(error) ${vscode.l10n.t('{0} selected; at most {1} can be sent', order.items.length, MAX_IMAGES)}`
-        : vscode.l10n.t('{0} selected, numbered in sending order; Enter to go on', order.items.length);
-  };
   return new Promise((resolve) => {
     let done = false;
     const finish = (value: InputRef[] | undefined) => {
@@ -118,24 +96,16 @@ async function pickWorkspaceImages(title: string): Promise<InputRef[] | undefine
       qp.dispose();
     };
     qp.onDidChangeSelection((selected) => {
-      if (echoes.length > 0) {
-        if (selected.length === 0) {
-          if (echoes[0].length === 0) echoes.shift();
-          return;
-        }
-        if (sameItems(selected, echoes[0])) {
-          echoes.shift();
-          return;
-        }
-      }
-      if (order.update(selected)) render();
+      order.update(selected);
+      qp.placeholder =
+        selected.length > MAX_IMAGES
+          ? `$(error) ${vscode.l10n.t('{0} selected; at most {1} can be sent', selected.length, MAX_IMAGES)}`
+          : vscode.l10n.t('{0} selected, sent in the order checked; Enter to go on', selected.length);
     });
     qp.onDidAccept(() => {
-      // The list's own selection is the truth, unless it is still settling after the items were given again.
-      if (echoes.length === 0) order.update(qp.selectedItems);
-      const chosen = order.items;
-      if (chosen.length === 0 || chosen.length > MAX_IMAGES) return;
-      finish(chosen.map((item) => ({ kind: 'file', path: item.uri.fsPath })));
+      order.update(qp.selectedItems);
+      if (order.items.length === 0 || order.items.length > MAX_IMAGES) return;
+      finish(order.items.map((item) => ({ kind: 'file', path: item.uri.fsPath })));
     });
     qp.onDidHide(() => finish(undefined));
     qp.show();

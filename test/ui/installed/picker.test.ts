@@ -1,31 +1,22 @@
 // UI tests of the image picker: images are sent in the order they were selected, and its title says where it opened.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { submitFromPromptStep } from '../editWizard';
+import { promptStepTitle, submitFromPromptStep } from '../editWizard';
 import { uiSession } from '../session';
 import { waitForToast } from '../toasts';
 import {
+  quickInputMessage,
   quickInputPlaceholder,
   quickInputTitle,
   quickPickRow,
   runCommand,
   screenshot,
+  typeInQuickInput,
   waitForQuickInput,
   waitUntil,
   webviewFrame,
 } from '../workbench';
 import { editCommandTitle, extensionId, openPanelTitle, resetWorkbench } from './support';
-
-/** The description each row of the open quick pick shows, by label ("image 2", "image 1 · photos"...). */
-async function rowDescriptions(page: Page): Promise<Record<string, string>> {
-  const rows = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').evaluateAll((elements) =>
-    elements.map((row) => [
-      (row.querySelector('.label-name')?.textContent ?? '').trim(),
-      (row.querySelector('.label-description')?.textContent ?? '').trim(),
-    ]),
-  );
-  return Object.fromEntries(rows);
-}
 
 /** Whether the placeholder of the open quick input fits its box (measured in the box's own font). */
 async function placeholderFits(page: Page): Promise<{ fits: boolean; text: string; textWidth: number; boxWidth: number }> {
@@ -43,7 +34,7 @@ async function placeholderFits(page: Page): Promise<{ fits: boolean; text: strin
 describe('the image picker', function () {
   this.timeout(120_000);
 
-  it('sends the images in the order they were selected, and numbers them so', async () => {
+  it('sends the images in the order they were checked, and names them so in the prompt step', async () => {
     const { page, emulator } = uiSession();
     await resetWorkbench(page);
     await runCommand(page, editCommandTitle);
@@ -53,45 +44,39 @@ describe('the image picker', function () {
     await waitForQuickInput(page, 'RunComfy Edit (1/3): workspace images');
     assert.ok((await placeholderFits(page)).fits, `the placeholder is cut off: ${JSON.stringify(await placeholderFits(page))}`);
 
-    // The list shows valid-512x512.png above valid-640x480.jpg; the user picks the JPEG first. The too-wide image is
-    // picked in between and dropped again, so the numbers close up.
-    for (const name of ['valid-640x480.jpg', 'invalid-aspect-too-wide-3100x1000.png', 'valid-512x512.png']) {
+    // The list shows valid-512x512.png above valid-640x480.jpg; the user checks the JPEG first. The too-wide image is
+    // checked in between and unchecked again.
+    for (const name of ['valid-640x480.jpg', 'invalid-aspect-too-wide-3100x1000.png', 'valid-512x512.png', 'invalid-aspect-too-wide-3100x1000.png']) {
       await quickPickRow(page, name).click();
     }
     await waitUntil(
-      'the rows to be numbered in the order of selection',
-      async () => {
-        const rows = await rowDescriptions(page);
-        return rows['valid-640x480.jpg'] === 'image 1' && rows['invalid-aspect-too-wide-3100x1000.png'] === 'image 2' && rows['valid-512x512.png'] === 'image 3';
-      },
-      5000,
-    );
-    await quickPickRow(page, 'invalid-aspect-too-wide-3100x1000.png').click();
-    const numbered = await waitUntil(
-      'the numbers to close up',
-      async () => {
-        const rows = await rowDescriptions(page);
-        const counted = /^2 selected, numbered in sending order/.test(await quickInputPlaceholder(page));
-        return counted && rows['valid-640x480.jpg'] === 'image 1' && rows['valid-512x512.png'] === 'image 2' && rows['invalid-aspect-too-wide-3100x1000.png'] === ''
-          ? rows
-          : undefined;
-      },
+      'the placeholder to count 2 images, sent in the order checked',
+      async () => /^2 selected, sent in the order checked/.test(await quickInputPlaceholder(page)),
       5000,
     );
     assert.ok((await placeholderFits(page)).fits, `the placeholder is cut off: ${JSON.stringify(await placeholderFits(page))}`);
     await screenshot(page, 'installed-picker-order');
+    await page.keyboard.press('Enter');
+
+    // The prompt step names the images as a prompt refers to them, in the order they are sent.
+    const order = 'image 1 (valid-640x480.jpg), image 2 (valid-512x512.png)';
+    await waitForQuickInput(page, promptStepTitle);
+    await waitUntil('the prompt step to name the images in order', async () => (await quickInputMessage(page)).includes(`: ${order}`), 5000);
+    const prompt = 'Put image 2 into the sky of image 1';
+    await typeInQuickInput(page, prompt);
+    await waitUntil('the count to keep naming them', async () => (await quickInputMessage(page)) === `${prompt.length}/800 · ${order}`, 5000);
+    await screenshot(page, 'installed-picker-order-prompt');
 
     const index = emulator.stats.submits;
-    await page.keyboard.press('Enter');
-    await submitFromPromptStep(page, 'Put the two pictures side by side');
+    await submitFromPromptStep(page, prompt);
     await waitUntil('the emulator to receive the submit', () => emulator.stats.submits > index, 15_000);
     const urls = (emulator.stats.submitBodies[index] as { image_urls?: string[] }).image_urls ?? [];
-    assert.equal(urls.length, 2, `rows were ${JSON.stringify(numbered)}`);
+    assert.equal(urls.length, 2);
     // The two images differ in type, so the type of each inline image tells which file it is.
     assert.ok(urls[0].startsWith('data:image/jpeg;base64,'), `image 1 is not the JPEG selected first: ${urls[0].slice(0, 30)}`);
     assert.ok(urls[1].startsWith('data:image/png;base64,'), `image 2 is not the PNG selected second: ${urls[1].slice(0, 30)}`);
     // The job ends here, so its results do not open in the middle of another test.
-    await waitForToast(page, /saved for "Put the two pictures side by side"/, 45_000);
+    await waitForToast(page, new RegExp(`saved for "${prompt}"`), 45_000);
   });
 
   it('from the panel, is titled for adding images, not as the wizard\'s first step', async () => {
