@@ -5,7 +5,7 @@ import { runCommand, screenshot, waitUntil, webviewArea, webviewFrame } from '..
 import { extensionId, openPanelTitle, resetWorkbench } from './support';
 
 describe('the panel\'s address field', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
 
   it('stops showing an http:// address as an error as soon as it is edited', async () => {
     const { page } = uiSession();
