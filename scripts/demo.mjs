@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { npmCommand, npmInstallArgs, npmPackagesProblem, testToolsCommand } from './setup.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -22,7 +23,8 @@ options:
   --run-ms N       how long emulated jobs run (default 8000)
   --skip-setup     do not install, build or package (reuse the last run's results)
   --keep           keep the demo workspace when stopping
-  --check          start everything, check it in headless chromium, stop, and exit 0 when all is well
+  --check          start everything, use it like a user in headless chromium (a refused image, an edit, its
+                   toasts and saved result; screenshots in test-artifacts/), stop, and exit 0 when all is well
                    (also DEMO_CHECK=1)
   -h, --help       show this help
 `;
@@ -30,7 +32,6 @@ options:
 const demoToken = 'demo-token';
 const vsixFile = path.join(repoRoot, 'runcomfy-dreamina-edit.vsix');
 const emulatorMain = path.join(repoRoot, 'out', 'test', 'emulator', 'main.js');
-const checkScreenshot = path.join(repoRoot, 'test-artifacts', 'demo-check.png');
 const checkTimeoutMs = 4 * 60_000;
 
 function parseArgs(argv) {
@@ -128,25 +129,17 @@ async function step(title, action) {
   log(`${title}: done in ${seconds(Date.now() - started)}`);
 }
 
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-
-function missingPackages() {
-  return ['@vscode/vsce', 'typescript', 'esbuild', 'playwright-core', '@vscode/test-electron'].filter(
-    (name) => !fs.existsSync(path.join(repoRoot, 'node_modules', name, 'package.json')),
-  );
-}
-
 async function setup() {
-  const missing = missingPackages();
-  if (missing.length > 0) {
-    await step(`npm install (missing: ${missing.join(', ')})`, () =>
-      run(npm, ['install', '--no-audit', '--no-fund']),
-    );
+  const problem = npmPackagesProblem();
+  if (problem !== undefined) {
+    await step(`npm ${npmInstallArgs().join(' ')} (${problem})`, () => run(npmCommand, npmInstallArgs()));
   }
-  await step('installing chromium and code-server (scripts/installTestTools.sh)', () =>
-    run('bash', [path.join(repoRoot, 'scripts', 'installTestTools.sh')]),
+  await step('installing chromium, Node 24 and code-server when missing (scripts/installTestTools.sh)', () =>
+    run(...testToolsCommand),
   );
-  await step('building and packaging the extension (npm run package)', () => run(npm, ['run', 'package'], { quiet: true }));
+  await step('building and packaging the extension (npm run package)', () =>
+    run(npmCommand, ['run', 'package'], { quiet: true }),
+  );
   await step('compiling the emulator and the VS Code helpers', () =>
     run(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/package'], {
       quiet: true,
@@ -249,58 +242,6 @@ ${options.keep ? 'This folder is kept when the demo stops (--keep).' : 'This fol
   fs.writeFileSync(path.join(workspace, 'README.txt'), text);
 }
 
-/** Loads the workbench in headless chromium and runs "RunComfy: Show Jobs" from the command palette. */
-async function checkInBrowser(codeServer, server) {
-  const workbench = await codeServer.openWorkbench({ url: server.url, viewport: { width: 1400, height: 900 } });
-  try {
-    const page = workbench.page;
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
-    const names = await page
-      .locator('.explorer-folders-view .monaco-list-row')
-      .evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
-    for (const name of ['README.txt', 'valid-512x512.png', 'valid-640x480.jpg', 'invalid-aspect-too-wide-3100x1000.png']) {
-      if (!names.includes(name)) {
-        throw new Error(`the Explorer does not show ${name}; it shows ${JSON.stringify(names)}`);
-      }
-    }
-    log(`check: the Explorer shows ${names.join(', ')}`);
-
-    const title = 'RunComfy: Show Jobs';
-    // The extension registers its commands once the extension host has started it; retry the palette until then.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      await page.keyboard.press('F1');
-      await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-      await page.keyboard.type(title);
-      const row = page
-        .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-        .filter({ has: page.locator('.label-name', { hasText: /^RunComfy: Show Jobs$/ }) })
-        .first();
-      const found = await row
-        .waitFor({ state: 'visible', timeout: 5000 })
-        .then(() => true)
-        .catch(() => false);
-      if (found) {
-        await row.locator('.label-name').first().click();
-        break;
-      }
-      await page.keyboard.press('Escape');
-      if (Date.now() > deadline) {
-        throw new Error(`"${title}" is not in the command palette: the extension did not load`);
-      }
-    }
-    const jobsTitle = page.locator('.quick-input-widget .quick-input-title', { hasText: 'RunComfy Jobs' });
-    await jobsTitle.waitFor({ state: 'visible', timeout: 30_000 });
-    log('check: "RunComfy: Show Jobs" opened the RunComfy Jobs list');
-    fs.mkdirSync(path.dirname(checkScreenshot), { recursive: true });
-    await page.screenshot({ path: checkScreenshot });
-    log(`check: screenshot saved to ${path.relative(repoRoot, checkScreenshot)}`);
-    await page.keyboard.press('Escape');
-  } finally {
-    await workbench.close();
-  }
-}
-
 async function main() {
   let options;
   try {
@@ -382,7 +323,7 @@ async function main() {
 
   try {
     if (options.skipSetup) {
-      const compiled = ['out/test/vscode/codeServer.js', 'out/test/package/vsix.js'].map((file) => path.join(repoRoot, file));
+      const compiled = ['out/test/vscode/demoServer.js', 'out/test/vscode/demoCheck.js'].map((file) => path.join(repoRoot, file));
       for (const file of [vsixFile, emulatorMain, ...compiled]) {
         if (!fs.existsSync(file)) {
           throw new Error(`${path.relative(repoRoot, file)} is missing: run without --skip-setup`);
@@ -396,14 +337,13 @@ async function main() {
       return 0;
     }
     const codeServer = require(path.join(repoRoot, 'out', 'test', 'vscode', 'codeServer.js'));
-    const vsix = require(path.join(repoRoot, 'out', 'test', 'package', 'vsix.js'));
+    const demoServer = require(path.join(repoRoot, 'out', 'test', 'vscode', 'demoServer.js'));
+    const demoCheck = require(path.join(repoRoot, 'out', 'test', 'vscode', 'demoCheck.js'));
 
     tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'runcomfy-demo-'));
     const workspace = path.join(tempRoot, 'dreamina-demo');
     const extensionsDir = path.join(tempRoot, 'extensions');
     fs.mkdirSync(workspace, { recursive: true });
-
-    await step('installing the .vsix into a fresh extensions folder', () => vsix.installVsix(vsixFile, extensionsDir));
 
     emulator = await startEmulator(options, workspace);
     emulator.child.once('exit', (code, signal) => {
@@ -424,17 +364,16 @@ async function main() {
       log(`port ${port} is taken, using ${free}`);
       port = free;
     }
-    const userSettings = {
-      'runcomfy.apiBaseUrl': emulator.baseUrl,
-      'workbench.startupEditor': 'readme',
-      'workbench.colorTheme': 'Default Dark Modern',
-    };
-    server = await codeServer.startCodeServer({
-      workspace,
-      extensionsDir,
-      port,
-      userSettings,
-      env: { RUNCOMFY_API_TOKEN: demoToken },
+    await step('installing the .vsix into a fresh extensions folder and starting VS Code', async () => {
+      server = await demoServer.startDemoServer({
+        workspace,
+        vsix: vsixFile,
+        extensionsDir,
+        port,
+        apiBaseUrl: emulator.baseUrl,
+        token: demoToken,
+        userSettings: { 'workbench.startupEditor': 'readme' },
+      });
     });
     void server.exited.then((code) => {
       if (!stopping) {
@@ -479,7 +418,9 @@ async function main() {
         resolveStop(1);
       }, checkTimeoutMs);
       const outcome = await Promise.race([
-        checkInBrowser(codeServer, server).then(() => 'passed'),
+        demoCheck
+          .checkDemo({ server, workspace, jobTimeoutMs: options.queueMs + options.runMs + 60_000, log })
+          .then(() => 'passed'),
         stopRequested.then(() => 'stopped'),
       ]);
       clearTimeout(timer);

@@ -10,7 +10,7 @@ import { hasRequestId } from '../jobs/job';
 import type { Outcome } from '../jobs/rules';
 import { defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
 import { confirmRepeat } from '../ui/confirmRepeat';
-import { askPrompt, pickOptions } from '../ui/editOptionsPicker';
+import { askPrompt, inputLabel, pickOptions } from '../ui/editOptionsPicker';
 import { pickImages } from '../ui/imagePicker';
 import { CommandContext } from './context';
 import { errorKind, modelPrice, parseEditRequest, scopeOf, submitEditRequest } from './editFlow';
@@ -77,7 +77,7 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
   }
 
   if (!(await services.requireToken())) return undefined;
-  refs ??= await pickImages();
+  refs ??= await pickImages('wizard');
   if (!refs) return undefined;
 
   const { jobs } = services;
@@ -89,7 +89,7 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
   } catch (e) {
     const choice = jobs.isAspectChoiceError(e) ? await askPadOrCrop(jobs.userMessageOf(e)) : undefined;
     if (!choice) {
-      if (!jobs.isAspectChoiceError(e)) void showError(jobs.userMessageOf(e));
+      if (!jobs.isAspectChoiceError(e)) void showRefused(jobs.userMessageOf(e), refs);
       return undefined;
     }
     fit = { ...fit, mode: choice };
@@ -101,7 +101,7 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     }
   }
 
-  const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), refs.length);
+  const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), refs.map(inputLabel));
   if (prompt === undefined) return undefined;
   const scope = scopeOf(refs);
   const price = await modelPrice(services);
@@ -155,4 +155,21 @@ async function askPadOrCrop(message: string): Promise<'pad' | 'crop' | undefined
 
 function withSubmitProgress<T>(work: () => Promise<T>): Thenable<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: submitting the edit…'), cancellable: false }, work);
+}
+
+/**
+ * Why the images cannot be sent. With workspace files, "Open in Edit Panel" puts them there, each with its own
+ * problem, to change the selection without starting over; having a button also keeps the toast expanded, so the
+ * reason is read in full.
+ */
+async function showRefused(message: string, refs: readonly InputRef[]): Promise<void> {
+  const files = refs.flatMap((ref) => (ref.kind === 'file' ? [vscode.Uri.file(ref.path)] : []));
+  if (files.length === 0) {
+    void showError(message);
+    return;
+  }
+  const openPanel = vscode.l10n.t('Open in Edit Panel');
+  if ((await showError(message, openPanel)) === openPanel) {
+    await vscode.commands.executeCommand('runcomfy.openPanel', files[0], files);
+  }
 }

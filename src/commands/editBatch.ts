@@ -7,7 +7,7 @@ import type { FitSettings } from '../imaging/fitTypes';
 import type { InputRef } from '../jobs/inputChecks';
 import { batchConcurrency, defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
 import { askAboutProblems, confirmBatch, pickBatchSources, pickReferences } from '../ui/batchPickers';
-import { askPrompt, pickOptions } from '../ui/editOptionsPicker';
+import { askPrompt, inputLabel, pickOptions } from '../ui/editOptionsPicker';
 import { batchAnswer, BatchItemAnswer, BatchPlan, problemLines, resolveSources, rootScope, startPlannedBatch, unitPrice } from './batchFlow';
 import { CommandContext } from './context';
 import { EditRefused, workspaceFolderPaths } from './editFlow';
@@ -92,7 +92,7 @@ async function interactiveBatch(ctx: CommandContext, selection: string[] | undef
   const checked = await checkWithChoices(ctx, sources, references, fitSettings(scope));
   if (!checked) return undefined;
 
-  const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), 1 + references.length, vscode.l10n.t('RunComfy Batch: prompt for every image'));
+  const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), [vscode.l10n.t('each image'), ...references.map(inputLabel)], vscode.l10n.t('RunComfy Batch: prompt for every image'));
   if (prompt === undefined) return undefined;
   const price = await unitPrice(services);
   const count = checked.files.length;

@@ -18,26 +18,33 @@ function existingFiles(job: Job): vscode.Uri[] {
 /** Opens a saved file (a path) or every result of a job (its id or request_id) in VS Code's own image preview. */
 export function openResultCommand(ctx: CommandContext) {
   return async (arg?: unknown): Promise<void> => {
-    if (typeof arg === 'string' && fs.existsSync(arg)) {
-      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(arg), openOptions());
-      return;
-    }
-    const job = await jobFrom(ctx, arg);
-    const files = job ? existingFiles(job) : [];
+    const file = typeof arg === 'string' && fs.existsSync(arg) ? vscode.Uri.file(arg) : undefined;
+    const job = file ? undefined : await jobFrom(ctx, arg);
+    const files = file ? [file] : job ? existingFiles(job) : [];
     if (files.length === 0) {
       void showWarning(vscode.l10n.t('RunComfy: this job has no saved result on disk.'));
       return;
     }
-    const options = openOptions();
+    const options = openOptions(files.length);
     for (const uri of files) await vscode.commands.executeCommand('vscode.open', uri, options);
   };
 }
 
-/** Next to the edit panel when the user is working in it, so a finished job never hides the panel. */
-function openOptions(): vscode.TextDocumentShowOptions {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  const inPanel = input instanceof vscode.TabInputWebview && input.viewType.includes('runcomfy.panel');
-  return inPanel ? { preview: false, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside } : { preview: false };
+/**
+ * Where results open. While the edit panel shows, never in a new group (that would squeeze the panel to half its
+ * width): in a group the user already has, else in the panel's own group, keeping the focus where it is; a single
+ * result as a preview tab, so a series of results does not pile up tabs.
+ */
+function openOptions(count: number): vscode.TextDocumentShowOptions {
+  const groups = vscode.window.tabGroups.all;
+  const panelGroup = groups.find((group) => isPanelTab(group.activeTab));
+  if (!panelGroup) return { preview: false };
+  const target = groups.find((group) => group !== panelGroup) ?? panelGroup;
+  return { viewColumn: target.viewColumn, preserveFocus: true, preview: count === 1 };
+}
+
+function isPanelTab(tab: vscode.Tab | undefined): boolean {
+  return tab?.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('runcomfy.panel');
 }
 
 export function revealResultCommand(ctx: CommandContext) {

@@ -1,31 +1,48 @@
 // The prompt box (with its 800-character limit) and an options menu for size, scale and single output.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { plainLabel } from '../common/plainText';
-import { showError } from './messages';
 import { EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, SizeOption, promptLength, promptProblem, sizeLabel } from '../api/model';
+import { plainLabel } from '../common/plainText';
+import type { InputRef } from '../jobs/inputChecks';
 
-export async function askPrompt(initial: string | undefined, imageCount: number, title?: string): Promise<string | undefined> {
+/**
+ * The prompt step. With several images, the message under the box names them in the order they are sent
+ * ("image 1 (cat.png), image 2 (hat.png)"), the way a prompt refers to them, and keeps naming them while the user types.
+ * `labels` are the images' names in that order (see inputLabel).
+ */
+export async function askPrompt(initial: string | undefined, labels: readonly string[], title?: string): Promise<string | undefined> {
+  const order = labels.length > 1 ? labels.map((label, i) => vscode.l10n.t('image {0} ({1})', i + 1, label)).join(', ') : '';
   const prompt = await vscode.window.showInputBox({
     title: title ?? vscode.l10n.t('RunComfy Edit (2/3): prompt'),
     prompt:
-      imageCount === 1
+      labels.length === 1
         ? vscode.l10n.t('Describe the edit for 1 image (up to {0} characters)', MAX_PROMPT_LENGTH)
-        : vscode.l10n.t('Describe the edit for {0} images (up to {1} characters)', imageCount, MAX_PROMPT_LENGTH),
+        : vscode.l10n.t('Describe the edit for {0} images (up to {1} characters): {2}', labels.length, MAX_PROMPT_LENGTH, order),
     placeHolder: vscode.l10n.t('e.g. Turn the sky into a warm sunset and add a small boat on the lake'),
     value: initial,
     ignoreFocusOut: true,
+    // An error (an empty or too long prompt) keeps Enter from leaving the step; VS Code shows the message once the
+    // user types or presses Enter, so an empty box does not open in red.
     validateInput: (v) => {
-      if (promptLength(v) > MAX_PROMPT_LENGTH) return promptProblem(v);
-      return { message: `${promptLength(v)}/${MAX_PROMPT_LENGTH}`, severity: vscode.InputBoxValidationSeverity.Info };
+      const problem = promptProblem(v);
+      if (problem) return { message: problem, severity: vscode.InputBoxValidationSeverity.Error };
+      const count = `${promptLength(v)}/${MAX_PROMPT_LENGTH}`;
+      return { message: order ? `${count} · ${order}` : count, severity: vscode.InputBoxValidationSeverity.Info };
     },
   });
-  if (prompt === undefined) return undefined;
-  const problem = promptProblem(prompt);
-  if (problem) {
-    void showError(problem);
-    return undefined;
+  // Only Escape gets here without a prompt that can be sent.
+  return prompt === undefined || promptProblem(prompt) ? undefined : prompt;
+}
+
+/** A file's name, or the last part of a URL's path (its host when the path is empty). */
+export function inputLabel(ref: InputRef): string {
+  if (ref.kind === 'file') return path.basename(ref.path);
+  try {
+    const url = new URL(ref.url);
+    return url.pathname.split('/').filter(Boolean).pop() ?? url.host;
+  } catch {
+    return ref.url;
   }
-  return prompt;
 }
 
 type MenuItem = vscode.QuickPickItem & { action: 'submit' | 'size' | 'scale' | 'single' };

@@ -1,16 +1,41 @@
-// The palette's first step: choose input images from the workspace, a file dialog, or public URLs.
+// Chooses input images from the workspace, a file dialog, or public URLs: the wizard's first step, or adding to the panel.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { plainLabel } from '../common/plainText';
 import { showError, showInfo } from './messages';
 import { MAX_IMAGES } from '../api/model';
+import { SelectionOrder } from '../common/selectionOrder';
 import type { InputRef } from '../jobs/inputChecks';
 
 const IMAGE_GLOB = '**/*.{png,jpg,jpeg,webp,gif,bmp,tif,tiff,avif,heic,heif,PNG,JPG,JPEG,WEBP,GIF,BMP,TIF,TIFF,AVIF,HEIC,HEIF}';
 const EXCLUDE_GLOB = '**/{node_modules,.git,out,dist}/**';
 
-/** Returns the chosen inputs, or undefined when the user pressed Escape at any step. */
-export async function pickImages(): Promise<InputRef[] | undefined> {
+/** Where the picker opens: the palette wizard's first step, or adding images to the edit panel's edit. */
+export type PickerPlace = 'wizard' | 'panel';
+
+interface PickerTitles {
+  sources: string;
+  workspace: string;
+  urls: string;
+}
+
+function titlesFor(place: PickerPlace): PickerTitles {
+  return place === 'wizard'
+    ? {
+        sources: vscode.l10n.t('RunComfy Edit (1/3): input images'),
+        workspace: vscode.l10n.t('RunComfy Edit (1/3): workspace images'),
+        urls: vscode.l10n.t('RunComfy Edit (1/3): image URLs'),
+      }
+    : {
+        sources: vscode.l10n.t('RunComfy: add images to the edit'),
+        workspace: vscode.l10n.t('RunComfy: add workspace images'),
+        urls: vscode.l10n.t('RunComfy: add image URLs'),
+      };
+}
+
+/** Returns the chosen inputs in the order the user chose them, or undefined when they pressed Escape at any step. */
+export async function pickImages(place: PickerPlace = 'panel'): Promise<InputRef[] | undefined> {
+  const titles = titlesFor(place);
   type Source = vscode.QuickPickItem & { source: 'workspace' | 'browse' | 'urls' };
   const sources: Source[] = [];
   if (vscode.workspace.workspaceFolders?.length) {
@@ -25,37 +50,45 @@ export async function pickImages(): Promise<InputRef[] | undefined> {
     { label: `$(link) ${vscode.l10n.t('Image URLs…')}`, detail: vscode.l10n.t('Public https:// links the service can fetch'), source: 'urls' },
   );
   const choice = await vscode.window.showQuickPick(sources, {
-    title: vscode.l10n.t('RunComfy Edit (1/3): input images'),
-    placeHolder: vscode.l10n.t('Where are the images? (1–{0}; JPEG or PNG, ≤ 15 MB, ≤ 4096 px, aspect ratio 1:3 to 3:1)', MAX_IMAGES),
+    title: titles.sources,
+    placeHolder: vscode.l10n.t('Where are the images? Up to {0}, JPEG or PNG', MAX_IMAGES),
     ignoreFocusOut: true,
   });
   if (!choice) return undefined;
   switch (choice.source) {
     case 'workspace':
-      return pickWorkspaceImages();
+      return pickWorkspaceImages(titles.workspace);
     case 'browse':
       return browseImages();
     case 'urls':
-      return enterUrls();
+      return enterUrls(titles.urls);
   }
 }
 
-async function pickWorkspaceImages(): Promise<InputRef[] | undefined> {
+type ImageItem = vscode.QuickPickItem & { uri: vscode.Uri };
+
+/**
+ * A multi-select list of the workspace's images. VS Code reports a selection in list order, so the order in which
+ * the user checks the images is kept here, and that is the order they are sent in (the prompt step then names them
+ * "image 1", "image 2"…). The rows are never given again to show numbers: that moves the cursor under a fast typist.
+ */
+async function pickWorkspaceImages(title: string): Promise<InputRef[] | undefined> {
   const files = await vscode.workspace.findFiles(IMAGE_GLOB, EXCLUDE_GLOB, 2000);
   if (files.length === 0) {
     void showInfo(vscode.l10n.t('No PNG or JPEG files were found in this workspace. Use Browse… or Image URLs… instead.'));
     return undefined;
   }
-  const items = files
+  const items: ImageItem[] = files
     .map((uri) => ({ label: plainLabel(path.basename(uri.fsPath)), description: plainLabel(folderDescription(uri)), uri }))
     .sort((a, b) => a.description.localeCompare(b.description) || a.label.localeCompare(b.label));
-  const qp = vscode.window.createQuickPick<(typeof items)[number]>();
-  qp.title = vscode.l10n.t('RunComfy Edit (1/3): workspace images');
-  qp.placeholder = vscode.l10n.t('Select 1 to {0} images, in the order they should be sent', MAX_IMAGES);
+  const qp = vscode.window.createQuickPick<ImageItem>();
+  qp.title = title;
+  qp.placeholder = vscode.l10n.t('Check up to {0} images, in the order to send them', MAX_IMAGES);
   qp.canSelectMany = true;
   qp.matchOnDescription = true;
   qp.ignoreFocusOut = true;
   qp.items = items;
+  const order = new SelectionOrder<ImageItem>();
   return new Promise((resolve) => {
     let done = false;
     const finish = (value: InputRef[] | undefined) => {
@@ -65,15 +98,16 @@ async function pickWorkspaceImages(): Promise<InputRef[] | undefined> {
       qp.dispose();
     };
     qp.onDidChangeSelection((selected) => {
+      order.update(selected);
       qp.placeholder =
         selected.length > MAX_IMAGES
-          ? `$(error) ${vscode.l10n.t('{0} selected; at most {1} images can be sent — unselect some', selected.length, MAX_IMAGES)}`
-          : vscode.l10n.t('{0} of at most {1} selected; press Enter to continue', selected.length, MAX_IMAGES);
+          ? `$(error) ${vscode.l10n.t('{0} selected; at most {1} can be sent', selected.length, MAX_IMAGES)}`
+          : vscode.l10n.t('{0} selected, sent in the order checked; Enter to go on', selected.length);
     });
     qp.onDidAccept(() => {
-      const selected = qp.selectedItems;
-      if (selected.length === 0 || selected.length > MAX_IMAGES) return;
-      finish(selected.map((s) => ({ kind: 'file', path: s.uri.fsPath })));
+      order.update(qp.selectedItems);
+      if (order.items.length === 0 || order.items.length > MAX_IMAGES) return;
+      finish(order.items.map((item) => ({ kind: 'file', path: item.uri.fsPath })));
     });
     qp.onDidHide(() => finish(undefined));
     qp.show();
@@ -114,9 +148,9 @@ export function splitUrls(text: string): string[] {
   return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
 }
 
-async function enterUrls(): Promise<InputRef[] | undefined> {
+async function enterUrls(title: string): Promise<InputRef[] | undefined> {
   const text = await vscode.window.showInputBox({
-    title: vscode.l10n.t('RunComfy Edit (1/3): image URLs'),
+    title,
     prompt: vscode.l10n.t('Public https:// image URLs (JPEG or PNG), separated by spaces or commas; up to {0}', MAX_IMAGES),
     placeHolder: 'https://example.com/photo.jpg https://example.com/style.png',
     ignoreFocusOut: true,

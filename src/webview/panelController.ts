@@ -66,7 +66,7 @@ export class PanelController extends Disposable {
           cancel: (requestId) => cancelCommand(commands)(requestId),
           copyRequestId: (requestId) => copyRequestIdCommand(commands)(requestId),
           retryDownload: (jobId) => retryDownloadCommand(commands)(jobId),
-          openResult: (filePath) => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(filePath), { preview: false }),
+          openResult: (filePath) => vscode.commands.executeCommand('runcomfy.openResult', filePath),
           revealResult: (filePath) => revealUri(vscode.Uri.file(filePath)),
         },
       },

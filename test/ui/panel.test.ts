@@ -95,9 +95,9 @@ async function addWorkspaceImages(names: readonly string[]): Promise<void> {
   const { page } = uiSession();
   await showTab('compose');
   await panel().locator('vscode-button[data-key="add-images"]').click();
-  await waitForQuickInput(page, 'RunComfy Edit (1/3): input images');
+  await waitForQuickInput(page, 'RunComfy: add images to the edit');
   await quickPickRow(page, 'Workspace images…').click();
-  await waitForQuickInput(page, 'RunComfy Edit (1/3): workspace images');
+  await waitForQuickInput(page, 'RunComfy: add workspace images');
   const offered = await quickPickItems(page);
   const wanted = offered.filter((label) => names.includes(label));
   assert.equal(wanted.length, names.length, `the picker offers ${JSON.stringify(offered)}, not all of ${JSON.stringify(names)}`);

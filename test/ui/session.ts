@@ -2,12 +2,15 @@
 import type { Page } from 'playwright-core';
 import type { Emulator } from '../emulator/server';
 import type { CodeServer } from '../vscode/codeServer';
+import type { Configuration } from './sessions';
 
 export interface UiSession {
-  /** The workbench page, with the extension loaded from the repository in development mode. */
+  /** How VS Code runs: the development configuration (test/ui/*.test.ts) or as installed (test/ui/installed/). */
+  configuration: Configuration;
+  /** The workbench page, with the extension loaded from the repository (development) or its installed .vsix. */
   page: Page;
   server: CodeServer;
-  /** Absolute path of the temporary copy of test/fixtures/workspace the workbench has open. */
+  /** The workspace the workbench has open: a copy of test/fixtures/workspace, or the demo's sample images. */
   workspace: string;
   /** The RunComfy API emulator the extension talks to (user setting runcomfy.apiBaseUrl), in real time. */
   emulator: Emulator;

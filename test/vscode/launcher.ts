@@ -107,6 +107,8 @@ async function main(): Promise<number> {
   try {
     server = await startCodeServer({
       workspace: folder,
+      // The tests module and development extensions come through the URL payload, honoured only with the driver.
+      smokeTestDriver: true,
       ...(args.extensionsDir === undefined ? {} : { extensionsDir: args.extensionsDir }),
     });
     const url = server.workbenchUrl({
