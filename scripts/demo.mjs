@@ -227,8 +227,9 @@ Things to try
 2. Select valid-512x512.png and valid-640x480.jpg together (Ctrl/Cmd-click),
    right-click, and edit both in one request.
 3. Right-click invalid-aspect-too-wide-3100x1000.png and choose "Edit Image
-   with Dreamina…": it is refused before anything is sent (its aspect ratio is
-   wider than 3:1).
+   with Dreamina…": it is wider than the model accepts (3:1), so you are asked
+   whether to pad it or crop it before anything is sent. The file itself is
+   never changed. damaged-photo.png is refused outright, with the reason.
 4. Press F1 and run "RunComfy: Open Edit Panel" to compose an edit with
    thumbnails, follow jobs live, and compare results before/after.
 5. While a job runs, click the status bar item (or run "RunComfy: Show Jobs")

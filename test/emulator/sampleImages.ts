@@ -25,6 +25,14 @@ export async function writeSampleImages(dir: string): Promise<SampleImage[]> {
       valid: false,
       bytes: () => encodePng(3100, 1000, gradientPixels('sample-wide', 0), { level: 1 }),
     },
+    {
+      // A PNG cut off inside its header, as a broken copy leaves one: no fitting can save it.
+      name: 'damaged-photo.png',
+      width: 640,
+      height: 480,
+      valid: false,
+      bytes: () => encodePng(640, 480, gradientPixels('sample-damaged', 0)).subarray(0, 20),
+    },
   ];
   for (const item of items) {
     const file = path.join(dir, item.name);

@@ -121,13 +121,17 @@ describe('emulator images', () => {
     assert.equal(label, 'RunComfy API emulator output (not a real edit): request r, image 2, 256x256, scaled down from the requested 2048x2048');
   });
 
-  it('writes sample input images, one of them too wide', async () => {
+  it('writes sample input images, one too wide and one damaged', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'emulator-samples-'));
     try {
       const samples = await writeSampleImages(dir);
       const seen = await Promise.all(
         samples.map(async (s) => {
           const bytes = await readFile(s.file);
+          if (!s.valid && !s.file.includes('aspect')) {
+            assert.throws(() => imageSize(bytes));
+            return [path.basename(s.file), 'unreadable'];
+          }
           const size = imageSize(bytes);
           return [path.basename(s.file), size.type, size.width, size.height, checkImageBytes(bytes) ?? 'ok'];
         }),
@@ -136,6 +140,7 @@ describe('emulator images', () => {
         ['valid-512x512.png', 'png', 512, 512, 'ok'],
         ['valid-640x480.jpg', 'jpg', 640, 480, 'ok'],
         ['invalid-aspect-too-wide-3100x1000.png', 'png', 3100, 1000, 'The input image aspect ratio must be within [1/3, 3].'],
+        ['damaged-photo.png', 'unreadable'],
       ]);
     } finally {
       await rm(dir, { recursive: true, force: true });

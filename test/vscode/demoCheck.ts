@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { submitFromPromptStep } from '../ui/editWizard';
+import { answerDialog, waitForDialog } from '../ui/dialogs';
 import { waitForToast } from '../ui/toasts';
 import {
   clickContextMenuItem,
@@ -36,7 +37,7 @@ export async function checkDemo(options: DemoCheckOptions): Promise<void> {
     const page = workbench.page;
     await waitForWorkbench(page);
     const names = await explorerItemNames(page);
-    for (const name of ['README.txt', 'valid-512x512.png', 'valid-640x480.jpg', 'invalid-aspect-too-wide-3100x1000.png']) {
+    for (const name of ['README.txt', 'valid-512x512.png', 'valid-640x480.jpg', 'invalid-aspect-too-wide-3100x1000.png', 'damaged-photo.png']) {
       if (!names.includes(name)) {
         throw new Error(`the Explorer does not show ${name}; it shows ${JSON.stringify(names)}`);
       }
@@ -45,14 +46,21 @@ export async function checkDemo(options: DemoCheckOptions): Promise<void> {
     await waitForCommand(page, 'RunComfy: Show Jobs');
     log('check: the extension is loaded (its commands are in the palette)');
 
+    await rightClickExplorerItem(page, 'damaged-photo.png');
+    await clickContextMenuItem(page, editMenuLabel);
+    const refused = await waitForToast(page, /damaged-photo\.png/);
+    if (refused.severity !== 'error') {
+      throw new Error(`the damaged image is refused with a ${refused.severity} toast: ${refused.message}`);
+    }
+    log(`check: the damaged image is refused in a toast: "${refused.message}"`);
+    log(`check: screenshot ${path.basename(await screenshot(page, 'demo-check-refused'))}`);
+
     await rightClickExplorerItem(page, 'invalid-aspect-too-wide-3100x1000.png');
     await clickContextMenuItem(page, editMenuLabel);
-    const refused = await waitForToast(page, /aspect ratio/);
-    if (refused.severity !== 'error') {
-      throw new Error(`the too-wide image is refused with a ${refused.severity} toast: ${refused.message}`);
-    }
-    log(`check: the too-wide image is refused in a toast: "${refused.message}"`);
-    log(`check: screenshot ${path.basename(await screenshot(page, 'demo-check-refused'))}`);
+    const padOrCrop = await waitForDialog(page, /aspect ratio/);
+    log(`check: the too-wide image asks "${padOrCrop.message}" with ${padOrCrop.buttons.join(', ')}`);
+    log(`check: screenshot ${path.basename(await screenshot(page, 'demo-check-pad-or-crop'))}`);
+    await answerDialog(padOrCrop, 'Cancel');
 
     await rightClickExplorerItem(page, 'valid-512x512.png');
     await clickContextMenuItem(page, editMenuLabel);

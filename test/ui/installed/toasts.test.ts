@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { uiSession } from '../session';
+import { answerDialog, waitForDialog } from '../dialogs';
 import { waitForToast } from '../toasts';
 import { clickContextMenuItem, rightClickExplorerItem, screenshot, waitUntil } from '../workbench';
 import { editFromExplorer, editMenuLabel, resetWorkbench } from './support';
@@ -46,14 +47,31 @@ describe('toasts in VS Code as installed', function () {
     const { page, emulator } = uiSession();
     await resetWorkbench(page);
     const submitsBefore = emulator.stats.submits;
+    await rightClickExplorerItem(page, 'damaged-photo.png');
+    await clickContextMenuItem(page, editMenuLabel);
+
+    const refused = await waitForToast(page, 'damaged-photo.png');
+    await screenshot(page, 'installed-toast-refused');
+    assert.equal(refused.severity, 'error');
+    assert.match(refused.message, /damaged-photo\.png .*may be damaged/);
+    assert.equal(emulator.stats.submits, submitsBefore, 'a submit was sent for a refused image');
+    assert.equal(await page.locator('.quick-input-widget').isVisible(), false, 'the wizard went on to the prompt');
+  });
+
+  it('asks Pad or Crop for a too-wide image, and sends nothing when the user cancels', async () => {
+    const { page, emulator } = uiSession();
+    await resetWorkbench(page);
+    const submitsBefore = emulator.stats.submits;
     await rightClickExplorerItem(page, 'invalid-aspect-too-wide-3100x1000.png');
     await clickContextMenuItem(page, editMenuLabel);
 
-    const refused = await waitForToast(page, 'invalid-aspect-too-wide-3100x1000.png');
-    await screenshot(page, 'installed-toast-refused');
-    assert.equal(refused.severity, 'error');
-    assert.match(refused.message, /aspect ratio of 3\.1:1 \(3100×1000\)/);
-    assert.equal(emulator.stats.submits, submitsBefore, 'a submit was sent for a refused image');
+    const dialog = await waitForDialog(page, 'invalid-aspect-too-wide-3100x1000.png');
+    await screenshot(page, 'installed-dialog-pad-or-crop');
+    assert.match(dialog.message, /aspect ratio of 3\.1:1 \(3100×1000\)/);
+    // The order of the buttons follows the platform's convention; what matters is that all three are offered.
+    assert.deepEqual([...dialog.buttons].sort(), ['Cancel', 'Crop', 'Pad']);
+    await answerDialog(dialog, 'Cancel');
+    assert.equal(emulator.stats.submits, submitsBefore, 'a submit was sent for a cancelled choice');
     assert.equal(await page.locator('.quick-input-widget').isVisible(), false, 'the wizard went on to the prompt');
   });
 });
