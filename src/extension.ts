@@ -1,7 +1,7 @@
 // Composition root: builds the pieces, registers them, and pushes every disposable onto the context.
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/table';
-import { setTranslator } from './common/l10n';
+import { setDisplayLanguage, setTranslator } from './common/l10n';
 import { registerLanguageModelTools } from './lm/editImageTool';
 import { Services } from './platform/services';
 import { registerBatchProgress } from './ui/batchProgress';
@@ -14,6 +14,7 @@ let services: Services | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const started = Date.now();
   setTranslator((message, ...args) => vscode.l10n.t(message, ...args));
+  setDisplayLanguage(vscode.env.language);
   services = new Services(context);
   const ctx = { extension: context, services };
   context.subscriptions.push(

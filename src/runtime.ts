@@ -8,7 +8,7 @@ import { InputError, userMessageOf } from './api/errors';
 import { ForwardingDispatcher, createDispatcher } from './api/http';
 import { EditOptions, ModelMetadata } from './api/schemas';
 import { systemClock } from './common/clock';
-import { Translate, setTranslator } from './common/l10n';
+import { Translate, setDisplayLanguage, setTranslator } from './common/l10n';
 import { Logger, taggedLogger } from './common/logger';
 import { parseEditArgs } from './jobs/editArgs';
 import { JobEngine } from './jobs/engine';
@@ -36,6 +36,8 @@ export interface RuntimeHost {
   userAgent: string;
   /** The host's translator (vscode.l10n.t), so the runtime's messages speak the user's language. */
   translate?: Translate;
+  /** VS Code's display language (vscode.env.language), which numbers, prices and plurals follow. */
+  language?: string;
   /** How local images are fitted when a caller does not say (the runcomfy.fitInputs and stripMetadata settings). */
   fitSettings?(): FitSettings;
 }
@@ -170,6 +172,7 @@ async function assertOutputPlace(place: OutputPlace): Promise<void> {
 
 export function createRuntime(host: RuntimeHost): Runtime {
   if (host.translate) setTranslator(host.translate);
+  if (host.language) setDisplayLanguage(host.language);
   return new Runtime(host);
 }
 

@@ -1,5 +1,5 @@
 // The model's fixed facts (id, base URL, sizes, limits) without zod, so light modules can use them.
-import { t } from '../common/l10n';
+import { t, tn } from '../common/l10n';
 
 export const MODEL_ID = 'bytedance/dreamina-4-0/edit';
 export const DEFAULT_BASE_URL = 'https://model-api.runcomfy.net';
@@ -62,7 +62,7 @@ export function promptProblem(prompt: unknown): string | undefined {
   if (typeof prompt !== 'string' || prompt.trim().length === 0) return t('Write a prompt that describes the edit.');
   const length = promptLength(prompt);
   if (length > MAX_PROMPT_LENGTH) {
-    return t('The prompt is {0} characters long; the limit is {1}.', length, MAX_PROMPT_LENGTH);
+    return tn(length, 'The prompt is {0} character long; the limit is {1}.|The prompt is {0} characters long; the limit is {1}.', MAX_PROMPT_LENGTH);
   }
   return undefined;
 }

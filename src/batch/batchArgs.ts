@@ -1,6 +1,6 @@
 // Validates the `runcomfy.editBatch` automation argument with the same sentences as `runcomfy.edit` wherever the two share a field.
 import { InputError } from '../api/errors';
-import { t } from '../common/l10n';
+import { t, tn } from '../common/l10n';
 import { ParsedEditArgs, parseEditFields, resolveImage } from '../jobs/editArgs';
 import type { InputRef } from '../jobs/inputChecks';
 import { MAX_BATCH_ITEMS, MAX_CONCURRENCY, MAX_REFERENCES, MIN_CONCURRENCY } from './batch';
@@ -28,7 +28,7 @@ export function parseBatchArgs(raw: unknown, workspaceFolders: readonly string[]
   const args = raw as Record<string, unknown>;
   const { images, references, concurrency } = args;
   if (!Array.isArray(images) || images.length === 0) fail('images', 'count', t('"images" must be a list of image files or folders (paths or file URIs).'));
-  if (images.length > MAX_BATCH_ITEMS) fail('images', 'count', t('{0} images were given; a batch holds at most {1}.', images.length, MAX_BATCH_ITEMS));
+  if (images.length > MAX_BATCH_ITEMS) fail('images', 'count', tn(images.length, '{0} image was given; a batch holds at most {1}.|{0} images were given; a batch holds at most {1}.', MAX_BATCH_ITEMS));
   if (!strings(images)) fail('images', 'type', t('Every entry of "images" must be a non-empty string (a file URI or a path).'));
   if (references !== undefined) {
     if (!Array.isArray(references) || references.length > MAX_REFERENCES) fail('references', 'count', t('"references" must be a list of at most {0} image URLs or paths.', MAX_REFERENCES));

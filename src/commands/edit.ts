@@ -1,6 +1,7 @@
 // runcomfy.edit: from the Explorer (selected images), the palette (pickers), or scripts (an argument object, no UI).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { tn } from '../common/l10n';
 import { showError, showInfo, showWarning } from '../ui/messages';
 import { MAX_IMAGES } from '../api/model';
 import type { FitSettings } from '../imaging/fitTypes';
@@ -70,7 +71,7 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
       return undefined;
     }
     if (selection.length > MAX_IMAGES) {
-      void showError(vscode.l10n.t('{0} images are selected; at most {1} can be sent in one edit. Select fewer and try again.', selection.length, MAX_IMAGES));
+      void showError(tn(selection.length, '{0} image is selected; at most {1} can be sent in one edit. Select fewer and try again.|{0} images are selected; at most {1} can be sent in one edit. Select fewer and try again.', MAX_IMAGES));
       return undefined;
     }
     refs = selection.map((u) => ({ kind: 'file', path: u.fsPath }));

@@ -1,5 +1,6 @@
 // runcomfy.editBatch: one prompt over many images, from the Explorer (a folder or selected images), the palette, or scripts (no UI).
 import * as vscode from 'vscode';
+import { tn } from '../common/l10n';
 import type { BatchCheck } from '../batch/batchService';
 import { modelPriceText } from '../common/wording';
 import type { BatchSources } from '../batch/sources';
@@ -57,7 +58,7 @@ async function scriptedBatch(ctx: CommandContext, raw: object): Promise<BatchRes
     throw new EditRefused(jobs.userMessageOf(e), 'input');
   }
   if (check.problems.length > 0) {
-    throw new EditRefused(vscode.l10n.t('{0} of the {1} images cannot be sent; nothing was sent:\n{2}', check.problems.length, sources.files.length, problemLines(check.problems, sources.root)), 'input');
+    throw new EditRefused(tn(sources.files.length, '{1} of the {0} image cannot be sent; nothing was sent:\n{2}|{1} of the {0} images cannot be sent; nothing was sent:\n{2}', check.problems.length, problemLines(check.problems, sources.root)), 'input');
   }
   const batch = await startPlannedBatch(services, {
     origin: 'scripted',
@@ -99,7 +100,7 @@ async function interactiveBatch(ctx: CommandContext, selection: string[] | undef
   const options = await pickOptions(defaultOptions(scope), undefined, {
     title: vscode.l10n.t('RunComfy Batch: options for every image'),
     accept: vscode.l10n.t('Continue'),
-    acceptDetail: price === undefined ? vscode.l10n.t('{0} jobs; price unknown', count) : vscode.l10n.t('{0} jobs at {1}', count, modelPriceText(price) ?? ''),
+    acceptDetail: price === undefined ? tn(count, '{0} job; price unknown|{0} jobs; price unknown') : tn(count, '{0} job at {1}|{0} jobs at {1}', modelPriceText(price) ?? ''),
   });
   if (!options) return undefined;
   const concurrency = batchConcurrency(scope);
@@ -156,7 +157,7 @@ async function checkWithChoices(ctx: CommandContext, sources: BatchSources, refe
 function withCheckProgress<T>(files: readonly string[], run: (progress: (checked: number) => void, signal: AbortSignal) => Promise<T>): Thenable<T> {
   const total = files.length;
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: checking {0} images', total), cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: tn(total, 'RunComfy: checking {0} image|RunComfy: checking {0} images'), cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));

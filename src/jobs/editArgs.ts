@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../api/errors';
 import { EditOptions, MAX_IMAGES, SIZE_OPTIONS, parseSize, promptProblem, scaleProblem } from '../api/model';
-import { t } from '../common/l10n';
+import { t, tn } from '../common/l10n';
 import { FIT_MODES, FitMode, isFitMode } from '../imaging/fitTypes';
 import { InputRef } from './inputChecks';
 
@@ -68,7 +68,7 @@ export function parseEditArgs(raw: unknown, workspaceFolders: readonly string[])
   }
   const { images } = raw;
   if (!Array.isArray(images) || images.length === 0) fail('images', 'count', t('"images" must be a list of 1 to {0} image URLs or paths.', MAX_IMAGES));
-  if (images.length > MAX_IMAGES) fail('images', 'count', t('{0} images were given; at most {1} can be sent in one edit.', images.length, MAX_IMAGES));
+  if (images.length > MAX_IMAGES) fail('images', 'count', tn(images.length, '{0} image was given; at most {1} can be sent in one edit.|{0} images were given; at most {1} can be sent in one edit.', MAX_IMAGES));
   if (!images.every((i): i is string => typeof i === 'string' && i.trim() !== '')) {
     fail('images', 'type', t('Every entry of "images" must be a non-empty string (an https URL, a file URI or a path).'));
   }

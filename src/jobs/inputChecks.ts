@@ -1,7 +1,7 @@
 // The rules an image file meets as it is, on bytes alone (PNG or JPEG by content, at most 15 MB, 4096 px a side, aspect ratio within [1/3, 3]): the panel's badges.
 import { imageSize } from 'image-size';
 import { InputError } from '../api/errors';
-import { t } from '../common/l10n';
+import { formatNumber, t, tn } from '../common/l10n';
 import { sniffImageFormat } from './imageMagic';
 
 export type InputRef = { kind: 'url'; url: string } | { kind: 'file'; path: string };
@@ -53,8 +53,9 @@ export class InputProblemsError extends InputError {
 
 export function formatMb(bytes: number, limit: number): string {
   const mb = (bytes / (1024 * 1024)).toFixed(1);
+  const shown = formatNumber(Number(mb), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   // "15.0 MB; at most 15 MB" would read as a contradiction, so the exact count is added when rounding hides the excess.
-  return bytes > limit && Number(mb) <= limit / (1024 * 1024) ? t('{0} MB ({1} bytes)', mb, bytes) : t('{0} MB', mb);
+  return bytes > limit && Number(mb) <= limit / (1024 * 1024) ? tn(bytes, '{1} MB ({0} byte)|{1} MB ({0} bytes)', shown) : t('{0} MB', shown);
 }
 
 function checkAspect(width: number, height: number): boolean {

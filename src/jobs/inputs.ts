@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AbortedError } from '../api/errors';
-import { t } from '../common/l10n';
+import { t, tn } from '../common/l10n';
 import { type AspectOffender, aspectChoiceError } from '../imaging/fitErrors';
 import { type LocalFitter, fitLocalFile, sentValues } from '../imaging/fitLocalFile';
 import type { FitReport } from '../imaging/fitTypes';
@@ -86,7 +86,7 @@ export async function prepareInputs(refs: readonly InputRef[], fitter: LocalFitt
     report(Number.MAX_SAFE_INTEGER, {
       rule: 'count',
       subject: 'request',
-      message: t('{0} images were given; at most {1} can be sent in one edit.', refs.length, INPUT_LIMITS.maxImages),
+      message: tn(refs.length, '{0} image was given; at most {1} can be sent in one edit.|{0} images were given; at most {1} can be sent in one edit.', INPUT_LIMITS.maxImages),
     });
   }
 

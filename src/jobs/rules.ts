@@ -1,5 +1,5 @@
 // The rule book: the only place that says whether a job is active, can be cancelled, needs the user, and what it is called.
-import { t } from '../common/l10n';
+import { t, tn } from '../common/l10n';
 import { formatDuration } from '../common/wording';
 
 export const JOB_STATES = [
@@ -144,9 +144,9 @@ function baseWords(job: JobFacts): string {
     case 'saving':
       return t('Done · saving…');
     case 'saved':
-      return job.savedCount === 1 ? t('Done · 1 file saved') : t('Done · {0} files saved', job.savedCount ?? 0);
+      return tn(job.savedCount ?? 0, 'Done · {0} file saved|Done · {0} files saved');
     case 'saveFailed':
-      return job.savedCount ? t('Done · {0} saved, saving failed', job.savedCount) : t('Done · saving failed');
+      return job.savedCount ? tn(job.savedCount, 'Done · {0} saved, saving failed|Done · {0} saved, saving failed') : t('Done · saving failed');
     case 'failed':
       return t('Failed');
     case 'cancelled':

@@ -1,6 +1,6 @@
 // What the chat tool's confirmation shows before money is spent, as Markdown pieces: outside text is only ever code or plain text.
 import { markdownBlock, markdownCode } from '../common/plainText';
-import { t } from '../common/l10n';
+import { t, tn } from '../common/l10n';
 
 /** A piece of the confirmation: our own Markdown, or text from outside that the adapter appends as plain text. */
 export type Segment = { markdown: string } | { text: string };
@@ -21,7 +21,7 @@ export interface ConfirmationFacts {
 
 
 export function confirmationTitle(imageCount: number): string {
-  return imageCount === 1 ? t('Run a paid Dreamina edit of 1 image?') : t('Run a paid Dreamina edit of {0} images?', imageCount);
+  return tn(imageCount, 'Run a paid Dreamina edit of {0} image?|Run a paid Dreamina edit of {0} images?');
 }
 
 export function confirmationSegments(facts: ConfirmationFacts): Segment[] {

@@ -1,6 +1,6 @@
 // One panel's logic without VS Code: the ready handshake, every message from the webview, the draft, and what is posted back.
 import { type EditOptions, MAX_IMAGES, promptProblem, SIZE_OPTIONS, SizeOption } from '../api/model';
-import { t } from '../common/l10n';
+import { t, tn } from '../common/l10n';
 import type { InputRef } from '../jobs/inputChecks';
 import { filesOf, hasRequestId } from '../jobs/job';
 import { FromWebview, PanelState, ToWebview, parseMessage } from '../protocol/messages';
@@ -238,7 +238,7 @@ export class PanelSession {
   submitProblem(): string | undefined {
     const images = this.draft.images;
     if (images.length === 0) return t('Add at least one input image.');
-    if (images.length > MAX_IMAGES) return t('{0} images are in the draft; at most {1} can be sent.', images.length, MAX_IMAGES);
+    if (images.length > MAX_IMAGES) return tn(images.length, '{0} image is in the draft; at most {1} can be sent.|{0} images are in the draft; at most {1} can be sent.', MAX_IMAGES);
     const broken = images.find((i) => i.problems.length > 0);
     if (broken) return broken.problems[0].message;
     if (images.some((i) => i.checking)) return t('The images are still being checked; try again in a moment.');

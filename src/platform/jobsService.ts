@@ -267,6 +267,7 @@ export class JobsService extends Disposable {
       fitSettings: () => fitSettings(),
       workspaceState: context.workspaceState,
       translate: (message, ...args) => vscode.l10n.t(message, ...args),
+      language: vscode.env.language,
       userAgent: `runcomfy-dreamina-edit/${context.extension.packageJSON.version ?? '0'} vscode/${vscode.version}`,
     });
     runtime.engine.setFocused(vscode.window.state.focused);

@@ -1,5 +1,6 @@
 // The batch's questions: which images, which references, what to do about images that cannot be sent, and the last word on cost.
 import * as vscode from 'vscode';
+import { tn } from '../common/l10n';
 import { MAX_REFERENCES } from '../batch/batch';
 import { formatUsd } from '../common/wording';
 import { IMAGE_FILE_EXTENSIONS } from '../imaging/formats';
@@ -38,7 +39,7 @@ export async function pickReferences(): Promise<InputRef[] | undefined> {
     const listed = refs.map((r) => (r.kind === 'file' ? vscode.workspace.asRelativePath(r.path) : r.url)).join(', ');
     const rows: Row[] = [
       {
-        label: refs.length === 0 ? `$(arrow-right) ${vscode.l10n.t('No reference images')}` : `$(arrow-right) ${vscode.l10n.t('Continue with {0} reference image(s)', refs.length)}`,
+        label: refs.length === 0 ? `$(arrow-right) ${vscode.l10n.t('No reference images')}` : `$(arrow-right) ${tn(refs.length, 'Continue with {0} reference image|Continue with {0} reference images')}`,
         ...(listed ? { detail: plainLabel(listed) } : {}),
         action: 'done',
       },
@@ -87,7 +88,7 @@ export async function askAboutProblems(lines: string, bad: number, good: number,
   const pad = vscode.l10n.t('Pad {0} to 3:1', aspectOnly);
   const crop = vscode.l10n.t('Crop {0} to 3:1', aspectOnly);
   const buttons = [...(good > 0 ? [go] : []), ...(aspectOnly > 0 ? [pad, crop] : [])];
-  const message = good > 0 ? vscode.l10n.t('{0} of the images cannot be sent as they are.', bad) : vscode.l10n.t('None of the images can be sent as they are.');
+  const message = good > 0 ? tn(bad, '{0} of the images cannot be sent as it is.|{0} of the images cannot be sent as they are.') : vscode.l10n.t('None of the images can be sent as they are.');
   const choice = await showWarning(message, { modal: true, detail: lines }, ...buttons);
   return choice === go ? 'continue' : choice === pad ? 'pad' : choice === crop ? 'crop' : undefined;
 }
@@ -106,17 +107,22 @@ export async function confirmBatch(s: BatchSummaryForConfirm): Promise<boolean> 
   const cost =
     s.unitPrice === undefined
       ? vscode.l10n.t('Estimated cost: price unknown (the model\'s price could not be read).')
-      : vscode.l10n.t('Estimated cost: {0} ({1} jobs × {2} per image; a job that returns several images costs more).', formatUsd(s.jobs * s.unitPrice), s.jobs, formatUsd(s.unitPrice));
+      : tn(
+          s.jobs,
+          'Estimated cost: {1} ({0} job × {2} per image; a job that returns several images costs more).|Estimated cost: {1} ({0} jobs × {2} per image; a job that returns several images costs more).',
+          formatUsd(s.jobs * s.unitPrice),
+          formatUsd(s.unitPrice),
+        );
   const detail = [
     cost,
     vscode.l10n.t('Results: {0}', plainText(s.folder)),
     vscode.l10n.t('At most {0} jobs at a time; each image is sent once.', s.concurrency),
-    ...(s.references > 0 ? [vscode.l10n.t('{0} reference image(s) are sent with every image.', s.references)] : []),
+    ...(s.references > 0 ? [tn(s.references, '{0} reference image is sent with every image.|{0} reference images are sent with every image.')] : []),
     vscode.l10n.t('Prompt: {0}', plainText(s.prompt.length > 200 ? `${s.prompt.slice(0, 199)}…` : s.prompt)),
   ].join('\n');
-  const send = s.jobs === 1 ? vscode.l10n.t('Send 1 Job') : vscode.l10n.t('Send {0} Jobs', s.jobs);
+  const send = tn(s.jobs, 'Send {0} Job|Send {0} Jobs');
   const choice = await showInfo(
-    s.jobs === 1 ? vscode.l10n.t('Send 1 paid edit to RunComfy?') : vscode.l10n.t('Send {0} paid edits to RunComfy?', s.jobs),
+    tn(s.jobs, 'Send {0} paid edit to RunComfy?|Send {0} paid edits to RunComfy?'),
     { modal: true, detail },
     send,
   );

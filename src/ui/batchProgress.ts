@@ -1,5 +1,6 @@
 // One progress notification per batch (done / failed / left) with Pause, Resume and Cancel; the word after a reload; the summary at the end.
 import * as vscode from 'vscode';
+import { tn } from '../common/l10n';
 import { BatchRecord, BatchState, countsOf, itemOutcome } from '../batch/batch';
 import { SUMMARY_FILE } from '../batch/summary';
 import { Disposable } from '../common/lifecycle';
@@ -16,7 +17,7 @@ export function registerBatchProgress(services: Services): vscode.Disposable {
 /** "3 done · 1 failed · 5 left". */
 export function countsText(batch: BatchRecord): string {
   const c = countsOf(batch);
-  const text = vscode.l10n.t('{0} done · {1} failed · {2} left', c.done, c.failed, c.left);
+  const text = [tn(c.done, '{0} done|{0} done'), tn(c.failed, '{0} failed|{0} failed'), tn(c.left, '{0} left|{0} left')].join(' · ');
   if (batch.state === 'cancelled') return vscode.l10n.t('{0} · cancelling: jobs already running finish and are saved', text);
   return batch.notice ? `${text} · ${plainText(batch.notice)}` : text;
 }
@@ -29,13 +30,13 @@ export function outcomeWords(batch: BatchRecord): string {
     if (key) tally.set(key, (tally.get(key) ?? 0) + 1);
   }
   const words: Array<[Outcome | 'notSent', (n: number) => string]> = [
-    ['succeeded', (n) => vscode.l10n.t('{0} saved', n)],
-    ['saveFailed', (n) => vscode.l10n.t('{0} not saved (retry from the job list)', n)],
-    ['failed', (n) => vscode.l10n.t('{0} failed', n)],
-    ['cancelled', (n) => vscode.l10n.t('{0} cancelled', n)],
-    ['notSent', (n) => vscode.l10n.t('{0} not sent', n)],
-    ['submissionUnknown', (n) => vscode.l10n.t('{0} with unknown submission (not resent)', n)],
-    ['stalled', (n) => vscode.l10n.t('{0} not reachable', n)],
+    ['succeeded', (n) => tn(n, '{0} saved|{0} saved')],
+    ['saveFailed', (n) => tn(n, '{0} not saved (retry from the job list)|{0} not saved (retry from the job list)')],
+    ['failed', (n) => tn(n, '{0} failed|{0} failed')],
+    ['cancelled', (n) => tn(n, '{0} cancelled|{0} cancelled')],
+    ['notSent', (n) => tn(n, '{0} not sent|{0} not sent')],
+    ['submissionUnknown', (n) => tn(n, '{0} with unknown submission (not resent)|{0} with unknown submission (not resent)')],
+    ['stalled', (n) => tn(n, '{0} not reachable|{0} not reachable')],
   ];
   return words.filter(([key]) => tally.get(key)).map(([key, say]) => say(tally.get(key)!)).join(', ');
 }

@@ -1,6 +1,7 @@
 // The prompt box (with its 800-character limit) and an options menu for size, scale and single output.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { tn } from '../common/l10n';
 import { EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, SizeOption, promptLength, promptProblem, sizeLabel } from '../api/model';
 import { plainLabel } from '../common/plainText';
 import type { InputRef } from '../jobs/inputChecks';
@@ -17,7 +18,7 @@ export async function askPrompt(initial: string | undefined, labels: readonly st
     prompt:
       labels.length === 1
         ? vscode.l10n.t('Describe the edit for 1 image (up to {0} characters)', MAX_PROMPT_LENGTH)
-        : vscode.l10n.t('Describe the edit for {0} images (up to {1} characters): {2}', labels.length, MAX_PROMPT_LENGTH, order),
+        : tn(labels.length, 'Describe the edit for {0} image (up to {1} characters): {2}|Describe the edit for {0} images (up to {1} characters): {2}', MAX_PROMPT_LENGTH, order),
     placeHolder: vscode.l10n.t('e.g. Turn the sky into a warm sunset and add a small boat on the lake'),
     value: initial,
     ignoreFocusOut: true,

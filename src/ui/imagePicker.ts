@@ -1,6 +1,7 @@
 // Chooses input images from the workspace, a file dialog, or public URLs: the wizard's first step, or adding to the panel.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { tn } from '../common/l10n';
 import { plainLabel } from '../common/plainText';
 import { showError, showInfo } from './messages';
 import { MAX_IMAGES } from '../api/model';
@@ -101,8 +102,8 @@ async function pickWorkspaceImages(title: string): Promise<InputRef[] | undefine
       order.update(selected);
       qp.placeholder =
         selected.length > MAX_IMAGES
-          ? `$(error) ${vscode.l10n.t('{0} selected; at most {1} can be sent', selected.length, MAX_IMAGES)}`
-          : vscode.l10n.t('{0} selected, sent in the order checked; Enter to go on', selected.length);
+          ? `$(error) ${tn(selected.length, '{0} selected; at most {1} can be sent|{0} selected; at most {1} can be sent', MAX_IMAGES)}`
+          : tn(selected.length, '{0} selected, sent in the order checked; Enter to go on|{0} selected, sent in the order checked; Enter to go on');
     });
     qp.onDidAccept(() => {
       order.update(qp.selectedItems);
@@ -130,7 +131,7 @@ async function browseImages(): Promise<InputRef[] | undefined> {
   });
   if (!uris || uris.length === 0) return undefined;
   if (uris.length > MAX_IMAGES) {
-    void showError(vscode.l10n.t('{0} images were chosen; at most {1} can be sent in one edit.', uris.length, MAX_IMAGES));
+    void showError(tn(uris.length, '{0} image was chosen; at most {1} can be sent in one edit.|{0} images were chosen; at most {1} can be sent in one edit.', MAX_IMAGES));
     return undefined;
   }
   return uris.map((u) => ({ kind: 'file', path: u.fsPath }));
@@ -139,7 +140,7 @@ async function browseImages(): Promise<InputRef[] | undefined> {
 export function urlProblem(text: string): string | undefined {
   const urls = splitUrls(text);
   if (urls.length === 0) return vscode.l10n.t('Paste one or more public https:// image URLs, separated by spaces or commas.');
-  if (urls.length > MAX_IMAGES) return vscode.l10n.t('{0} URLs; at most {1} images can be sent.', urls.length, MAX_IMAGES);
+  if (urls.length > MAX_IMAGES) return tn(urls.length, '{0} URL; at most {1} images can be sent.|{0} URLs; at most {1} images can be sent.', MAX_IMAGES);
   const bad = urls.find((u) => !/^https:\/\/[^\s/]+\/?/i.test(u) && !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//i.test(u));
   return bad ? vscode.l10n.t('"{0}" is not an https:// URL. RunComfy fetches images itself, so they must be public https links.', bad) : undefined;
 }

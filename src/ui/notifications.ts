@@ -1,5 +1,6 @@
 // Tells the user what they must know, once each: results saved, saves and jobs that failed, jobs out of reach, a refused token.
 import * as vscode from 'vscode';
+import { tn } from '../common/l10n';
 import { showError, showInfo, showWarning } from './messages';
 import type { EngineHealth, JobChange } from '../jobs/engine';
 import { filesOf, hasRequestId, isTracked, type Job } from '../jobs/job';
@@ -98,7 +99,7 @@ async function saved(job: Job): Promise<void> {
   const reveal = vscode.l10n.t('Reveal');
   const prompt = shortPrompt(job, 40);
   const choice = await showInfo(
-    files.length === 1 ? vscode.l10n.t('RunComfy: 1 result saved for "{0}".', prompt) : vscode.l10n.t('RunComfy: {0} results saved for "{1}".', files.length, prompt),
+    tn(files.length, 'RunComfy: {0} result saved for "{1}".|RunComfy: {0} results saved for "{1}".', prompt),
     open,
     reveal,
   );

@@ -1,5 +1,6 @@
 // One status bar item driven by the jobs: quiet when idle, queued and running counted apart, coloured when the user must act.
 import * as vscode from 'vscode';
+import { tn } from '../common/l10n';
 import { markdownCode, markdownText } from '../common/plainText';
 import type { EngineHealth } from '../jobs/engine';
 import { factsOf, hasRequestId, type Job } from '../jobs/job';
@@ -65,10 +66,10 @@ function countJobs(jobs: readonly Job[]): JobCounts {
 /** "$(sync~spin) 1 running  $(clock) 2 queued": each kind of work with its own icon and count. */
 function statusText(counts: JobCounts): string {
   const parts: string[] = [];
-  if (counts.running.length) parts.push(`$(sync~spin) ${vscode.l10n.t('{0} running', counts.running.length)}`);
-  if (counts.queued.length) parts.push(`$(clock) ${vscode.l10n.t('{0} queued', counts.queued.length)}`);
-  if (counts.submitting.length) parts.push(`$(cloud-upload) ${vscode.l10n.t('{0} submitting', counts.submitting.length)}`);
-  if (counts.saving.length) parts.push(`$(cloud-download) ${vscode.l10n.t('{0} saving', counts.saving.length)}`);
+  if (counts.running.length) parts.push(`$(sync~spin) ${tn(counts.running.length, '{0} running|{0} running')}`);
+  if (counts.queued.length) parts.push(`$(clock) ${tn(counts.queued.length, '{0} queued|{0} queued')}`);
+  if (counts.submitting.length) parts.push(`$(cloud-upload) ${tn(counts.submitting.length, '{0} submitting|{0} submitting')}`);
+  if (counts.saving.length) parts.push(`$(cloud-download) ${tn(counts.saving.length, '{0} saving|{0} saving')}`);
   return parts.join('  ');
 }
 
@@ -95,11 +96,11 @@ function describe(jobs: Job[], health: EngineHealth, hasToken: boolean): StatusV
 
   const background = paused || !hasToken ? 'statusBarItem.warningBackground' : counts.attention.length > 0 ? 'statusBarItem.errorBackground' : undefined;
   const label = [
-    counts.running.length ? vscode.l10n.t('{0} running', counts.running.length) : '',
-    counts.queued.length ? vscode.l10n.t('{0} queued', counts.queued.length) : '',
-    counts.submitting.length ? vscode.l10n.t('{0} submitting', counts.submitting.length) : '',
-    counts.saving.length ? vscode.l10n.t('{0} saving', counts.saving.length) : '',
-    counts.attention.length ? vscode.l10n.t('{0} need attention', counts.attention.length) : '',
+    counts.running.length ? tn(counts.running.length, '{0} running|{0} running') : '',
+    counts.queued.length ? tn(counts.queued.length, '{0} queued|{0} queued') : '',
+    counts.submitting.length ? tn(counts.submitting.length, '{0} submitting|{0} submitting') : '',
+    counts.saving.length ? tn(counts.saving.length, '{0} saving|{0} saving') : '',
+    counts.attention.length ? tn(counts.attention.length, '{0} needs attention|{0} need attention') : '',
     paused ? vscode.l10n.t('polling paused, token refused') : !hasToken ? vscode.l10n.t('no API token') : '',
   ].filter(Boolean);
   const prefix = paused || !hasToken ? '$(key) ' : counts.attention.length > 0 ? '$(warning) ' : '';
@@ -122,7 +123,10 @@ function quiet(jobs: Job[]): StatusView {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['runcomfy.showJobs', 'runcomfy.openPanel'] };
   md.appendMarkdown(
-    vscode.l10n.t('RunComfy: no job running ({0} in history).\n\n[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel)', jobs.length),
+    tn(
+      jobs.length,
+      'RunComfy: no job running ({0} job in history).\n\n[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel)|RunComfy: no job running ({0} jobs in history).\n\n[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel)',
+    ),
   );
   return { text: '$(sparkle)', label: vscode.l10n.t('RunComfy: no job running'), tooltip: md };
 }

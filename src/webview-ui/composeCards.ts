@@ -1,5 +1,5 @@
 // The input image cards: ordered, reorderable by drag or keyboard, removable, each with its facts and problems.
-import { t } from '../common/l10n';
+import { t, tn } from '../common/l10n';
 import type { FromWebview, InputView } from '../protocol/messages';
 import { codicon, h, iconButton, KeyedList } from './dom';
 import { dropIndex, imageFacts, reorder } from './viewModel';
@@ -66,7 +66,7 @@ export class InputCards {
         draggable: 'true',
         tabindex: '0',
         'data-key': `${image.id}:card`,
-        'aria-label': [position, facts, broken ? t('problems: {0}', image.problems.length) : ''].filter((part) => part !== '').join(', '),
+        'aria-label': [position, facts, broken ? tn(image.problems.length, '{0} problem|{0} problems') : ''].filter((part) => part !== '').join(', '),
         'aria-keyshortcuts': 'Alt+ArrowLeft Alt+ArrowRight Delete',
       },
       h(

@@ -1,5 +1,5 @@
 // How the panel shows a job: the rule book's words and look, the shared duration and cost wording, and relative times.
-import { t } from '../common/l10n';
+import { displayLanguage, t, tn } from '../common/l10n';
 import { costText } from '../common/wording';
 import { durationOf, isActive, lookOf, stateWords, type Tone } from '../jobs/rules';
 import type { JobView } from '../protocol/messages';
@@ -21,12 +21,12 @@ export function formatAgo(timestamp: number, now: number): string {
   const seconds = Math.round((now - timestamp) / 1000);
   if (seconds < 45) return t('just now');
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return t('{0} min ago', minutes);
+  if (minutes < 60) return tn(minutes, '{0} min ago|{0} min ago');
   const hours = Math.round(minutes / 60);
-  if (hours < 24) return t('{0} h ago', hours);
+  if (hours < 24) return tn(hours, '{0} h ago|{0} h ago');
   const days = Math.round(hours / 24);
-  if (days < 7) return days === 1 ? t('yesterday') : t('{0} days ago', days);
-  return new Date(timestamp).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  if (days < 7) return days === 1 ? t('yesterday') : tn(days, '{0} day ago|{0} days ago');
+  return new Date(timestamp).toLocaleDateString(displayLanguage(), { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
 /** A function rather than a constant so it is translated after the panel has installed its language. */

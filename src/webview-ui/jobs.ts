@@ -1,5 +1,5 @@
 // The Jobs section: a live list of submitted edits with state, ticking run time, request ID, Cancel and Retry download.
-import { t } from '../common/l10n';
+import { t, tn } from '../common/l10n';
 import type { FromWebview, JobView } from '../protocol/messages';
 import { codicon, fillIn, h, iconButton, KeyedList, textButton } from './dom';
 import { canRetrySave, isCancellable } from '../jobs/rules';
@@ -64,7 +64,7 @@ export class JobsView {
     this.empty.hidden = this.jobs.length > 0;
     const active = activeCount(this.jobs);
     this.summary.textContent =
-      this.jobs.length === 0 ? '' : active > 0 ? t('{0} active · {1} total', active, this.jobs.length) : t('{0} total', this.jobs.length);
+      this.jobs.length === 0 ? '' : active > 0 ? `${tn(this.jobs.length, '{0} job|{0} jobs')} · ${tn(active, '{0} active|{0} active')}` : tn(this.jobs.length, '{0} job|{0} jobs');
     this.syncTicker();
   }
 
@@ -114,7 +114,7 @@ export class JobsView {
   }
 
   private buildBatchHeading(row: Extract<JobRow, { kind: 'batch' }>): HTMLElement {
-    const counts = row.active > 0 ? t('{0} jobs · {1} active', row.count, row.active) : t('{0} jobs', row.count);
+    const counts = row.active > 0 ? `${tn(row.count, '{0} job|{0} jobs')} · ${tn(row.active, '{0} active|{0} active')}` : tn(row.count, '{0} job|{0} jobs');
     return h(
       'li',
       { class: 'job-batch', 'aria-label': t('Batch {0}', row.label) },

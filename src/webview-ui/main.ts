@@ -2,7 +2,7 @@
 import './panel.css';
 import { MAX_IMAGES, MAX_PROMPT_LENGTH } from '../api/model';
 import * as l10n from '@vscode/l10n';
-import { setTranslator } from '../common/l10n';
+import { setDisplayLanguage, setTranslator } from '../common/l10n';
 import { PanelState, parseMessage, ToWebview } from '../protocol/messages';
 import { ComposeView } from './compose';
 import { RunAgainQuestion } from './confirmRunAgain';
@@ -31,6 +31,7 @@ function emptyState(): PanelState {
  * translated text) in `data-l10n`; without them the panel stays in English.
  */
 function installLanguage(root: HTMLElement): void {
+  setDisplayLanguage(document.documentElement.lang);
   const raw = root.dataset.l10n;
   if (!raw) return;
   let bundle: unknown;

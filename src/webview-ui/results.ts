@@ -1,5 +1,5 @@
 // The Results section: a gallery of saved outputs with open, reveal, compare, reuse and run-again actions.
-import { t } from '../common/l10n';
+import { t, tn } from '../common/l10n';
 import type { FromWebview, ResultView } from '../protocol/messages';
 import { CompareView } from './compare';
 import { codicon, h, iconButton, KeyedList, textButton } from './dom';
@@ -64,7 +64,7 @@ export class ResultsView {
       .map(({ result }) => result);
     this.cards.update(this.results);
     this.empty.hidden = this.results.length > 0;
-    this.summary.textContent = this.results.length === 0 ? '' : t('{0} saved', this.results.length);
+    this.summary.textContent = this.results.length === 0 ? '' : tn(this.results.length, '{0} result|{0} results');
     const open = this.compare.openPath;
     if (open !== undefined && !this.results.some((result) => result.path === open && result.before)) this.compare.close();
   }

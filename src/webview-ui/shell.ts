@@ -3,7 +3,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
-import { t } from '../common/l10n';
+import { t, tn } from '../common/l10n';
 import { codicon, h, iconButton } from './dom';
 import { VIEW_NAMES, type ViewName } from './viewModel';
 
@@ -94,7 +94,7 @@ export class Shell {
     this.badge.hidden = count === 0;
     this.badge.textContent = String(count);
     const header = this.tabs.querySelector<HTMLElement>('vscode-tab-header[data-view="jobs"]');
-    header?.setAttribute('aria-label', count > 0 ? t('Jobs, {0} active', count) : t('Jobs'));
+    header?.setAttribute('aria-label', count > 0 ? tn(count, 'Jobs, {0} active|Jobs, {0} active') : t('Jobs'));
   }
 
   notice(level: NoticeLevel, message: string): void {

@@ -1,6 +1,6 @@
 // The composer's pure view logic (submit rules, the prompt counter, input facts, reordering, URL and drop parsing), free of the DOM so plain node can test it.
 import { promptLength } from '../api/model';
-import { t } from '../common/l10n';
+import { formatNumber, t, tn } from '../common/l10n';
 import { isLoopbackHost } from '../common/loopback';
 import type { InputView } from '../protocol/messages';
 
@@ -37,7 +37,7 @@ export function submitBlockers(input: SubmitInputs): SubmitBlocker[] {
   } else if (images.length > limits.maxImages) {
     blockers.push({
       kind: 'images',
-      message: t('{0} images are in the draft; at most {1} can be sent.', images.length, limits.maxImages),
+      message: tn(images.length, '{0} image is in the draft; at most {1} can be sent.|{0} images are in the draft; at most {1} can be sent.', limits.maxImages),
     });
   }
   const checking = images.find((image) => image.checking);
@@ -48,7 +48,7 @@ export function submitBlockers(input: SubmitInputs): SubmitBlocker[] {
   if (broken.length === 1) {
     blockers.push({ kind: 'problems', message: t('Fix or remove {0}: {1}', broken[0].label, broken[0].problems[0].message) });
   } else if (broken.length > 1) {
-    blockers.push({ kind: 'problems', message: t('Fix or remove the images marked with errors ({0}).', broken.length) });
+    blockers.push({ kind: 'problems', message: tn(broken.length, 'Fix or remove the {0} image marked with errors.|Fix or remove the {0} images marked with errors.') });
   }
   const problem = promptProblem(input.prompt, limits.maxPromptLength);
   if (problem) blockers.push({ kind: 'prompt', message: problem });
@@ -75,7 +75,7 @@ export function promptProblem(prompt: string, maxLength: number): string | undef
   if (prompt.trim().length === 0) return t('Write a prompt that describes the edit.');
   const length = promptLength(prompt);
   if (length > maxLength) {
-    return t('The prompt is {0} characters long; the limit is {1}.', length, maxLength);
+    return tn(length, 'The prompt is {0} character long; the limit is {1}.|The prompt is {0} characters long; the limit is {1}.', maxLength);
   }
   return undefined;
 }
@@ -105,7 +105,7 @@ export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '';
   if (bytes < 1024) return t('{0} B', Math.round(bytes));
   if (bytes < 1024 * 1024) return t('{0} KB', Math.round(bytes / 1024));
-  return t('{0} MB', (bytes / (1024 * 1024)).toFixed(1));
+  return t('{0} MB', formatNumber(bytes / (1024 * 1024), { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
 }
 
 /** "PNG · 1.2 MB · 2048×1536", leaving out what the host has not measured yet. */

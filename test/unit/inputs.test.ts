@@ -118,7 +118,7 @@ describe('inputs', function () {
       assert.equal(r.problems[0].message, 'photo.png is 17.0 MB; each image must be at most 15 MB.');
       const barely = inspect('edge.png', makePng(10, 10, { padBytes: INPUT_LIMITS.maxFileBytes - makePng(10, 10).length + 1 - 12 }));
       assert.equal(barely.facts.bytes, INPUT_LIMITS.maxFileBytes + 1);
-      assert.match(barely.problems[0].message, /^edge\.png is 15\.0 MB \(15728641 bytes\); each image must be at most 15 MB\.$/);
+      assert.match(barely.problems[0].message, /^edge\.png is 15\.0 MB \(15,728,641 bytes\); each image must be at most 15 MB\.$/);
     });
   });
 

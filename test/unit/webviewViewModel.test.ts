@@ -1,6 +1,6 @@
 // Unit tests for the panel's pure view logic: submit rules, counters, formatting, reordering, URL and drop parsing.
 import * as assert from 'node:assert/strict';
-import { formatMessage, setTranslator } from '../../src/common/l10n';
+import { formatMessage, setDisplayLanguage, setTranslator } from '../../src/common/l10n';
 import type { InputView, JobView, ResultView } from '../../src/protocol/messages';
 import { formatDuration } from '../../src/common/wording';
 import { activeCount, formatAgo, jobStatus, notCancellableText, sortJobs, truncate } from '../../src/webview-ui/jobStatus';
@@ -64,7 +64,7 @@ describe('webview view model', () => {
         'Fix or remove big.png: big.png is 16.0 MB; each image must be at most 15 MB.',
       );
       const two = [broken, image('c', { problems: [{ rule: 'type', message: 'c' }] })];
-      assert.equal(submitState({ ...ready, images: two }).reason, 'Fix or remove the images marked with errors (2).');
+      assert.equal(submitState({ ...ready, images: two }).reason, 'Fix or remove the 2 images marked with errors.');
     });
 
     it('refuses blank and over-long prompts', () => {
@@ -287,11 +287,16 @@ describe('webview view model', () => {
   });
 
   describe('translation', () => {
-    afterEach(() => setTranslator(formatMessage));
+    afterEach(() => {
+      setTranslator(formatMessage);
+      setDisplayLanguage('en');
+    });
 
     it('goes through the installed translator, placeholders and all', () => {
-      setTranslator((message, ...args) => formatMessage(message === '{0} min ago' ? '{0} мин назад' : message, ...args));
-      assert.equal(formatAgo(0, 5 * 60_000), '5 мин назад');
+      setTranslator((message, ...args) => formatMessage(message === '{0} min ago|{0} min ago' ? '{0} минуту назад|{0} минуты назад|{0} минут назад' : message, ...args));
+      setDisplayLanguage('ru');
+      assert.equal(formatAgo(0, 5 * 60_000), '5 минут назад');
+      assert.equal(formatAgo(0, 2 * 60_000), '2 минуты назад');
       assert.equal(formatAgo(0, 10_000), 'just now');
     });
   });
