@@ -1,6 +1,7 @@
 // Who may import what: the pure core never imports `vscode` or an adapter, the webview stays in the browser, the rule book depends on nothing, and activation never pulls the heavy libraries in.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '../../..');
@@ -13,12 +14,16 @@ function sourceFiles(dir: string): string[] {
     .map((f) => path.join(abs, f));
 }
 
-const IMPORT = /(?:import\s[^'"]*?from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)['"]([^'"]+)['"]/g;
+const IMPORT = /(?:import\s[^'"]*?from\s*|export\s[^'";]*?from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)['"]([^'"]+)['"]/g;
 /** Imports that reach the bundle: `import type` and `export type … from` are erased by the compiler. */
 const VALUE_IMPORT = /^(?:import(?!\s+type\b)[^'";]*?from\s*|import\s+|export\s+(?!type\b)[^'";]*?from\s*)['"]([^'"]+)['"]|require\s*\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
+function importsIn(text: string): string[] {
+  return [...text.matchAll(IMPORT)].map((m) => m[1]);
+}
+
 function importsOf(file: string): string[] {
-  return [...fs.readFileSync(file, 'utf8').matchAll(IMPORT)].map((m) => m[1]);
+  return importsIn(fs.readFileSync(file, 'utf8'));
 }
 
 function valueImportsOf(file: string): string[] {
@@ -32,7 +37,13 @@ function targetOf(file: string, spec: string): string | undefined {
 }
 
 const PURE = ['src/api', 'src/jobs', 'src/batch', 'src/common', 'src/protocol', 'src/panel', 'src/imaging'];
-const ADAPTERS = ['platform', 'storage', 'commands', 'webview', 'ui', 'webview-ui', 'lm', 'extension', 'runtime'];
+/** Everything under src/ that is not the pure core is an adapter (or the composition root), new folders included. */
+const ADAPTERS = fs
+  .readdirSync(path.join(root, 'src'), { withFileTypes: true })
+  .map((entry) => (entry.isDirectory() ? entry.name : entry.name.replace(/\.ts$/, '')))
+  .filter((name) => !PURE.includes(`src/${name}`));
+/** A Node.js built-in, with or without the `node:` prefix (`fs`, `node:fs`, `fs/promises`). */
+const isNodeBuiltin = (spec: string) => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]) || builtinModules.includes(spec);
 
 describe('module boundaries', () => {
   for (const dir of PURE) {
@@ -76,12 +87,28 @@ describe('module boundaries', () => {
     }
   });
 
-  it('src/webview-ui imports neither vscode nor node: modules, and from the host only what the browser may run', () => {
+  it('knows every adapter folder, and the scan sees re-exports', () => {
+    for (const name of ['platform', 'storage', 'commands', 'webview', 'ui', 'webview-ui', 'lm', 'extension', 'runtime']) assert.ok(ADAPTERS.includes(name), name);
+    for (const dir of PURE) assert.ok(!ADAPTERS.includes(dir.slice('src/'.length)), dir);
+    assert.deepEqual(importsIn("export { x } from '../ui/statusBar';\nexport * from 'vscode';\nimport fs = require('fs');\n"), ['../ui/statusBar', 'vscode', 'fs']);
+    assert.ok(isNodeBuiltin('fs') && isNodeBuiltin('node:path') && isNodeBuiltin('fs/promises') && !isNodeBuiltin('zod') && !isNodeBuiltin('@vscode/l10n'));
+  });
+
+  it('src/webview-ui imports neither vscode nor Node.js modules, and from the host only what the browser may run', () => {
     const allowed = (spec: string) => /^\.\/|^\.\.\/(common|protocol)\/|^\.\.\/jobs\/rules$|^\.\.\/api\/model$/.test(spec) || !spec.startsWith('.');
-    for (const file of sourceFiles('src/webview-ui')) {
+    const files = sourceFiles('src/webview-ui');
+    assert.ok(files.length > 5, 'src/webview-ui has sources');
+    for (const file of files) {
       for (const spec of importsOf(file)) {
-        assert.ok(spec !== 'vscode' && !spec.startsWith('node:'), `${path.relative(root, file)} imports ${spec}`);
+        assert.ok(spec !== 'vscode' && !spec.startsWith('@types/vscode'), `${path.relative(root, file)} imports ${spec}`);
+        assert.ok(!isNodeBuiltin(spec), `${path.relative(root, file)} imports the Node.js module ${spec}`);
         assert.ok(allowed(spec), `${path.relative(root, file)} imports ${spec}`);
+        // What the panel borrows from the host folders must itself stay browser-safe.
+        const target = targetOf(file, spec);
+        if (target && !target.startsWith(`webview-ui${path.sep}`)) {
+          const source = `${path.join(root, 'src', target)}.ts`;
+          for (const inner of importsOf(source)) assert.ok(inner !== 'vscode' && !isNodeBuiltin(inner), `${path.relative(root, source)} (used by the panel) imports ${inner}`);
+        }
       }
     }
   });
