@@ -450,7 +450,7 @@ describe('RunComfy Edit panel', function () {
     const problem = ((await wide.locator('.problem[data-rule="aspectRatio"]').textContent()) ?? '').trim();
     assert.match(problem, /aspect ratio/);
     assert.match(problem, /3100×1000/);
-    assert.match((await wide.getAttribute('aria-label')) ?? '', /problems: 1/);
+    assert.match((await wide.getAttribute('aria-label')) ?? '', /\b1 problem\b/);
     assert.match((await wide.locator('.card-facts').textContent()) ?? '', /3100×1000/);
     assert.equal(await imageCards().count(), 3);
     assert.deepEqual(await imageCards().locator('.card-title').allTextContents(), ['landscape.png', 'portrait.png', wideImage]);

@@ -423,6 +423,12 @@ export interface OpenWorkbenchOptions extends LaunchBrowserOptions {
   waitForWorkbench?: boolean;
   /** Milliseconds for navigation and the workbench wait (default 60 s). */
   timeoutMs?: number;
+  /**
+   * VS Code's display language for this page (e.g. 'ru'), set before the workbench loads the way a language pack
+   * does (`_VSCODE_NLS_LANGUAGE`); the workbench's own texts stay English without the pack, but the extension host
+   * gets the language, so extensions speak it (their l10n bundles and package.nls.<language>.json).
+   */
+  displayLanguage?: string;
 }
 
 export interface Workbench {
@@ -449,6 +455,11 @@ export async function openWorkbench(options: OpenWorkbenchOptions): Promise<Work
   };
   try {
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+    if (options.displayLanguage) {
+      await context.addInitScript((language: string) => {
+        (globalThis as { _VSCODE_NLS_LANGUAGE?: string })._VSCODE_NLS_LANGUAGE = language;
+      }, options.displayLanguage);
+    }
     const page = await context.newPage();
     const timeout = options.timeoutMs ?? 60_000;
     page.setDefaultTimeout(30_000);
