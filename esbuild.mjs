@@ -1,6 +1,6 @@
 // Bundles the extension host code and the panel's browser code; `--watch` rebuilds, `--production` minifies.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
@@ -83,5 +83,12 @@ if (watch) {
     await ctx.watch();
   }
 } else {
-  await Promise.all(targets.map((options) => esbuild.build(options)));
+  // Each bundle's metafile (what went into it, byte by byte) lands in dist/meta/ for `npm run bench`; it is not shipped.
+  mkdirSync('dist/meta', { recursive: true });
+  await Promise.all(
+    targets.map(async (options) => {
+      const result = await esbuild.build(options);
+      writeFileSync(`dist/meta/${path.basename(options.outfile, '.js')}.json`, JSON.stringify(result.metafile));
+    }),
+  );
 }

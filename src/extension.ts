@@ -26,10 +26,14 @@ export function activate(context: vscode.ExtensionContext): void {
     registerPanel(context, services),
     registerLanguageModelTools(services),
   );
-  // Only stored work that still needs tracking, saving or the user loads the engine now; otherwise it waits for a command.
+  // Only stored work that still needs tracking, saving or the user loads the engine, and only once activate() has
+  // returned: loading the runtime bundle and restoring jobs never holds up activation (or other extensions).
   if (services.hasUnfinishedWork()) {
     const { jobs, logger } = services;
-    jobs.ready().catch((e: unknown) => logger.warn(`stored jobs could not be restored: ${e instanceof Error ? e.message : String(e)}`));
+    const resume = setTimeout(() => {
+      jobs.ready().catch((e: unknown) => logger.warn(`stored jobs could not be restored: ${e instanceof Error ? e.message : String(e)}`));
+    }, 0);
+    context.subscriptions.push({ dispose: () => clearTimeout(resume) });
   }
   services.logger.info(`activated in ${Date.now() - started} ms`);
 }

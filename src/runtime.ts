@@ -23,6 +23,7 @@ import { stemFromFileName } from './jobs/naming';
 import { OutputPlace, outputFolderProblem } from './jobs/outputFolder';
 import { ApiPort } from './jobs/ports';
 import { ResultSaver } from './jobs/resultSaver';
+import { GlobalDurationStore } from './storage/globalDurationStore';
 import { WorkspaceBatchStore } from './storage/workspaceBatchStore';
 import { WorkspaceJobStore } from './storage/workspaceJobStore';
 
@@ -33,6 +34,8 @@ export interface RuntimeHost {
   allowedDownloadHosts(): string[];
   proxyUrl(): string | undefined;
   workspaceState: vscode.Memento;
+  /** Where learned job durations are kept (all workspaces share them). */
+  globalState?: vscode.Memento;
   userAgent: string;
   /** The host's translator (vscode.l10n.t), so the runtime's messages speak the user's language. */
   translate?: Translate;
@@ -81,6 +84,7 @@ export class Runtime {
       api,
       saver,
       store: new WorkspaceJobStore(host.workspaceState, host.logger),
+      durations: host.globalState ? new GlobalDurationStore(host.globalState) : undefined,
       logger: taggedLogger(host.logger, 'jobs'),
     });
     this.batches = new BatchService({

@@ -7,6 +7,7 @@ import { Subscription } from '../common/emitter';
 import { t } from '../common/l10n';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { Logger, nullLogger } from '../common/logger';
+import { DurationModel, type DurationStore } from './durationModel';
 import { DownloadQueue, retriesOnItsOwn } from './downloads';
 import { BatchTag, hasOutputs, hasRequestId, InputSummary, isTracked, Job, storableInput } from './job';
 import { JobChange, JobTable } from './jobTable';
@@ -50,6 +51,8 @@ export interface EngineDeps {
   logger?: Logger;
   random?: () => number;
   poll?: PollPolicy;
+  /** Where learned job durations are kept between sessions; without it they are learned afresh. */
+  durations?: DurationStore;
   /** How many jobs history keeps (jobs that still need the user are kept beyond it). */
   historyLimit?: number;
 }
@@ -94,6 +97,7 @@ export class JobEngine extends Disposable {
       random: deps.random,
       signal,
       instant,
+      durations: new DurationModel(deps.durations),
       onFinished: (job) => this.afterFinish(job),
     });
     this.onDidChange = this.table.onDidChange;

@@ -6,8 +6,10 @@ import type { ResultView } from '../api/client';
 import { Clock, TimerHandle } from '../common/clock';
 import { Emitter } from '../common/emitter';
 import { Logger } from '../common/logger';
+import { DurationModel } from './durationModel';
 import { isTracked, Job, TrackedJob } from './job';
 import { JobTable } from './jobTable';
+import { measured, newTimeline, nextPollDelay, observe, type Timeline } from './noticePlanner';
 import { ApiPort } from './ports';
 import { PollPolicy, PollResult, PollScheduler } from './scheduler';
 import { Instant, JobEvent, STALL_AFTER_MS } from './transitions';
@@ -36,6 +38,8 @@ export interface PollerDeps {
   random?: () => number;
   signal: AbortSignal;
   instant(): Instant;
+  /** How long jobs take: plans when each job is polled next, and learns from every job that succeeds. */
+  durations: DurationModel;
   /** A job's result arrived: its outputs can be saved. */
   onFinished(job: Job): void;
 }
@@ -83,6 +87,8 @@ export class Poller {
   private readonly healthChanges = new Emitter<EngineHealth>();
   readonly onDidChangeHealth = this.healthChanges.event;
   private stallTimer: TimerHandle | undefined;
+  /** What polling has seen of each tracked job, for planning its next poll. */
+  private readonly timelines = new Map<string, Timeline>();
 
   constructor(private readonly deps: PollerDeps) {
     this.scheduler = new PollScheduler(deps.clock, (id) => this.pollOnce(id), deps.policy, deps.random);
@@ -122,6 +128,12 @@ export class Poller {
     this.healthChanges.dispose();
   }
 
+  /** A job first polled in this session: when RunComfy got it, from the stored wall-clock time. */
+  private startTimeline(job: TrackedJob, now: number): Timeline {
+    const age = Math.max(0, this.deps.clock.now() - job.submittedAt);
+    return newTimeline(now - age, now);
+  }
+
   private setHealth(health: EngineHealth): void {
     this.health = health;
     this.healthChanges.fire(health);
@@ -130,7 +142,10 @@ export class Poller {
   private async pollOnce(id: string): Promise<PollResult> {
     const { table, api, signal } = this.deps;
     const job = table.get(id);
-    if (!job || !isTracked(job) || signal.aborted) return 'done';
+    if (!job || !isTracked(job) || signal.aborted) {
+      this.timelines.delete(id);
+      return 'done';
+    }
     let finding: PollFinding;
     try {
       finding = await readJobState(job, api, () => this.deps.instant(), signal);
@@ -151,12 +166,19 @@ export class Poller {
         return after !== undefined ? { result: 'error', notBefore: after } : 'error';
       }
       case 'event': {
-        const next = await table.apply(id, finding.event, finding.event.type === 'polled');
+        const event = finding.event;
+        const next = await table.apply(id, event, event.type === 'polled');
+        const now = this.deps.clock.monotonic();
+        const timeline = this.timelines.get(id) ?? this.startTimeline(job, now);
         if (!next || !isTracked(next)) {
+          this.timelines.delete(id);
+          if (event.type === 'finished' && event.remote === 'succeeded') this.deps.durations.learn(measured(this.deps.durations, timeline, now));
           if (next) this.deps.onFinished(next);
           return 'done';
         }
-        return next.state !== job.state ? 'changed' : 'unchanged';
+        const seen = observe(timeline, event.type === 'polled' ? event : { remote: next.state }, now);
+        this.timelines.set(id, seen);
+        return { result: next.state !== job.state ? 'changed' : 'unchanged', nextMs: nextPollDelay(this.deps.durations, seen, now, this.deps.policy) };
       }
     }
   }

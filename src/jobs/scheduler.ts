@@ -1,4 +1,4 @@
-// One scheduler polls every tracked job on a single chained timer: ~2 s at first, backing off to ~10 s, reset on change, jittered, on monotonic time.
+// One scheduler polls every tracked job on a single chained timer: when each poll asks for the next (else ~2 s backing off to ~10 s), jittered, on monotonic time.
 import { Clock, TimerHandle } from '../common/clock';
 
 export interface PollPolicy {
@@ -16,6 +16,10 @@ export interface PollPolicy {
    * not stretched while the window is unfocused: a job out of reach is noticed (stalled) within a minute either way.
    */
   errorMaxMs: number;
+  /** The shortest interval a poll may ask for: how often a job is polled around its expected end. */
+  denseMs: number;
+  /** A planned poll aims where this share of a job's still-possible end times has passed (see noticePlanner). */
+  aimShare: number;
 }
 
 export const DEFAULT_POLL_POLICY: PollPolicy = {
@@ -26,13 +30,22 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   unfocusedFactor: 2,
   concurrency: 8,
   errorMaxMs: 8000,
+  denseMs: 1600,
+  aimShare: 0.2,
 };
 
 /**
  * What one poll found: `changed` resets the interval, `done` stops tracking, `error` backs off on its own schedule.
  * `notBefore` (ms) is a wait the service asked for (Retry-After): the next poll comes no earlier.
+ * `nextMs` is the poller's own plan for the next poll (see noticePlanner), kept within denseMs..maxMs.
  */
-export type PollResult = 'changed' | 'unchanged' | 'done' | 'error' | { result: 'error'; notBefore: number };
+export type PollResult =
+  | 'changed'
+  | 'unchanged'
+  | 'done'
+  | 'error'
+  | { result: 'error'; notBefore: number }
+  | { result: 'changed' | 'unchanged'; nextMs: number };
 
 interface Entry {
   intervalMs: number;
@@ -140,16 +153,20 @@ export class PollScheduler {
 
   private nextDelay(entry: Entry, result: PollResult): number {
     const { policy } = this;
-    if (result === 'error' || typeof result === 'object') {
+    if (result === 'error' || (typeof result === 'object' && result.result === 'error')) {
       entry.errors++;
       entry.intervalMs = policy.maxMs;
-      const notBefore = typeof result === 'object' ? result.notBefore : 0;
+      const notBefore = typeof result === 'object' && 'notBefore' in result ? result.notBefore : 0;
       return Math.max(notBefore, this.withJitter(Math.min(policy.errorMaxMs, policy.initialMs * 2 ** (entry.errors - 1))));
     }
     entry.errors = 0;
+    const stretch = this.focused ? 1 : policy.unfocusedFactor;
+    if (typeof result === 'object') {
+      entry.intervalMs = Math.min(policy.maxMs, Math.max(policy.denseMs, result.nextMs));
+      return Math.min(policy.maxMs * stretch, this.withJitter(entry.intervalMs * stretch));
+    }
     if (result === 'changed') entry.intervalMs = policy.initialMs;
     else entry.intervalMs = Math.min(policy.maxMs, entry.intervalMs * policy.factor);
-    const stretch = this.focused ? 1 : policy.unfocusedFactor;
     // Jitter spreads polls out but never past the longest interval: a result is noticed within maxMs.
     return Math.min(policy.maxMs * stretch, this.withJitter(entry.intervalMs * stretch));
   }

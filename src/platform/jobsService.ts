@@ -266,6 +266,7 @@ export class JobsService extends Disposable {
       proxyUrl,
       fitSettings: () => fitSettings(),
       workspaceState: context.workspaceState,
+      globalState: context.globalState,
       translate: (message, ...args) => vscode.l10n.t(message, ...args),
       language: vscode.env.language,
       userAgent: `runcomfy-dreamina-edit/${context.extension.packageJSON.version ?? '0'} vscode/${vscode.version}`,

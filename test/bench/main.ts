@@ -18,7 +18,7 @@ interface Section {
 }
 
 const SECTIONS: Section[] = [
-  { title: '1. Polling: 50 concurrent jobs, JobEngine vs a naive 500 ms poller', key: 'polling', run: async () => reportPolling(await runPollingBench()) },
+  { title: '1. Polling: 50 concurrent jobs per workload, JobEngine vs a naive 500 ms poller', key: 'polling', run: async () => reportPolling(await runPollingBench()) },
   { title: '2. Download: ResultSaver.save() vs curl', key: 'download', run: async () => reportDownload(await runDownloadBench()) },
   { title: '3. Extension figures', key: 'extension', run: async () => reportExtension(readExtensionFigures()) },
   { title: '4. Fitting local images: worker pipeline vs ImageMagick convert', key: 'fit', run: async () => reportImageFit(await runImageFitBench()) },
@@ -34,7 +34,9 @@ async function main(): Promise<number> {
   const summary: SummaryEntry[] = [];
   let crashed = false;
   print(`RunComfy bench: node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} CPU(s)`);
-  for (const section of SECTIONS) {
+  // BENCH_ONLY=polling,extension runs only those sections (while working on one of them).
+  const only = process.env.BENCH_ONLY?.split(',').map((k) => k.trim());
+  for (const section of SECTIONS.filter((s) => !only || only.includes(s.key))) {
     print();
     print(`== ${section.title} ==`);
     const sectionStarted = performance.now();

@@ -23,6 +23,9 @@ export interface DriveOutcome {
   finished: boolean;
 }
 
+/** Rounds of waiting (each up to settleTimeoutMs of real time) for requests in flight when no timer is due. */
+const MAX_IDLE_WAITS = 30;
+
 function realDelay(ms: number): Promise<'timeout'> {
   return new Promise((resolve) => {
     const t = setTimeout(() => resolve('timeout'), ms);
@@ -46,8 +49,17 @@ export async function driveClock(clock: ManualClock, options: DriveOptions): Pro
     if (outcome === 'timeout') stalls++;
   };
   await settle();
+  let idleWaits = 0;
   while (!options.done() && clock.now() < end && steps < maxSteps) {
     const next = clock.nextDueAt();
+    // Nothing due yet the run is not over: requests are still on their way (a busy machine), so wait for them in real
+    // time rather than jump to the end, for a bounded number of rounds.
+    if (next === undefined && idleWaits < MAX_IDLE_WAITS) {
+      idleWaits++;
+      await settle();
+      continue;
+    }
+    idleWaits = 0;
     await clock.advanceTo(Math.min(next ?? end, end));
     await settle();
     steps++;

@@ -53,11 +53,12 @@ describe('JobEngine (emulator, simulated time)', function () {
   });
 
   it('tracks a job to success and saves every output with a readable sidecar, once', async () => {
-    h = await createHarness();
+    // Polls are planned around the expected end (~25 s until durations are learned): sparse while running.
+    h = await createHarness({ queueMs: 3000, runMs: 20_000 });
     const id = requestIdOf(await h.engine.submit(params(h)));
-    await h.runFor(5500);
+    await h.runFor(13_000);
     assert.equal(h.engine.get(id)?.state, 'running');
-    await h.runFor(12_000);
+    await h.runFor(30_000);
     const done = h.engine.get(id)!;
     assert.ok(done.state === 'saved', `state ${done.state}`);
     assert.equal(done.files.length, 2);
@@ -126,25 +127,25 @@ describe('JobEngine (emulator, simulated time)', function () {
   });
 
   it('cancels a queued job and stops polling it; keeps tracking and saving a running one (not cancellable)', async () => {
-    h = await createHarness({ queueMs: 4000, runMs: 4000 });
+    h = await createHarness({ queueMs: 4000, runMs: 20_000 });
     const queued = requestIdOf(await h.engine.submit(params(h, { prompt: 'queued one' })));
     assert.equal(await h.engine.cancel(queued), 'cancelled');
     assert.equal(h.engine.get(queued)!.state, 'cancelled');
     const pollsAfterCancel = h.emulator.stats.statusPolls(queued);
 
     const running = requestIdOf(await h.engine.submit(params(h, { prompt: 'running one' })));
-    await h.runFor(6000);
+    await h.runFor(13_000);
     assert.equal(h.engine.get(running)!.state, 'running');
     assert.equal(await h.engine.cancel(running), 'not_cancellable');
     const after = h.engine.get(running)!;
     assert.ok(after.state === 'running' && after.cancelOutcome === 'not_cancellable');
     const pollsBefore = h.emulator.stats.statusPolls(running);
-    await h.runFor(15_000);
+    await h.runFor(30_000);
     assert.ok(h.emulator.stats.statusPolls(running) > pollsBefore, 'the running job is still polled');
     const final = h.engine.get(running)!;
     assert.equal(final.state, 'saved');
     assert.ok(filesOf(final).every((f) => fs.existsSync(f.path)));
-    assert.equal(h.emulator.stats.statusPolls(queued), pollsAfterCancel, 'the cancelled job was not polled again in 21 s');
+    assert.equal(h.emulator.stats.statusPolls(queued), pollsAfterCancel, 'the cancelled job was not polled again in 43 s');
   });
 
   it('shows the service message of a failed job', async () => {
