@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { makePng } from '../support/images';
 import {
   isPng,
+  mergeMetrics,
   readFixture,
   rejectionOf,
   resultsDir,
@@ -49,9 +50,8 @@ describe('runcomfy.edit automation API', () => {
     const { emulator } = env;
     const started = Date.now();
     const answer = await runEdit({ images: ['portrait.png'], prompt: 'Make it look like a watercolour' });
-    const elapsed = Date.now() - started;
+    mergeMetrics({ editAnswerWithoutWaitMs: Date.now() - started });
     assert.deepEqual(Object.keys(answer), ['requestId']);
-    assert.ok(elapsed < 3000, `answering took ${elapsed} ms`);
     const job = emulator.job(answer.requestId);
     assert.ok(job, 'the emulator does not know the returned request id');
     assert.notEqual(job.state, 'succeeded', 'the answer came after the job finished');

@@ -57,6 +57,11 @@ async function waitForState(what: string, accept: (state: StatusBarItemState) =>
 describe('status bar', () => {
   it('shows queued and running jobs apart: count, icon, label and tooltip', async () => {
     const { page, emulator } = uiSession();
+    // Whatever order the tests ran in, jobs of earlier tests have ended before these are counted.
+    await waitUntil('jobs of earlier tests to end', async () => {
+      const s = await statusBarItemState(page, jobsItemId);
+      return !s.visible || !/\d/.test(s.text);
+    }, 60_000);
     // Each test makes its own jobs: one that waits in the queue, then one that runs at once.
     emulator.nextJob({ queueMs: 25_000, runMs: 500 });
     const queued = await submitElsewhere('waits in the queue');

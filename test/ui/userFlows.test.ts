@@ -306,10 +306,17 @@ describe('Dreamina edit flows', function () {
     await typeInQuickInput(page, 'This edit is never sent');
     await page.keyboard.press('Escape');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-    // Anything the cancelled flow might still do would show within this time.
-    await page.waitForTimeout(1500);
+    // The extension host handles what it is sent in order: once it has answered a later command (the status bar
+    // item's job list), it has handled the Escape too, and a flow that went on would have asked for its next step
+    // (the options, after fetching the price) instead of ending.
+    await statusBarItem(page, jobsItemId).click();
+    await waitForQuickInput(page, 'RunComfy Jobs');
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 
     assert.equal(await quickInputTitle(page), undefined, 'a later step opened after Escape');
+    const modelReads = emulator.stats.requests.slice(requestsBefore).filter((request) => request.method === 'GET' && request.path.startsWith('/v1/models/'));
+    assert.deepEqual(modelReads, [], 'the cancelled flow went on to fetch the price for its options step');
     assert.equal(emulator.stats.submits, submitsBefore, 'a submit was sent');
     const writes = emulator.stats.requests.slice(requestsBefore).filter((request) => request.method !== 'GET');
     assert.deepEqual(writes, [], 'the emulator received a write request');
