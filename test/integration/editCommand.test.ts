@@ -229,4 +229,15 @@ describe('runcomfy.edit automation API', () => {
       });
     }
   });
+
+  it('when RunComfy refuses inline images, says so and what to do instead; one submit, nothing saved', async function () {
+    this.timeout(20_000);
+    const { emulator } = env;
+    emulator.configure({ refuseDataUris: true });
+    const message = await rejectionOf(runEdit({ images: ['landscape.png'], prompt: 'Inline refused', forceSingle: true }));
+    assert.match(message, /^RunComfy refused the inline images \(body\.image_urls\.0: Value error, inline data: images are not accepted; each image must be a publicly reachable https URL\)\./);
+    assert.match(message, /use public https:\/\/ URLs of the images instead/);
+    assert.equal(emulator.stats.submits, 1);
+    assert.equal(emulator.jobs().length, 0);
+  });
 });

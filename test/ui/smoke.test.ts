@@ -1,8 +1,6 @@
 // UI smoke test: the workbench loads with the fixture workspace and shows the extension's own entries: its commands, its Explorer menu entries, its status bar item.
 import * as assert from 'node:assert/strict';
-import { MODEL_PATH } from '../emulator/server';
-import { encodePng } from '../emulator/png';
-import { rawRequest } from '../support/rawHttp';
+import { jobsItemId, resume, submitElsewhere, waitForNoBusyJobs } from './serviceJobs';
 import { uiSession } from './session';
 import {
   closeContextMenu,
@@ -16,7 +14,6 @@ import {
   screenshot,
   statusBarItem,
   statusBarItemState,
-  typeInQuickInput,
   waitForQuickInput,
   waitUntil,
 } from './workbench';
@@ -33,7 +30,6 @@ const PALETTE_COMMANDS = [
 ];
 /** Commands for notifications and the job list only, hidden from the palette. */
 const HIDDEN_COMMANDS = ['RunComfy: Open Result', 'RunComfy: Copy Request ID', 'RunComfy: Retry Download'];
-const jobsItemId = 'runcomfy.jobs';
 
 describe('workbench smoke', () => {
   it('shows the fixture workspace in the explorer', async () => {
@@ -47,14 +43,15 @@ describe('workbench smoke', () => {
 
   it("lists the extension's commands in the palette, and not the ones meant for notifications", async () => {
     const { page } = uiSession();
-    for (const title of [...PALETTE_COMMANDS, ...HIDDEN_COMMANDS]) {
-      await openCommandPalette(page, title);
-      const items = await quickPickItems(page);
-      if (title === PALETTE_COMMANDS[0]) await screenshot(page, 'command-palette');
-      await closeQuickInput(page);
-      if (PALETTE_COMMANDS.includes(title)) assert.ok(items.includes(title), `the palette for "${title}" shows ${JSON.stringify(items)}`);
-      else assert.ok(!items.includes(title), `the palette offers "${title}"`);
-    }
+    await openCommandPalette(page, 'RunComfy: ');
+    // The list fills in as the filter is typed: read it once it holds every command expected.
+    const items = await waitUntil('the palette to list the RunComfy commands', async () => {
+      const shown = await quickPickItems(page);
+      return PALETTE_COMMANDS.every((title) => shown.includes(title)) ? shown : undefined;
+    }).catch(async (e: unknown) => assert.fail(`${String(e)}; shown: ${JSON.stringify(await quickPickItems(page))}`));
+    await screenshot(page, 'command-palette');
+    await closeQuickInput(page);
+    for (const title of HIDDEN_COMMANDS) assert.ok(!items.includes(title), `the palette offers "${title}": ${JSON.stringify(items)}`);
   });
 
   it("runs the extension's Show Jobs command from the palette", async () => {
@@ -83,22 +80,10 @@ describe('workbench smoke', () => {
   });
 
   it('shows its status bar item for a job it tracks, and opens the job list from it', async () => {
-    const { page, emulator, token } = uiSession();
+    const { page } = uiSession();
     // A job made at the service directly, then picked up by request_id: nothing is submitted by the extension.
-    emulator.nextJob({ queueMs: 0, runMs: 1000 });
-    const image = `data:image/png;base64,${encodePng(32, 32, () => [20, 120, 200]).toString('base64')}`;
-    const created = await rawRequest(`${emulator.baseUrl}${MODEL_PATH}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ image_urls: [image], prompt: 'smoke test: status bar item', force_single: true }),
-    });
-    assert.equal(created.status, 200, created.bytes.toString());
-    const requestId = (JSON.parse(created.bytes.toString()) as { request_id: string }).request_id;
-
-    await runCommand(page, 'RunComfy: Resume by Request ID…');
-    await waitForQuickInput(page, 'RunComfy: resume by request_id');
-    await typeInQuickInput(page, requestId);
-    await page.keyboard.press('Enter');
+    const requestId = await submitElsewhere('smoke test: status bar item', { queueMs: 0, runMs: 1000 });
+    await resume(requestId);
     const state = await waitUntil('the RunComfy status bar item', async () => {
       const s = await statusBarItemState(page, jobsItemId);
       return s.visible ? s : undefined;
@@ -108,10 +93,7 @@ describe('workbench smoke', () => {
     await waitForQuickInput(page, 'RunComfy Jobs');
     await closeQuickInput(page);
     // Leaves nothing running for the next test: the job ends and its result is saved.
-    await waitUntil('the job to finish', async () => {
-      const s = await statusBarItemState(page, jobsItemId);
-      return !s.visible || !/\d/.test(s.text);
-    }, 60_000);
+    await waitForNoBusyJobs();
     await runCommand(page, 'View: Close All Editors');
   });
 });

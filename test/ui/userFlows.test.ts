@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { resume, submitElsewhere } from './serviceJobs';
 import { uiSession } from './session';
 import {
   bottomLeftArea,
@@ -274,8 +275,14 @@ describe('Dreamina edit flows', function () {
     assert.notEqual(urls[0], urls[1], 'the two images are different files');
   });
 
-  it('lists the finished jobs when the status bar item is clicked', async () => {
-    const { page } = uiSession();
+  it('lists the finished jobs when the status bar item is clicked', async function () {
+    this.timeout(120_000);
+    const { page, emulator } = uiSession();
+    // Its own two jobs, so the test does not depend on the edits above having run.
+    const ids: string[] = [];
+    for (const prompt of ['Listed job one', 'Listed job two']) ids.push(await submitElsewhere(prompt, { queueMs: 0, runMs: 500 }));
+    for (const id of ids) await resume(id);
+    await waitUntil('both results to be downloaded', () => ids.every((id) => emulator.stats.downloads(id) > 0), 20_000);
     await waitForJobsToFinish();
     await statusBarItem(page, jobsItemId).click();
     await waitForQuickInput(page, 'RunComfy Jobs');
@@ -284,9 +291,9 @@ describe('Dreamina edit flows', function () {
       .locator('.quick-input-widget .quick-input-list .monaco-list-row')
       .evaluateAll((items) => items.map((item) => (item.textContent ?? '').replace(/\s+/g, ' ').trim()));
     await screenshot(page, 'jobs-quick-pick');
-    for (const prompt of [explorerPrompt, palettePrompt]) {
-      const row = rows.find((text) => text.includes(prompt));
-      assert.ok(row, `no job row shows "${prompt}": ${JSON.stringify(rows)}`);
+    for (const id of ids) {
+      const row = rows.find((text) => text.includes(id));
+      assert.ok(row, `no job row shows "${id}": ${JSON.stringify(rows)}`);
       assert.match(row, /Done · \d+ files? saved/, `the job is not shown as done: ${row}`);
     }
     await page.keyboard.press('Escape');

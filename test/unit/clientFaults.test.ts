@@ -18,8 +18,7 @@ import {
   ValidationError,
 } from '../../src/api/errors';
 import { toEditRequest } from '../../src/api/schemas';
-import { BatchRunner } from '../../src/batch/runner';
-import { submitAnswerOfError } from '../../src/batch/runner';
+import { BatchRunner, submitAnswerOfError } from '../../src/batch/runner';
 import { ResultSaver, type SaveJob } from '../../src/jobs/resultSaver';
 import { encodePng } from '../emulator/png';
 import { DATA_URI_REFUSED } from '../emulator/routes/submitRoute';
