@@ -276,13 +276,14 @@ describe('Dreamina edit flows', function () {
   });
 
   it('lists the finished jobs when the status bar item is clicked', async function () {
-    this.timeout(120_000);
+    this.timeout(180_000);
     const { page, emulator } = uiSession();
-    // Its own two jobs, so the test does not depend on the edits above having run.
+    // Its own two jobs, so the test does not depend on the edits above having run. They run long enough for both to be
+    // resumed before the first result opens in an editor (which would close an input box still open).
     const ids: string[] = [];
-    for (const prompt of ['Listed job one', 'Listed job two']) ids.push(await submitElsewhere(prompt, { queueMs: 0, runMs: 500 }));
+    for (const prompt of ['Listed job one', 'Listed job two']) ids.push(await submitElsewhere(prompt, { queueMs: 0, runMs: 40_000 }));
     for (const id of ids) await resume(id);
-    await waitUntil('both results to be downloaded', () => ids.every((id) => emulator.stats.downloads(id) > 0), 20_000);
+    await waitUntil('both results to be downloaded', () => ids.every((id) => emulator.stats.downloads(id) > 0), 90_000);
     await waitForJobsToFinish();
     await statusBarItem(page, jobsItemId).click();
     await waitForQuickInput(page, 'RunComfy Jobs');
