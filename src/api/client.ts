@@ -3,8 +3,10 @@ import { Dispatcher } from 'undici';
 import { Clock, systemClock } from '../common/clock';
 import { t } from '../common/l10n';
 import { Logger, nullLogger } from '../common/logger';
+import { clause } from '../common/sentence';
 import { normaliseToken } from '../common/token';
-import { InputError, ProtocolError, ServerError, SubmissionUnknownError } from './errors';
+import { asInlineImagesRefused, refusesInlineImages } from './errorMapping';
+import { InputError, ProtocolError, ServerError, SubmissionUnknownError, ValidationError } from './errors';
 import { DEFAULT_READ_RETRY, RetryPolicy, withRetry } from './retry';
 import {
   CancelOutcome,
@@ -123,14 +125,14 @@ export class RunComfyClient {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.join('.') || 'request';
-      throw new InputError(where, 'schema', t('The edit request is invalid at "{0}": {1}.', where, issue?.message ?? '?'));
+      throw new InputError(where, 'schema', t('The edit request is invalid at "{0}": {1}.', where, clause(issue?.message ?? '?')));
     }
     const summary = `${body.image_urls.length} image(s), prompt ${body.prompt.length} chars`;
     let answer: unknown;
     try {
       answer = await this.transport.call('submit', 'POST', `/v1/models/${MODEL_ID}`, options.signal, JSON.stringify(parsed.data), summary);
     } catch (error) {
-      throw this.submitError(error);
+      throw this.submitError(error, parsed.data.image_urls);
     }
     const response = SubmitResponseSchema.safeParse(answer);
     if (!response.success) {
@@ -146,7 +148,11 @@ export class RunComfyClient {
     return { ...response.data, request_id: response.data.request_id.trim() };
   }
 
-  private submitError(error: unknown): unknown {
+  private submitError(error: unknown, imageUrls: readonly string[]): unknown {
+    if (error instanceof ValidationError && refusesInlineImages(error, imageUrls)) {
+      this.logger.warn(`the submit's inline images were refused: ${error.message}`);
+      return asInlineImagesRefused(error);
+    }
     // A 5xx without RunComfy's error_code is a gateway's page: the service behind it may have created the job.
     if (error instanceof ServerError && error.errorCode === undefined) {
       this.logger.error(`submission unknown after a gateway answer: ${error.message}`);

@@ -5,6 +5,7 @@ import {
   BalanceError,
   ForbiddenRequestError,
   GatewayError,
+  InlineImagesRefusedError,
   NotFoundError,
   ProtocolError,
   RateLimitError,
@@ -89,4 +90,42 @@ export function errorFromResponse(
     return new BadRequestError(message, status, code);
   }
   return new ProtocolError(t('unexpected HTTP {0}', status), status);
+}
+
+/** Words a refusal of inline images uses; a documented per-image rule (size, resolution, aspect, type) is not one. */
+const INLINE_WORDS = /\binline\b|\bdata:|\bdata[ -]?ur[il]s?\b|\bbase64\b|\burls?\b|\bhttps?\b/i;
+const IMAGE_RULE_WORDS = /\b15 ?MB\b|\bresolution\b|\baspect ratio\b|\bmalformed\b|\bJPEG\b|\bPNG\b/i;
+
+function refusesInline(text: string): boolean {
+  return INLINE_WORDS.test(text) && !IMAGE_RULE_WORDS.test(text);
+}
+
+/**
+ * Whether a 422 refuses the way images were sent (inline `data:` URIs) rather than one picture: each complaint is
+ * about an `image_urls` item that was sent inline, and says so (an "inline", "data:", "base64" or "URL" refusal),
+ * not one of the documented image rules. A plain-string `detail` counts when some image was sent inline.
+ */
+export function refusesInlineImages(error: RunComfyError, imageUrls: readonly string[]): boolean {
+  if (!(error instanceof ValidationError) || error.httpStatus !== 422) return false;
+  const inline = (i: unknown) => {
+    const n = typeof i === 'number' ? i : typeof i === 'string' && /^\d+$/.test(i) ? Number(i) : -1;
+    return /^data:/i.test(imageUrls[n] ?? '');
+  };
+  const { detail } = error;
+  if (typeof detail === 'string') return imageUrls.some((u) => /^data:/i.test(u)) && refusesInline(detail);
+  if (!Array.isArray(detail) || detail.length === 0) return false;
+  return detail.every((d) => {
+    if (!d || typeof d !== 'object') return false;
+    const o = d as Record<string, unknown>;
+    const loc = Array.isArray(o.loc) ? o.loc : [];
+    const at = loc.indexOf('image_urls');
+    if (at < 0 || !inline(loc[at + 1])) return false;
+    const text = [o.type, o.msg, o.message].filter((v): v is string => typeof v === 'string').join(' ');
+    return /^url_/.test(String(o.type ?? '')) || refusesInline(text);
+  });
+}
+
+/** The same refusal, as the error the user is shown (it names the cause and the way out). */
+export function asInlineImagesRefused(error: ValidationError): InlineImagesRefusedError {
+  return new InlineImagesRefusedError(error.message, error.detail, error.httpStatus, error.errorCode);
 }

@@ -1,5 +1,6 @@
 // Typed errors for every way a RunComfy call or a local check can fail, each with a sentence telling the user what to do.
 import { t } from '../common/l10n';
+import { clause } from '../common/sentence';
 
 export type ErrorKind =
   | 'auth'
@@ -8,6 +9,7 @@ export type ErrorKind =
   | 'notFound'
   | 'badRequest'
   | 'validation'
+  | 'inlineImagesRefused'
   | 'rateLimit'
   | 'server'
   | 'gateway'
@@ -86,7 +88,7 @@ export class NotFoundError extends RunComfyError {
 export class BadRequestError extends RunComfyError {
   readonly kind = 'badRequest';
   constructor(message: string, httpStatus?: number, errorCode?: number) {
-    super(message, t('RunComfy rejected the request: {0}. Check the request and try again.', message), httpStatus, errorCode);
+    super(message, t('RunComfy rejected the request: {0}. Check the request and try again.', clause(message)), httpStatus, errorCode);
   }
 }
 
@@ -100,7 +102,29 @@ export class ValidationError extends RunComfyError {
   ) {
     super(
       message,
-      t('RunComfy refused the inputs: {0}. Fix the inputs and submit again.', describeDetail(detail) || message),
+      t('RunComfy refused the inputs: {0}. Fix the inputs and submit again.', clause(describeDetail(detail) || message)),
+      httpStatus,
+      errorCode,
+    );
+  }
+}
+
+/**
+ * A 422 refusing the inline `data:` images this extension sends for workspace files. RunComfy never documented
+ * accepting them for this model, so this is a refusal of the way images are sent, not of one picture: every later
+ * submit with inline images would be refused the same way.
+ */
+export class InlineImagesRefusedError extends RunComfyError {
+  readonly kind = 'inlineImagesRefused';
+  constructor(
+    message: string,
+    readonly detail: unknown,
+    httpStatus?: number,
+    errorCode?: number,
+  ) {
+    super(
+      message,
+      t('RunComfy refused the inline images ({0}). Workspace files are sent inline, which this model does not accept now: use public https:// URLs of the images instead (for example, upload them to your own storage first).', clause(describeDetail(detail) || message)),
       httpStatus,
       errorCode,
     );
@@ -157,8 +181,18 @@ export class GatewayError extends RunComfyError {
 export class NetworkError extends RunComfyError {
   readonly kind = 'network';
   override readonly retryable = true;
-  constructor(message: string, readonly causeCode?: string) {
-    super(message, t('Could not reach RunComfy ({0}). Check your connection or proxy settings and try again.', causeCode ?? message));
+  constructor(
+    message: string,
+    readonly causeCode?: string,
+    /** The connection was made and then dropped (RunComfy was reached), rather than never made. */
+    readonly dropped = false,
+  ) {
+    super(
+      message,
+      dropped
+        ? t('The connection to RunComfy dropped before its answer arrived in full ({0}). It is tried again; check your connection or proxy if it keeps happening.', causeCode ?? message)
+        : t('Could not reach RunComfy ({0}). Check your connection or proxy settings and try again.', causeCode ?? message),
+    );
   }
 }
 

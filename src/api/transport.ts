@@ -109,9 +109,14 @@ export class Transport {
         },
         body,
       });
+    } catch (e) {
+      throw this.transportError(kind, method, path, e, signal, false);
+    }
+    try {
       text = await response.body.text();
     } catch (e) {
-      throw this.transportError(kind, method, path, e, signal);
+      // The answer had begun: the connection dropped mid-body, it did not fail to reach the service.
+      throw this.transportError(kind, method, path, e, signal, true);
     }
     const ms = Math.round(clock.monotonic() - started);
     let json: unknown;
@@ -134,10 +139,11 @@ export class Transport {
     return json;
   }
 
-  private transportError(kind: CallKind, method: string, path: string, e: unknown, signal?: AbortSignal): RunComfyError {
+  private transportError(kind: CallKind, method: string, path: string, e: unknown, signal: AbortSignal | undefined, midBody: boolean): RunComfyError {
     const code = errorCode(e);
     const detail = `${method} ${path}: ${code ?? (e as Error)?.message ?? String(e)}`;
-    if (kind === 'submit' && !CONNECT_PHASE_CODES.has(code ?? '')) {
+    const connected = midBody || (code !== undefined && !CONNECT_PHASE_CODES.has(code));
+    if (kind === 'submit' && (midBody || !CONNECT_PHASE_CODES.has(code ?? ''))) {
       // The request may have reached the service: whether the job exists (and is billed) is unknown.
       this.options.logger.error(`submission unknown after ${detail}`);
       return new SubmissionUnknownError(`no answer to the submit (${code ?? 'aborted'})`);
@@ -147,6 +153,6 @@ export class Transport {
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
       return new TimeoutError(detail);
     }
-    return new NetworkError(detail, code);
+    return new NetworkError(detail, code, connected);
   }
 }

@@ -1,7 +1,7 @@
 // Batches on the job engine: inputs checked first, each item fitted just before its one submit, jobs followed by their batch tag.
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { InputError, SubmissionUnknownError, userMessageOf } from '../api/errors';
+import { InputError, userMessageOf } from '../api/errors';
 import { Clock, systemClock } from '../common/clock';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
@@ -13,7 +13,7 @@ import { PreparedInput, requestSizeProblem, summarizeInputs } from '../jobs/inpu
 import { filesOf, hasRequestId, isTracked, type Job, problemOf } from '../jobs/job';
 import { stemFromFileName } from '../jobs/naming';
 import { BatchRecord, ItemJob } from './batch';
-import { BatchInit, BatchRunner, BatchStore, SubmitAnswer } from './runner';
+import { BatchInit, BatchRunner, BatchStore, SubmitAnswer, submitAnswerOfError } from './runner';
 import { itemOutputDir } from './sources';
 import { SummaryWriter } from './summary';
 
@@ -39,9 +39,6 @@ export interface BatchCheck {
   ok: string[];
   problems: BatchProblem[];
 }
-
-/** Errors of a submit that every later item would meet too: sending the rest would only collect refusals. */
-const STOPS_BATCH = new Set(['auth', 'balance', 'forbidden']);
 
 export function itemJobOf(job: Job): ItemJob {
   const error = problemOf(job);
@@ -165,9 +162,7 @@ export class BatchService extends Disposable {
       });
       return { kind: 'accepted', job: itemJobOf(job) };
     } catch (e) {
-      if (e instanceof SubmissionUnknownError) return { kind: 'unknown', error: userMessageOf(e) };
-      const kind = (e as { kind?: string }).kind ?? '';
-      return { kind: 'refused', error: userMessageOf(e), stopsBatch: STOPS_BATCH.has(kind) };
+      return submitAnswerOfError(e);
     }
   }
 }

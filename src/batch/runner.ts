@@ -1,4 +1,5 @@
 // The batch scheduler: sends each item at most once, never more than `concurrency` submitted and unfinished, through injected ports.
+import { SubmissionUnknownError, userMessageOf, type ErrorKind } from '../api/errors';
 import type { Clock } from '../common/clock';
 import { t } from '../common/l10n';
 import { Logger, nullLogger } from '../common/logger';
@@ -29,6 +30,19 @@ export type SubmitAnswer =
   | { kind: 'unknown'; error: string }
   /** Clearly refused, nothing created; `stopsBatch` when every other item would be refused the same way (token, balance). */
   | { kind: 'refused'; error: string; stopsBatch: boolean };
+
+/**
+ * Refusals every later item would meet too, so sending the rest would only collect refusals (and risk paid attempts):
+ * the token, the balance, the account, and inline images the service does not take.
+ */
+const STOPS_BATCH: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['auth', 'balance', 'forbidden', 'inlineImagesRefused']);
+
+/** What a failed submit means for its batch: an answer lost (the job may exist) or a refusal, which may stop the rest. */
+export function submitAnswerOfError(e: unknown): Exclude<SubmitAnswer, { kind: 'accepted' }> {
+  if (e instanceof SubmissionUnknownError) return { kind: 'unknown', error: userMessageOf(e) };
+  const kind = (e as { kind?: unknown } | undefined)?.kind;
+  return { kind: 'refused', error: userMessageOf(e), stopsBatch: STOPS_BATCH.has(kind as ErrorKind) };
+}
 
 export interface BatchPorts<P> {
   store: BatchStore;

@@ -1,5 +1,6 @@
 // UI test of the status bar as a user reads it: queued and running jobs counted apart, in the text, the label and the tooltip.
 import * as assert from 'node:assert/strict';
+import { jobsItemId, resume, submitElsewhere, waitForNoBusyJobs } from './serviceJobs';
 import { uiSession } from './session';
 import {
   bottomLeftArea,
@@ -9,37 +10,9 @@ import {
   screenshot,
   statusBarItem,
   statusBarItemState,
-  typeInQuickInput,
-  waitForQuickInput,
   waitUntil,
   type StatusBarItemState,
 } from './workbench';
-
-const jobsItemId = 'runcomfy.jobs';
-
-/** Creates a job at the emulator directly, as if it had been submitted from elsewhere; returns its request_id. */
-async function submitElsewhere(prompt: string): Promise<string> {
-  const { emulator, token } = uiSession();
-  const response = await fetch(`${emulator.baseUrl}/v1/models/bytedance/dreamina-4-0/edit`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ image_urls: ['https://example.com/cat.png'], prompt, force_single: true }),
-  });
-  const body = (await response.json()) as { request_id?: string };
-  assert.equal(response.status, 200, JSON.stringify(body));
-  assert.ok(body.request_id);
-  return body.request_id;
-}
-
-/** Tracks a request_id through "RunComfy: Resume by Request ID", typed into its input box like a user would. */
-async function resume(requestId: string): Promise<void> {
-  const { page } = uiSession();
-  await runCommand(page, 'RunComfy: Resume by Request ID…');
-  await waitForQuickInput(page, 'RunComfy: resume by request_id');
-  await typeInQuickInput(page, requestId);
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-}
 
 async function waitForState(what: string, accept: (state: StatusBarItemState) => boolean, timeoutMs = 10_000): Promise<StatusBarItemState> {
   const { page } = uiSession();
@@ -55,14 +28,14 @@ async function waitForState(what: string, accept: (state: StatusBarItemState) =>
 }
 
 describe('status bar', () => {
-  it('shows queued and running jobs apart: count, icon, label and tooltip', async () => {
-    const { page, emulator } = uiSession();
-    // Each test makes its own jobs: one that waits in the queue, then one that runs at once.
-    emulator.nextJob({ queueMs: 25_000, runMs: 500 });
-    const queued = await submitElsewhere('waits in the queue');
-    emulator.nextJob({ queueMs: 0, runMs: 20_000 });
-    const running = await submitElsewhere('runs at once');
-
+  it('shows queued and running jobs apart: count, icon, label and tooltip', async function () {
+    this.timeout(240_000);
+    const { page } = uiSession();
+    // Whatever order the tests ran in, jobs of earlier tests have ended before these are counted.
+    await waitForNoBusyJobs();
+    // Each test makes its own jobs: one that waits in the queue, then one that runs at once. Each is made just before it
+    // is resumed, and lasts long enough for a slow workbench to show both at once.
+    const queued = await submitElsewhere('waits in the queue', { queueMs: 90_000, runMs: 500 });
     await resume(queued);
     const onlyQueued = await waitForState('the status bar to show one queued job', (s) => /\b1 queued\b/.test(s.text));
     assert.ok(onlyQueued.icons.includes('clock'), `no clock icon: ${JSON.stringify(onlyQueued)}`);
@@ -71,6 +44,7 @@ describe('status bar', () => {
     assert.match(onlyQueued.ariaLabel, /1 queued/);
     assert.doesNotMatch(onlyQueued.ariaLabel, /running/);
 
+    const running = await submitElsewhere('runs at once', { queueMs: 0, runMs: 45_000 });
     await resume(running);
     const both = await waitForState('the status bar to show one running and one queued job', (s) => /\b1 running\b/.test(s.text) && /\b1 queued\b/.test(s.text));
     assert.ok(both.icons.includes('sync') && both.icons.includes('clock'), `icons: ${JSON.stringify(both.icons)}`);
@@ -86,7 +60,7 @@ describe('status bar', () => {
     assert.ok(at('Queued (1)') < at(queued), `the queued job is not listed under Queued: ${tooltip}`);
 
     // Once both have finished (and their results are saved), nothing is counted any more.
-    const idle = await waitForState('both jobs to finish', (s) => !/\d/.test(s.text), 60_000);
+    const idle = await waitForState('both jobs to finish', (s) => !/\d/.test(s.text), 150_000);
     assert.ok(!idle.icons.includes('sync') && !idle.icons.includes('clock'), `still busy: ${JSON.stringify(idle)}`);
     await runCommand(page, 'View: Close All Editors');
   });

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { resume, submitElsewhere } from './serviceJobs';
 import { uiSession } from './session';
 import {
   bottomLeftArea,
@@ -274,8 +275,15 @@ describe('Dreamina edit flows', function () {
     assert.notEqual(urls[0], urls[1], 'the two images are different files');
   });
 
-  it('lists the finished jobs when the status bar item is clicked', async () => {
-    const { page } = uiSession();
+  it('lists the finished jobs when the status bar item is clicked', async function () {
+    this.timeout(180_000);
+    const { page, emulator } = uiSession();
+    // Its own two jobs, so the test does not depend on the edits above having run. They run long enough for both to be
+    // resumed before the first result opens in an editor (which would close an input box still open).
+    const ids: string[] = [];
+    for (const prompt of ['Listed job one', 'Listed job two']) ids.push(await submitElsewhere(prompt, { queueMs: 0, runMs: 40_000 }));
+    for (const id of ids) await resume(id);
+    await waitUntil('both results to be downloaded', () => ids.every((id) => emulator.stats.downloads(id) > 0), 90_000);
     await waitForJobsToFinish();
     await statusBarItem(page, jobsItemId).click();
     await waitForQuickInput(page, 'RunComfy Jobs');
@@ -284,9 +292,9 @@ describe('Dreamina edit flows', function () {
       .locator('.quick-input-widget .quick-input-list .monaco-list-row')
       .evaluateAll((items) => items.map((item) => (item.textContent ?? '').replace(/\s+/g, ' ').trim()));
     await screenshot(page, 'jobs-quick-pick');
-    for (const prompt of [explorerPrompt, palettePrompt]) {
-      const row = rows.find((text) => text.includes(prompt));
-      assert.ok(row, `no job row shows "${prompt}": ${JSON.stringify(rows)}`);
+    for (const id of ids) {
+      const row = rows.find((text) => text.includes(id));
+      assert.ok(row, `no job row shows "${id}": ${JSON.stringify(rows)}`);
       assert.match(row, /Done · \d+ files? saved/, `the job is not shown as done: ${row}`);
     }
     await page.keyboard.press('Escape');
@@ -306,10 +314,17 @@ describe('Dreamina edit flows', function () {
     await typeInQuickInput(page, 'This edit is never sent');
     await page.keyboard.press('Escape');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-    // Anything the cancelled flow might still do would show within this time.
-    await page.waitForTimeout(1500);
+    // The extension host handles what it is sent in order: once it has answered a later command (the status bar
+    // item's job list), it has handled the Escape too, and a flow that went on would have asked for its next step
+    // (the options, after fetching the price) instead of ending.
+    await statusBarItem(page, jobsItemId).click();
+    await waitForQuickInput(page, 'RunComfy Jobs');
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 
     assert.equal(await quickInputTitle(page), undefined, 'a later step opened after Escape');
+    const modelReads = emulator.stats.requests.slice(requestsBefore).filter((request) => request.method === 'GET' && request.path.startsWith('/v1/models/'));
+    assert.deepEqual(modelReads, [], 'the cancelled flow went on to fetch the price for its options step');
     assert.equal(emulator.stats.submits, submitsBefore, 'a submit was sent');
     const writes = emulator.stats.requests.slice(requestsBefore).filter((request) => request.method !== 'GET');
     assert.deepEqual(writes, [], 'the emulator received a write request');

@@ -82,21 +82,42 @@ describe('RunComfyClient', () => {
   });
 
   it('turns a submit whose answer never came into SubmissionUnknownError, not a resend', async () => {
-    const { pool, client } = setup();
-    let calls = 0;
-    pool.intercept({ path: SUBMIT_PATH, method: 'POST' }).replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })).persist();
-    pool.intercept({ path: SUBMIT_PATH, method: 'POST' }).reply(200, () => {
-      calls++;
-      return { request_id: 'never' };
+    // A real server that reads each request and drops the connection without answering, counting every attempt.
+    let attempts = 0;
+    const server = net.createServer((socket) => {
+      let seen = '';
+      socket.on('data', (chunk: Buffer) => {
+        seen += chunk.toString('latin1');
+        if (seen.includes('\r\n\r\n') && seen.startsWith('POST ')) {
+          attempts++;
+          seen = '';
+          socket.destroy();
+        }
+      });
     });
-    const error = await client.submit(body).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    assert.ok(error instanceof SubmissionUnknownError);
-    assert.match(error.userMessage, /not resent/);
-    assert.match(error.userMessage, /Resume/);
-    assert.equal(calls, 0);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { Agent } = await import('undici');
+    const agent = new Agent();
+    try {
+      const client = new RunComfyClient({
+        baseUrl: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+        token: () => TOKEN,
+        dispatcher: agent,
+        clock: new RecordingClock(),
+        retry: { retries: 3, baseMs: 1, maxMs: 5 },
+      });
+      const error = await client.submit(body).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof SubmissionUnknownError, String(error));
+      assert.match(error.userMessage, /not resent/);
+      assert.match(error.userMessage, /Resume/);
+      assert.equal(attempts, 1, 'the submit reached the server once and was not sent again');
+    } finally {
+      await agent.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('reports a refused connection on submit as a plain network error: nothing was sent', async () => {
@@ -145,19 +166,21 @@ describe('RunComfyClient', () => {
   });
 
   it('maps every documented error to its typed class with a sentence that says what to do', async () => {
-    const cases: Array<[number, unknown, new (...a: never[]) => Error]> = [
-      [401, { error_code: 400004, error_message: 'invalid token' }, AuthError],
-      [403, { message: 'forbidden' }, AuthError],
-      [400, { error_code: 400004 }, AuthError],
-      [402, { message: 'pay' }, BalanceError],
-      [400, { error_code: 400002, error_message: 'no balance' }, BalanceError],
-      [403, { error_code: 403001, error_message: 'other user' }, ForbiddenRequestError],
-      [404, { error_code: 404001, error_message: 'gone' }, NotFoundError],
-      [400, { error_code: 400001, error_message: 'invalid id' }, BadRequestError],
-      [422, { detail: [{ loc: ['body', 'prompt'], msg: 'too long' }] }, ValidationError],
-      [500, { message: 'oops' }, ServerError],
+    const setToken = /Set a valid token from your RunComfy profile page with "RunComfy: Set API Token"\.$/;
+    const topUp = /Top up your account on runcomfy\.com, then submit again\.$/;
+    const cases: Array<[number, unknown, new (...a: never[]) => Error, RegExp]> = [
+      [401, { error_code: 400004, error_message: 'invalid token' }, AuthError, setToken],
+      [403, { message: 'forbidden' }, AuthError, setToken],
+      [400, { error_code: 400004 }, AuthError, setToken],
+      [402, { message: 'pay' }, BalanceError, topUp],
+      [400, { error_code: 400002, error_message: 'no balance' }, BalanceError, topUp],
+      [403, { error_code: 403001, error_message: 'other user' }, ForbiddenRequestError, /Use the token of the account that submitted it\.$/],
+      [404, { error_code: 404001, error_message: 'gone' }, NotFoundError, /Check the request_id; an expired result cannot be fetched again\.$/],
+      [400, { error_code: 400001, error_message: 'invalid id' }, BadRequestError, /: invalid id \(error_code 400001\)\. Check the request and try again\.$/],
+      [422, { detail: [{ loc: ['body', 'prompt'], msg: 'too long' }] }, ValidationError, /: body\.prompt: too long\. Fix the inputs and submit again\.$/],
+      [500, { message: 'oops' }, ServerError, /\(500\)\. Try again in a minute\.$/],
     ];
-    for (const [status, answer, type] of cases) {
+    for (const [status, answer, type, whatToDo] of cases) {
       const { pool, client } = setup();
       pool.intercept({ path: '/v1/models/bytedance/dreamina-4-0/edit', method: 'GET' }).reply(status, answer as object).times(5);
       const error = await client.model().then(
@@ -165,7 +188,7 @@ describe('RunComfyClient', () => {
         (e: unknown) => e,
       );
       assert.ok(error instanceof type, `HTTP ${status} ${JSON.stringify(answer)} → ${type.name}, got ${String(error)}`);
-      assert.ok((error as unknown as { userMessage: string }).userMessage.length > 20);
+      assert.match((error as unknown as { userMessage: string }).userMessage, whatToDo, `HTTP ${status} ${JSON.stringify(answer)}`);
     }
   });
 
