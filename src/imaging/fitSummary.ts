@@ -3,8 +3,13 @@ import { t } from '../common/l10n';
 import { formatLabel } from './formats';
 import type { FitChange, FitReport, ImageSide } from './fitTypes';
 
+/** Megabytes with one decimal, as photos are spoken of; below 1 MB whole kilobytes, so a small file never reads "0.0 MB". */
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? t('{0} MB', (bytes / (1024 * 1024)).toFixed(1)) : t('{0} KB', Math.max(1, Math.ceil(bytes / 1024)));
+}
+
 function side(image: ImageSide): string {
-  const size = t('{0} MB', (image.bytes / (1024 * 1024)).toFixed(1));
+  const size = sizeText(image.bytes);
   return image.width > 0 ? `${image.width}×${image.height} ${formatLabel(image.format)}, ${size}` : `${formatLabel(image.format)}, ${size}`;
 }
 

@@ -5,7 +5,8 @@ import { AbortedError } from '../api/errors';
 import { t } from '../common/l10n';
 import { type AspectOffender, aspectChoiceError } from '../imaging/fitErrors';
 import { type LocalFitter, fitLocalFile, sentValues } from '../imaging/fitLocalFile';
-import type { FitReport } from '../imaging/fitTypes';
+import { sniffSourceFormat } from '../imaging/formats';
+import type { FitReport, ImageSide } from '../imaging/fitTypes';
 import { formatMb, ImageFacts, INPUT_LIMITS, InputProblem, InputProblemsError, InputRef, inspect } from './inputChecks';
 import { checkUrl } from './inputUrls';
 import type { InputSummary } from './job';
@@ -79,7 +80,7 @@ export async function prepareInputs(refs: readonly InputRef[], fitter: LocalFitt
   const report = (at: number, ...problems: InputProblem[]) => found.push(...problems.map((problem) => ({ at, problem })));
   if (refs.length === 0) {
     throw new InputProblemsError([
-      { rule: 'count', subject: 'request', message: t('No input image was given; add at least one PNG or JPEG image.') },
+      { rule: 'count', subject: 'request', message: t('No input image was given; add at least one image.') },
     ]);
   }
   if (refs.length > INPUT_LIMITS.maxImages) {
@@ -162,6 +163,8 @@ export interface FilePlan {
   problems: InputProblem[];
   /** Set when the only problem is an aspect ratio that Pad or Crop would fix. */
   aspect?: { width: number; height: number };
+  /** What the file is, when it is not sent (yet): set with `aspect`. */
+  original?: ImageSide;
 }
 
 /**
@@ -178,7 +181,10 @@ export async function planLocalFile(ref: Extract<InputRef, { kind: 'file' }>, fi
     if (!stat.isFile()) return { problems: [{ rule: 'type', subject: name, message: t('{0} is a folder or device, not an image file.', name) }] };
     const outcome = await fitLocalFile(ref.path, name, fitterFor(ref, fitter), signal);
     if (outcome.ok) return { report: outcome.report, problems: [] };
-    return { problems: outcome.problems, ...(outcome.aspect ? { aspect: outcome.aspect } : {}) };
+    if (!outcome.aspect) return { problems: outcome.problems };
+    // The card still shows what the file is beside its Pad and Crop buttons.
+    const format = sniffSourceFormat(await readHead(ref.path, 64));
+    return { problems: outcome.problems, aspect: outcome.aspect, ...(format ? { original: { ...outcome.aspect, format, bytes: stat.size } } : {}) };
   } catch (error) {
     if (error instanceof AbortedError || isAbort(error) || signal?.aborted) throw new AbortedError();
     return { problems: [fsProblem(name, ref.path, error)] };

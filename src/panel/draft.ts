@@ -17,6 +17,8 @@ export interface DraftImage {
   fitSummary?: string;
   /** The aspect ratio is out of range and Pad or Crop would fix it. */
   canFit?: boolean;
+  /** The file's format by content, when fitting read it (facts only tell PNG and JPEG apart from the rest). */
+  sourceFormat?: string;
 }
 
 export interface Draft {

@@ -25,7 +25,9 @@ export function aspectProblem(subject: string, aspect: { width: number; height: 
 
 /** Puts a fitting plan on its card. */
 export function applyPlan(image: DraftImage, subject: string, plan: FilePlan): void {
-  image.facts = plan.report ? factsOf(plan.report.original) : undefined;
+  const original = plan.report?.original ?? plan.original;
+  image.facts = original ? factsOf(original) : undefined;
+  image.sourceFormat = original?.format;
   image.fitSummary = plan.report ? fitSummaryText(plan.report) : undefined;
   image.canFit = !!plan.aspect;
   image.problems = plan.aspect ? [aspectProblem(subject, plan.aspect)] : plan.problems;

@@ -27,7 +27,7 @@ export function inputView(image: DraftImage, uri: ToWebviewUri): InputView {
   if (image.ref.kind === 'file' && image.ref.fit) view.fit = image.ref.fit;
   if (image.canFit || (image.ref.kind === 'file' && image.ref.fit)) view.canFit = true;
   if (image.facts) {
-    view.format = image.facts.format;
+    view.format = image.sourceFormat ?? image.facts.format;
     view.bytes = image.facts.bytes;
     view.width = image.facts.width;
     view.height = image.facts.height;

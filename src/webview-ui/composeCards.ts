@@ -109,8 +109,9 @@ export class InputCards {
   /** Pad or Crop for an image outside 1:3–3:1; the choice is this card's alone and goes with the submit. */
   private fitChoice(image: InputView): HTMLElement {
     const option = (fit: 'pad' | 'crop', label: string, hint: string) => {
-      const button = textButton(label, { key: `${image.id}:${fit}`, secondary: image.fit !== fit, onClick: () => this.deps.post({ type: 'chooseFit', id: image.id, fit }) });
-      button.setAttribute('aria-pressed', String(image.fit === fit));
+      const chosen = image.fit === fit;
+      const button = textButton(label, { key: `${image.id}:${fit}`, secondary: !chosen, ...(chosen ? { icon: 'check' } : {}), onClick: () => this.deps.post({ type: 'chooseFit', id: image.id, fit }) });
+      button.setAttribute('aria-pressed', String(chosen));
       button.title = hint;
       button.classList.add('fit-option');
       return button;

@@ -49,10 +49,10 @@ describe('fit summary', () => {
       fitSummaryText(report({ original: { width: 1000, height: 5000, format: 'webp', bytes: MB }, sent: { width: 1000, height: 3000, format: 'png', bytes: MB }, changes: ['cropped', 'converted', 'colourConverted'] })),
       '1000×5000 WebP, 1.0 MB → 1000×3000 PNG, 1.0 MB, cropped to 1:3, converted to sRGB',
     );
-    assert.equal(fitSummaryText(report({ original: { width: 640, height: 480, format: 'png', bytes: 0.3 * MB }, sent: { width: 640, height: 480, format: 'png', bytes: 0.3 * MB } })), '640×480 PNG, 0.3 MB, sent as it is');
+    assert.equal(fitSummaryText(report({ original: { width: 640, height: 480, format: 'png', bytes: 300_000 }, sent: { width: 640, height: 480, format: 'png', bytes: 300_000 } })), '640×480 PNG, 293 KB, sent as it is');
     assert.equal(
       fitSummaryText(report({ original: { width: 640, height: 480, format: 'jpeg', bytes: 0.4 * MB }, sent: { width: 640, height: 480, format: 'jpeg', bytes: 0.3 * MB }, changes: ['metadataRemoved'] })),
-      '640×480 JPEG, 0.4 MB → 640×480 JPEG, 0.3 MB, metadata removed',
+      '640×480 JPEG, 410 KB → 640×480 JPEG, 308 KB, metadata removed',
     );
   });
 });
@@ -89,6 +89,7 @@ describe('fitting plans and the per-image choice', function () {
 
     const refused = await planLocalFile({ kind: 'file', path: wide }, fitter);
     assert.deepEqual(refused.aspect, { width: 1500, height: 300 });
+    assert.deepEqual(refused.original, { width: 1500, height: 300, format: 'png', bytes: before.length });
     assert.equal(refused.report, undefined);
     assert.equal(transforms.length, 0, 'the header alone says the aspect is out of range');
 
