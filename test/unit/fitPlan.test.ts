@@ -43,7 +43,7 @@ describe('fit summary', () => {
     );
     assert.equal(
       fitSummaryText(report({ original: { width: 5000, height: 1000, format: 'png', bytes: MB }, sent: { width: 5000, height: 1667, format: 'jpeg', bytes: MB / 2 }, changes: ['padded', 'converted'] })),
-      '5000×1000 PNG, 1.0 MB → 5000×1667 JPEG, 0.5 MB, padded to 3:1',
+      '5000×1000 PNG, 1.0 MB → 5000×1667 JPEG, 512 KB, padded to 3:1',
     );
     assert.equal(
       fitSummaryText(report({ original: { width: 1000, height: 5000, format: 'webp', bytes: MB }, sent: { width: 1000, height: 3000, format: 'png', bytes: MB }, changes: ['cropped', 'converted', 'colourConverted'] })),

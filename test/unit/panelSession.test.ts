@@ -158,14 +158,14 @@ describe('PanelSession', () => {
     assert.equal(wide.fit, 'pad');
     assert.equal(wide.canFit, true, 'the other choice stays on offer');
     assert.deepEqual(wide.problems, []);
-    assert.equal(wide.fitSummary, '3100×1000 HEIC, 1.9 MB → 3100×1034 JPEG, 1.0 MB, padded to 3:1, location removed');
+    assert.equal(wide.fitSummary, '3100×1000 HEIC, 1.9 MB → 3100×1034 JPEG, 977 KB, padded to 3:1, location removed');
     assert.deepEqual(r.plans.at(-1), { kind: 'file', path: '/ws/wide.png', fit: 'pad' });
     assert.deepEqual(r.stored.at(-1)!.images, [{ kind: 'file', path: '/ws/a.png' }, { kind: 'file', path: '/ws/wide.png', fit: 'pad' }]);
 
     await r.session.receive({ type: 'chooseFit', id: wide.id, fit: 'crop' });
     await flushMicrotasks();
     wide = lastDraft(r)!.images.find((i) => i.label === 'wide.png')!;
-    assert.equal(wide.fitSummary, '3100×1000 HEIC, 1.9 MB → 3000×1000 JPEG, 1.0 MB, cropped to 3:1');
+    assert.equal(wide.fitSummary, '3100×1000 HEIC, 1.9 MB → 3000×1000 JPEG, 977 KB, cropped to 3:1');
 
     await r.session.receive({ type: 'submit' });
     assert.equal(r.submits.length, 1);
