@@ -14,9 +14,10 @@ import { parseEditArgs } from './jobs/editArgs';
 import { JobEngine } from './jobs/engine';
 import { AspectRatioChoiceError } from './imaging/fitErrors';
 import { DEFAULT_FIT, FitSettings } from './imaging/fitTypes';
+import { FitCache } from './imaging/fitCache';
 import { WorkerTransformer } from './imaging/workerClient';
 import { InputRef } from './jobs/inputChecks';
-import { PreparedInput, inspectImageFile, prepareInputs, summarizeInputs } from './jobs/inputs';
+import { FilePlan, PreparedInput, inspectImageFile, planLocalFile, prepareInputs, summarizeInputs } from './jobs/inputs';
 import { checkUrl } from './jobs/inputUrls';
 import { Job } from './jobs/job';
 import { stemFromFileName } from './jobs/naming';
@@ -63,6 +64,8 @@ export class Runtime {
   private modelCache: Promise<ModelMetadata> | undefined;
   /** The image worker (dist/imageWorker.js) starts only when an image needs pixel work. */
   private readonly transformer = new WorkerTransformer({ script: path.join(__dirname, 'imageWorker.js') });
+  /** What the panel fitted to show on its cards is sent from here, not decoded a second time. */
+  private readonly fitCache = new FitCache();
 
   constructor(private readonly host: RuntimeHost) {
     this.dispatcher = createDispatcher({ proxyUrl: host.proxyUrl() });
@@ -111,7 +114,13 @@ export class Runtime {
   /** Checks and fits every input locally (format, size, dimensions, aspect ratio, metadata, request size) and builds what is sent. */
   prepare(refs: readonly InputRef[], signal?: AbortSignal, fit?: FitSettings): Promise<PreparedInput[]> {
     const settings = fit ?? this.host.fitSettings?.() ?? DEFAULT_FIT;
-    return prepareInputs(refs, { settings, transformer: this.transformer }, signal);
+    return prepareInputs(refs, { settings, transformer: this.transformer, cache: this.fitCache }, signal);
+  }
+
+  /** What one local file will be sent as (fitted in the worker, like a submit), or why it cannot be. */
+  planImageFile(ref: Extract<InputRef, { kind: 'file' }>, fit?: FitSettings, signal?: AbortSignal): Promise<FilePlan> {
+    const settings = fit ?? this.host.fitSettings?.() ?? DEFAULT_FIT;
+    return planLocalFile(ref, { settings, transformer: this.transformer, cache: this.fitCache }, signal);
   }
 
   /** Checks every input locally (unless already prepared), then submits once; resolves when the request_id is stored. */
@@ -153,6 +162,7 @@ export class Runtime {
   async dispose(): Promise<void> {
     this.batches.dispose();
     this.transformer.dispose();
+    this.fitCache.clear();
     this.engine.dispose();
     await this.engine.stopped();
     await this.dispatcher.close().catch(() => undefined);

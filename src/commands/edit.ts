@@ -6,12 +6,14 @@ import { showError, showInfo, showWarning } from '../ui/messages';
 import { MAX_IMAGES } from '../api/model';
 import type { FitSettings } from '../imaging/fitTypes';
 import { isImageFileName } from '../imaging/formats';
+import { fitSummaryText } from '../imaging/fitSummary';
+import type { PreparedInput } from '../jobs/inputs';
 import type { InputRef } from '../jobs/inputChecks';
 import { hasRequestId } from '../jobs/job';
 import type { Outcome } from '../jobs/rules';
 import { defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
 import { confirmRepeat } from '../ui/confirmRepeat';
-import { askPrompt, inputLabel, pickOptions } from '../ui/editOptionsPicker';
+import { askPrompt, inputLabel, pickOptions, type SentInput } from '../ui/editOptionsPicker';
 import { pickImages } from '../ui/imagePicker';
 import { CommandContext } from './context';
 import { errorKind, modelPrice, parseEditRequest, scopeOf, submitEditRequest } from './editFlow';
@@ -106,7 +108,7 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
   if (prompt === undefined) return undefined;
   const scope = scopeOf(refs);
   const price = await modelPrice(services);
-  const options = await pickOptions(defaultOptions(scope), price);
+  const options = await pickOptions(defaultOptions(scope), price, undefined, sentInputs(prepared));
   if (!options) return undefined;
   await ctx.extension.workspaceState.update(LAST_PROMPT_KEY, prompt);
 
@@ -139,6 +141,11 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     if (choice === showLog) services.channel.show();
     return undefined;
   }
+}
+
+/** What each local image is sent as, for the options menu (web addresses go as they are, fetched by RunComfy). */
+function sentInputs(prepared: readonly PreparedInput[]): SentInput[] {
+  return prepared.flatMap((p) => (p.fit ? [{ label: p.label, summary: fitSummaryText(p.fit) }] : []));
 }
 
 /** An image outside 1:3–3:1 can still be sent, extended to 3:1 (pad) or cut to it (crop); the user chooses. */

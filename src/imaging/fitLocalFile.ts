@@ -7,6 +7,7 @@ import { t } from '../common/l10n';
 import { type ContainerScan, type MetadataKind, readExifBlock, scanContainer, stripContainer } from './containerMetadata';
 import { ACCEPTED_FORMATS_TEXT, formatLabel, mimeOfSent, sniffSourceFormat } from './formats';
 import { FIT_LIMITS, MAX_INLINE_BYTES, type FitChange, type FitReport, type FitSettings, type SentFormat, type SourceFormat, isInRange } from './fitTypes';
+import type { FitCache } from './fitCache';
 import { AbortedTransform, TransformFailure, type Transformer } from './workerClient';
 
 export interface FitProblem {
@@ -23,6 +24,8 @@ export type FileFitOutcome =
 export interface LocalFitter {
   settings: FitSettings;
   transformer: Transformer;
+  /** Recent outcomes: a file fitted once (for the panel's card) is not decoded again when it is sent. */
+  cache?: FitCache;
 }
 
 export function dataUriLength(format: SentFormat, bytes: number): number {
@@ -139,6 +142,15 @@ export async function fitLocalFile(filePath: string, name: string, fitter: Local
   if (stat.size > FIT_LIMITS.maxSourceBytes) {
     return problem('fileSize', name, t('{0} is {1}; files over {2} are not read.', name, mb(stat.size), mb(FIT_LIMITS.maxSourceBytes)));
   }
+  const stamp = { size: stat.size, mtimeMs: stat.mtimeMs };
+  const cached = fitter.cache?.get(filePath, fitter.settings, stamp);
+  if (cached) return cached;
+  const outcome = await fitBytes(filePath, name, fitter, signal);
+  fitter.cache?.set(filePath, fitter.settings, stamp, outcome);
+  return outcome;
+}
+
+async function fitBytes(filePath: string, name: string, fitter: LocalFitter, signal?: AbortSignal): Promise<FileFitOutcome> {
   const bytes: Uint8Array = await fs.readFile(filePath, { signal });
   const format = sniffSourceFormat(bytes);
   if (bytes.length === 0 || !format) {

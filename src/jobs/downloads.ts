@@ -3,6 +3,7 @@ import { AbortedError, DownloadError, userMessageOf } from '../api/errors';
 import { MODEL_ID, SIZE_KEY } from '../api/schemas';
 import { Clock, TimerHandle } from '../common/clock';
 import { Logger } from '../common/logger';
+import { removedData } from '../imaging/fitSummary';
 import { JobWithOutputs, SavingJob } from './job';
 import { JobTable } from './jobTable';
 import { SaverPort } from './ports';
@@ -193,6 +194,9 @@ export function sidecarFor(job: JobWithOutputs): SidecarData {
     finishedAt: iso(job.finishedAt),
     cost: job.cost,
     apiRequest,
+    fittedInputs: job.inputs.flatMap((i) =>
+      i.fitted ? [{ source: i.label, original: i.fitted.original, sent: i.fitted.sent, removed: removedData(i.fitted.changes), changes: i.fitted.changes }] : [],
+    ),
   };
 }
 

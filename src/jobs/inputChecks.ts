@@ -4,7 +4,8 @@ import { InputError } from '../api/errors';
 import { formatNumber, t, tn } from '../common/l10n';
 import { sniffImageFormat } from './imageMagic';
 
-export type InputRef = { kind: 'url'; url: string } | { kind: 'file'; path: string };
+/** A file may carry the person's Pad or Crop choice for it (the panel's card), which overrides `auto` for that file alone. */
+export type InputRef = { kind: 'url'; url: string } | { kind: 'file'; path: string; fit?: 'pad' | 'crop' };
 
 export type InputRule =
   | 'url'

@@ -5,7 +5,8 @@ import { AbortedError } from '../api/errors';
 import { t, tn } from '../common/l10n';
 import { type AspectOffender, aspectChoiceError } from '../imaging/fitErrors';
 import { type LocalFitter, fitLocalFile, sentValues } from '../imaging/fitLocalFile';
-import type { FitReport } from '../imaging/fitTypes';
+import { sniffSourceFormat } from '../imaging/formats';
+import type { FitReport, ImageSide } from '../imaging/fitTypes';
 import { formatMb, ImageFacts, INPUT_LIMITS, InputProblem, InputProblemsError, InputRef, inspect } from './inputChecks';
 import { checkUrl } from './inputUrls';
 import type { InputSummary } from './job';
@@ -62,7 +63,7 @@ async function readHead(filePath: string, length: number): Promise<Uint8Array> {
 
 interface FileSlot {
   index: number;
-  ref: { kind: 'file'; path: string };
+  ref: Extract<InputRef, { kind: 'file' }>;
   name: string;
   found?: boolean;
 }
@@ -79,7 +80,7 @@ export async function prepareInputs(refs: readonly InputRef[], fitter: LocalFitt
   const report = (at: number, ...problems: InputProblem[]) => found.push(...problems.map((problem) => ({ at, problem })));
   if (refs.length === 0) {
     throw new InputProblemsError([
-      { rule: 'count', subject: 'request', message: t('No input image was given; add at least one PNG or JPEG image.') },
+      { rule: 'count', subject: 'request', message: t('No input image was given; add at least one image.') },
     ]);
   }
   if (refs.length > INPUT_LIMITS.maxImages) {
@@ -128,7 +129,7 @@ export async function prepareInputs(refs: readonly InputRef[], fitter: LocalFitt
     if (!slot.found) continue;
     throwIfAborted(signal);
     try {
-      const outcome = await fitLocalFile(slot.ref.path, slot.name, fitter, signal);
+      const outcome = await fitLocalFile(slot.ref.path, slot.name, fitterFor(slot.ref, fitter), signal);
       if (outcome.ok) results[slot.index] = { ref: slot.ref, label: slot.name, ...(await sentValues(slot.name, outcome)) };
       else report(slot.index, ...outcome.problems);
       if (!outcome.ok && outcome.aspect) offenders.push({ subject: slot.name, path: slot.ref.path, ...outcome.aspect });
@@ -150,6 +151,46 @@ export async function prepareInputs(refs: readonly InputRef[], fitter: LocalFitt
   return results.map((r) => r as PreparedInput);
 }
 
+/** A file's own Pad or Crop choice replaces `auto` for that file; `off` (send as is) is never overridden. */
+export function fitterFor(ref: Extract<InputRef, { kind: 'file' }>, fitter: LocalFitter): LocalFitter {
+  if (!ref.fit || fitter.settings.mode === 'off') return fitter;
+  return { ...fitter, settings: { ...fitter.settings, mode: ref.fit } };
+}
+
+/** What fitting one local file will send, without building the request: the panel's card line and its Pad/Crop offer. */
+export interface FilePlan {
+  report?: FitReport;
+  problems: InputProblem[];
+  /** Set when the only problem is an aspect ratio that Pad or Crop would fix. */
+  aspect?: { width: number; height: number };
+  /** What the file is, when it is not sent (yet): set with `aspect`. */
+  original?: ImageSide;
+}
+
+/**
+ * Fits one local file as a submit would (in the image worker when pixels change), so what is shown is what is sent;
+ * with the fitter's cache, the submit then reuses the result instead of decoding the image again.
+ */
+export async function planLocalFile(ref: Extract<InputRef, { kind: 'file' }>, fitter: LocalFitter, signal?: AbortSignal): Promise<FilePlan> {
+  const name = path.basename(ref.path) || ref.path;
+  if (!path.isAbsolute(ref.path)) {
+    return { problems: [{ rule: 'missing', subject: name, message: t('{0} is not given as an absolute path, so it cannot be found.', name) }] };
+  }
+  try {
+    const stat = await fs.stat(ref.path);
+    if (!stat.isFile()) return { problems: [{ rule: 'type', subject: name, message: t('{0} is a folder or device, not an image file.', name) }] };
+    const outcome = await fitLocalFile(ref.path, name, fitterFor(ref, fitter), signal);
+    if (outcome.ok) return { report: outcome.report, problems: [] };
+    if (!outcome.aspect) return { problems: outcome.problems };
+    // The card still shows what the file is beside its Pad and Crop buttons.
+    const format = sniffSourceFormat(await readHead(ref.path, 64));
+    return { problems: outcome.problems, aspect: outcome.aspect, ...(format ? { original: { ...outcome.aspect, format, bytes: stat.size } } : {}) };
+  } catch (error) {
+    if (error instanceof AbortedError || isAbort(error) || signal?.aborted) throw new AbortedError();
+    return { problems: [fsProblem(name, ref.path, error)] };
+  }
+}
+
 /** The request-wide size rule, for `actual` characters of image values (URLs and data URIs) in one request. */
 export function requestSizeProblem(actual: number): InputProblem | undefined {
   if (actual <= INPUT_LIMITS.maxRequestBytes) return undefined;
@@ -166,6 +207,8 @@ export function summarizeInputs(prepared: readonly PreparedInput[]): InputSummar
     label: p.label,
     summary: p.summary,
     ...(p.ref.kind === 'file' ? { path: p.ref.path } : { url: p.ref.url }),
+    ...(p.ref.kind === 'file' && p.ref.fit ? { fit: p.ref.fit } : {}),
+    ...(p.fit ? { fitted: { original: p.fit.original, sent: p.fit.sent, changes: p.fit.changes } } : {}),
   }));
 }
 

@@ -1,6 +1,7 @@
 // The job as a discriminated union keyed by its state: each state carries exactly the fields it guarantees.
 import type { CancelOutcome, EditOptions } from '../api/schemas';
 import { withoutQuery } from '../common/privateUrl';
+import type { FitChange, ImageSide } from '../imaging/fitTypes';
 import type { JobFacts } from './rules';
 
 export type { JobState } from './rules';
@@ -20,6 +21,10 @@ export interface InputSummary {
   /** Absolute path of a workspace file input, so it can be shown and re-used. */
   path?: string;
   url?: string;
+  /** The person's Pad or Crop choice for this file, so running it again sends the same thing. */
+  fit?: 'pad' | 'crop';
+  /** A local file: what it was and what was sent (dimensions, format, bytes), and what changed; never pixels or metadata. */
+  fitted?: { original: ImageSide; sent: ImageSide; changes: FitChange[] };
 }
 
 /**

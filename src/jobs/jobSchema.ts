@@ -5,7 +5,18 @@ import { type Job, storableInput } from './job';
 
 const SavedFile = z.object({ url: z.string(), path: z.string(), sidecarPath: z.string().optional(), bytes: z.number().optional() });
 
-const InputSummary = z.object({ label: z.string(), summary: z.string(), path: z.string().optional(), url: z.string().optional() });
+const FORMATS = ['png', 'jpeg', 'webp', 'gif', 'bmp', 'tiff', 'avif', 'heic'] as const;
+const CHANGES = ['metadataRemoved', 'locationRemoved', 'rotated', 'shrunk', 'padded', 'cropped', 'converted', 'reencoded', 'colourConverted'] as const;
+const ImageSide = z.object({ width: z.number(), height: z.number(), format: z.enum(FORMATS), bytes: z.number() });
+
+const InputSummary = z.object({
+  label: z.string(),
+  summary: z.string(),
+  path: z.string().optional(),
+  url: z.string().optional(),
+  fit: z.enum(['pad', 'crop']).optional(),
+  fitted: z.object({ original: ImageSide, sent: ImageSide, changes: z.array(z.enum(CHANGES)) }).optional(),
+});
 
 const Trouble = z.object({ failures: z.number(), sinceMono: z.number(), error: z.string(), stalled: z.boolean() });
 

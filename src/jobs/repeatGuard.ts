@@ -9,13 +9,16 @@ export interface SubmitContent {
   refs: readonly InputRef[];
   prompt: string;
   options: EditOptions;
+  /** How local images are fitted; a different Pad or Crop choice sends different pixels. */
+  fit?: { mode: string; stripMetadata?: boolean };
 }
 
-/** Same inputs in the same order, same prompt, same options: the same paid edit. */
+/** Same inputs in the same order (with the same Pad/Crop choices), same fitting, same prompt, same options: the same paid edit. */
 export function submitFingerprint(content: SubmitContent): string {
-  const refs = content.refs.map((r) => (r.kind === 'file' ? ['file', r.path] : ['url', r.url.trim()]));
+  const refs = content.refs.map((r) => (r.kind === 'file' ? ['file', r.path, r.fit ?? null] : ['url', r.url.trim()]));
   const { size, scale, forceSingle } = content.options;
-  return JSON.stringify([refs, content.prompt.trim(), size ?? null, scale ?? null, forceSingle ?? null]);
+  const fit = content.fit ? [content.fit.mode, content.fit.stripMetadata ?? null] : null;
+  return JSON.stringify([refs, content.prompt.trim(), size ?? null, scale ?? null, forceSingle ?? null, fit]);
 }
 
 interface Entry {

@@ -1,6 +1,7 @@
 // The JSON record written beside each saved result, and the lookup that finds results a previous run or another window already saved.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { FitChange, ImageSide } from '../imaging/fitTypes';
 import { extensionOf, ImageFormat, MAGIC_BYTES_NEEDED, sniffImageFormat } from './imageMagic';
 import { withoutQuery } from '../common/privateUrl';
 import { shortenDataUri } from './inputUrls';
@@ -21,6 +22,18 @@ export interface SidecarData {
   cost?: number;
   /** The API body as it was sent, in the API's own spelling (image data replaced by its summary). */
   apiRequest?: Record<string, unknown>;
+  /** Per local input: what the file was and what was sent instead (never pixels, metadata or URLs). */
+  fittedInputs?: readonly FittedInputRecord[];
+}
+
+export interface FittedInputRecord {
+  /** The file's base name. */
+  source: string;
+  original: ImageSide;
+  sent: ImageSide;
+  /** The kinds of data removed: `location`, `metadata`. */
+  removed: string[];
+  changes: FitChange[];
 }
 
 export interface SidecarRecord extends SidecarData {
@@ -77,7 +90,14 @@ export function buildSidecar(
     ...(data.finishedAt !== undefined ? { finishedAt: data.finishedAt } : {}),
     ...(data.cost !== undefined ? { cost: data.cost } : {}),
     ...(data.apiRequest !== undefined ? { apiRequest: scrubRequest(data.apiRequest) } : {}),
+    ...(data.fittedInputs?.length ? { fittedInputs: data.fittedInputs.map(fittedRecord) } : {}),
   };
+}
+
+/** Only the listed fields are copied, so nothing a caller added by mistake reaches the file. */
+function fittedRecord(input: FittedInputRecord): FittedInputRecord {
+  const side = ({ width, height, format, bytes }: ImageSide): ImageSide => ({ width, height, format, bytes });
+  return { source: withoutQuery(shortenDataUri(input.source)), original: side(input.original), sent: side(input.sent), removed: [...input.removed], changes: [...input.changes] };
 }
 
 /** Creates the sidecar, failing with EEXIST rather than replacing a file that is already there. */

@@ -13,6 +13,12 @@ export interface DraftImage {
   facts?: ImageFacts;
   problems: InputProblem[];
   checking: boolean;
+  /** What is sent after fitting, in one line (see fitSummaryText). */
+  fitSummary?: string;
+  /** The aspect ratio is out of range and Pad or Crop would fix it. */
+  canFit?: boolean;
+  /** The file's format by content, when fitting read it (facts only tell PNG and JPEG apart from the rest). */
+  sourceFormat?: string;
 }
 
 export interface Draft {
@@ -50,7 +56,9 @@ export function loadDraft(stored: unknown, defaults: Required<EditOptions>): Dra
   if (typeof raw.forceSingle === 'boolean') draft.forceSingle = raw.forceSingle;
   if (Array.isArray(raw.images)) {
     for (const ref of raw.images) {
-      if (ref && ref.kind === 'file' && typeof ref.path === 'string') draft.images.push(newImage({ kind: 'file', path: ref.path }));
+      if (ref && ref.kind === 'file' && typeof ref.path === 'string') {
+        draft.images.push(newImage({ kind: 'file', path: ref.path, ...(ref.fit === 'pad' || ref.fit === 'crop' ? { fit: ref.fit } : {}) }));
+      }
       if (ref && ref.kind === 'url' && typeof ref.url === 'string') draft.images.push(newImage({ kind: 'url', url: ref.url }));
     }
   }

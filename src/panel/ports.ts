@@ -1,7 +1,8 @@
 // What a panel session needs from its host: each a small effect the VS Code adapter (or a test) provides.
 import type { EditOptions } from '../api/model';
 import type { Logger } from '../common/logger';
-import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
+import type { InputProblem, InputRef } from '../jobs/inputChecks';
+import type { FilePlan } from '../jobs/inputs';
 import type { Job } from '../jobs/job';
 import type { ToWebview } from '../protocol/messages';
 import type { StoredDraft } from './draft';
@@ -27,7 +28,8 @@ export interface PanelPorts {
      * when they have just agreed to this very submit); undefined when they declined.
      */
     submit(request: { refs: InputRef[]; prompt: string; options: Required<EditOptions>; confirmed?: boolean }): Promise<Job | undefined>;
-    inspectImageFile(path: string): Promise<{ facts?: ImageFacts; problems: InputProblem[] }>;
+    /** What one local file will be sent as after fitting (with its own Pad/Crop choice), or why it cannot be. */
+    planImageFile(ref: Extract<InputRef, { kind: 'file' }>): Promise<FilePlan>;
     checkUrl(url: string): InputProblem[];
     userMessageOf(error: unknown): string;
   };

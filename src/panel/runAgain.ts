@@ -19,7 +19,9 @@ export interface PendingRunAgain {
 
 /** The inputs a job was sent with, as they can be sent again (a resumed job has none). */
 export function refsOf(job: Job): InputRef[] {
-  return job.inputs.flatMap((i): InputRef[] => (i.path ? [{ kind: 'file', path: i.path }] : i.url ? [{ kind: 'url', url: i.url }] : []));
+  return job.inputs.flatMap((i): InputRef[] =>
+    i.path ? [{ kind: 'file', path: i.path, ...(i.fit ? { fit: i.fit } : {}) }] : i.url ? [{ kind: 'url', url: i.url }] : [],
+  );
 }
 
 export function pendingRunAgain(job: Job, defaults: Required<EditOptions>): PendingRunAgain {
@@ -38,7 +40,7 @@ export function pendingRunAgain(job: Job, defaults: Required<EditOptions>): Pend
 
 /** What is wrong with the inputs now (a file moved or changed, an address that lost its query), checked before asking. */
 export async function problemsOf(refs: readonly InputRef[], jobs: PanelPorts['jobs']): Promise<InputProblem[]> {
-  const found = await Promise.all(refs.map(async (ref) => (ref.kind === 'url' ? jobs.checkUrl(ref.url) : (await jobs.inspectImageFile(ref.path)).problems)));
+  const found = await Promise.all(refs.map(async (ref) => (ref.kind === 'url' ? jobs.checkUrl(ref.url) : (await jobs.planImageFile(ref)).problems)));
   return found.flat();
 }
 

@@ -4,15 +4,15 @@ import { t, tn } from '../common/l10n';
 import type { InputRef } from '../jobs/inputChecks';
 import { filesOf, hasRequestId } from '../jobs/job';
 import { FromWebview, PanelState, ToWebview, parseMessage } from '../protocol/messages';
-import { Draft, loadDraft, moveImage, newImage, storedDraft } from './draft';
+import { isImageFileName } from '../imaging/formats';
+import { Draft, imageLabel, loadDraft, moveImage, newImage, storedDraft } from './draft';
+import { applyPlan } from './fitCard';
 import type { PanelPorts } from './ports';
 import { confirmationOf, PendingRunAgain, pendingRunAgain, problemsOf } from './runAgain';
 import { SubmitGate } from './submitGate';
 import { draftView, jobView, panelState, resourceFolders, resultViews } from './views';
 
 export type { PanelPorts } from './ports';
-
-const IMAGE_EXT = /\.(png|jpe?g)$/i;
 
 export class PanelSession {
   private readonly draft: Draft;
@@ -135,9 +135,9 @@ export class PanelSession {
         return;
       case 'dropFiles': {
         const paths = message.uris.map((u) => this.ports.filePathOf(u)).filter((p): p is string => !!p);
-        const images = paths.filter((p) => IMAGE_EXT.test(p));
+        const images = paths.filter((p) => isImageFileName(p));
         if (images.length < message.uris.length) {
-          this.post({ type: 'notice', level: 'warning', message: t('Only PNG and JPEG files can be used as inputs; other dropped items were ignored.') });
+          this.post({ type: 'notice', level: 'warning', message: t('Only images (PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC) can be used as inputs; other dropped items were ignored.') });
         }
         for (const path of images) this.addRef({ kind: 'file', path });
         this.draftChanged();
@@ -150,6 +150,9 @@ export class PanelSession {
       case 'moveImage':
         moveImage(this.draft, message.id, message.to);
         this.draftChanged();
+        return;
+      case 'chooseFit':
+        this.chooseFit(message.id, message.fit);
         return;
       case 'updateDraft':
         if (message.prompt !== undefined) this.draft.prompt = message.prompt;
@@ -305,15 +308,28 @@ export class PanelSession {
     this.ports.setResourceFolders(resourceFolders(this.draft, this.ports.jobs.list()));
   }
 
+  /** Fits the file as a submit would (off the event loop), so its card says what will be sent. */
   private async inspect(id: string): Promise<void> {
     const image = this.draft.images.find((i) => i.id === id);
     if (!image || image.ref.kind !== 'file') return;
-    const { facts, problems } = await this.ports.jobs.inspectImageFile(image.ref.path);
+    const ref = image.ref;
+    const plan = await this.ports.jobs.planImageFile(ref);
     const current = this.draft.images.find((i) => i.id === id);
-    if (!current || this.closed) return;
-    current.facts = facts;
-    current.problems = problems;
-    current.checking = false;
+    // A Pad/Crop choice made meanwhile started its own check; only the latest one is shown.
+    if (!current || current.ref !== ref || this.closed) return;
+    applyPlan(current, imageLabel(ref), plan);
     this.post({ type: 'draft', draft: draftView(this.draft, this.ports.uri) });
+  }
+
+  /** Pad or Crop for one card: checked again with that choice, which the submit then carries. */
+  private chooseFit(id: string, fit: 'pad' | 'crop'): void {
+    const image = this.draft.images.find((i) => i.id === id);
+    if (!image || image.ref.kind !== 'file' || image.ref.fit === fit) return;
+    image.ref = { ...image.ref, fit };
+    image.checking = true;
+    image.problems = [];
+    image.fitSummary = undefined;
+    this.draftChanged();
+    void this.inspect(id);
   }
 }

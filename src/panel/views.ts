@@ -23,8 +23,11 @@ export function inputView(image: DraftImage, uri: ToWebviewUri): InputView {
     // The panel shows where an address points, never its query (a signature): only RunComfy gets the full URL.
     view.url = withoutQuery(image.ref.url);
   }
+  if (image.fitSummary !== undefined) view.fitSummary = image.fitSummary;
+  if (image.ref.kind === 'file' && image.ref.fit) view.fit = image.ref.fit;
+  if (image.canFit || (image.ref.kind === 'file' && image.ref.fit)) view.canFit = true;
   if (image.facts) {
-    view.format = image.facts.format;
+    view.format = image.sourceFormat ?? image.facts.format;
     view.bytes = image.facts.bytes;
     view.width = image.facts.width;
     view.height = image.facts.height;

@@ -11,7 +11,7 @@ import type { EngineHealth, JobChange, ResumeParams } from '../jobs/engine';
 import type { ParsedEditArgs } from '../jobs/editArgs';
 import type { FitSettings } from '../imaging/fitTypes';
 import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
-import type { PreparedInput } from '../jobs/inputs';
+import type { FilePlan, PreparedInput } from '../jobs/inputs';
 import type { Job } from '../jobs/job';
 import type { OutputPlace } from '../jobs/outputFolder';
 import { RepeatGuard } from '../jobs/repeatGuard';
@@ -102,6 +102,11 @@ export class JobsService extends Disposable {
   /** Checks and fits every input; `fit` defaults to the settings. */
   async prepare(refs: readonly InputRef[], signal?: AbortSignal, fit?: FitSettings): Promise<PreparedInput[]> {
     return (await this.load()).prepare(refs, signal, fit);
+  }
+
+  /** What one local file will be sent as after fitting (the panel's card line), or why it cannot be; `fit` defaults to the settings. */
+  async planImageFile(ref: Extract<InputRef, { kind: 'file' }>, fit?: FitSettings): Promise<FilePlan> {
+    return (await this.load()).planImageFile(ref, fit);
   }
 
   /** Submits as given, without asking anything: for scripted calls, which are their callers' decisions. */

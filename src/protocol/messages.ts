@@ -24,6 +24,12 @@ export const InputView = z.object({
   problems: z.array(InputProblemView),
   /** True while the host is still reading the file. */
   checking: z.optional(z.boolean()),
+  /** A local file: what is sent after fitting, in one line ("8064×6048 HEIC, 14.2 MB → 4096×3072 JPEG, 2.9 MB, location removed"). */
+  fitSummary: z.optional(z.string()),
+  /** The person's Pad or Crop choice for this file. */
+  fit: z.optional(z.enum(['pad', 'crop'])),
+  /** Pad or Crop is offered: the aspect ratio is out of range, or one of them is already chosen. */
+  canFit: z.optional(z.boolean()),
 });
 export type InputView = z.infer<typeof InputView>;
 
@@ -132,6 +138,8 @@ export const FromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('dropFiles'), uris: z.array(z.string()).check(z.maxLength(50)) }),
   z.object({ type: z.literal('removeImage'), id: z.string() }),
   z.object({ type: z.literal('moveImage'), id: z.string(), to: z.number().check(z.int(), z.gte(0)) }),
+  /** Pad or Crop one image whose aspect ratio is out of range; sent with the submit. */
+  z.object({ type: z.literal('chooseFit'), id: z.string(), fit: z.enum(['pad', 'crop']) }),
   z.object({
     type: z.literal('updateDraft'),
     prompt: z.optional(z.string().check(z.maxLength(10_000))),

@@ -46,7 +46,13 @@ export function inputLabel(ref: InputRef): string {
   }
 }
 
-type MenuItem = vscode.QuickPickItem & { action: 'submit' | 'size' | 'scale' | 'single' };
+type MenuItem = vscode.QuickPickItem & { action: 'submit' | 'size' | 'scale' | 'single' | 'info' };
+
+/** One input as it will be sent: its name and the one-line fitting summary (see fitSummaryText). */
+export interface SentInput {
+  label: string;
+  summary: string;
+}
 
 /** Words a caller other than the single edit puts on the menu (the batch: its own title, "Continue"). */
 export interface OptionsMenuText {
@@ -55,8 +61,11 @@ export interface OptionsMenuText {
   acceptDetail: string;
 }
 
-/** A small menu: Enter on "Submit" accepts, any other row changes that option and comes back. */
-export async function pickOptions(defaults: Required<EditOptions>, price?: string, text?: OptionsMenuText): Promise<Required<EditOptions> | undefined> {
+/**
+ * A small menu: Enter on "Submit" accepts, any other row changes that option and comes back. `sent` lists what each
+ * local image is sent as (after fitting), so the last step before paying says it.
+ */
+export async function pickOptions(defaults: Required<EditOptions>, price?: string, text?: OptionsMenuText, sent: readonly SentInput[] = []): Promise<Required<EditOptions> | undefined> {
   const options = { ...defaults };
   for (;;) {
     const items: MenuItem[] = [
@@ -73,6 +82,8 @@ export async function pickOptions(defaults: Required<EditOptions>, price?: strin
         description: vscode.l10n.t('several outputs take longer'),
         action: 'single',
       },
+      ...(sent.length > 0 ? [{ label: vscode.l10n.t('What is sent'), kind: vscode.QuickPickItemKind.Separator, action: 'info' as const }] : []),
+      ...sent.map((input): MenuItem => ({ label: `$(file-media) ${plainLabel(input.label)}`, detail: plainLabel(input.summary), action: 'info' })),
     ];
     const choice = await vscode.window.showQuickPick(items, {
       title: text?.title ?? vscode.l10n.t('RunComfy Edit (3/3): options'),
@@ -81,6 +92,7 @@ export async function pickOptions(defaults: Required<EditOptions>, price?: strin
     });
     if (!choice) return undefined;
     if (choice.action === 'submit') return options;
+    if (choice.action === 'info') continue;
     if (choice.action === 'single') options.forceSingle = !options.forceSingle;
     if (choice.action === 'size') {
       const size = await vscode.window.showQuickPick(

@@ -42,7 +42,7 @@ export async function pickImages(place: PickerPlace = 'panel'): Promise<InputRef
   if (vscode.workspace.workspaceFolders?.length) {
     sources.push({
       label: `$(file-media) ${vscode.l10n.t('Workspace images…')}`,
-      detail: vscode.l10n.t('Pick PNG or JPEG files from this workspace'),
+      detail: vscode.l10n.t('Pick images from this workspace'),
       source: 'workspace',
     });
   }
@@ -76,7 +76,7 @@ type ImageItem = vscode.QuickPickItem & { uri: vscode.Uri };
 async function pickWorkspaceImages(title: string): Promise<InputRef[] | undefined> {
   const files = await vscode.workspace.findFiles(IMAGE_GLOB, EXCLUDE_GLOB, 2000);
   if (files.length === 0) {
-    void showInfo(vscode.l10n.t('No PNG or JPEG files were found in this workspace. Use Browse… or Image URLs… instead.'));
+    void showInfo(vscode.l10n.t('No images were found in this workspace. Use Browse… or Image URLs… instead.'));
     return undefined;
   }
   const items: ImageItem[] = files

@@ -69,7 +69,7 @@ export class ComposeView {
       'section',
       { class: 'compose-section', 'aria-labelledby': 'images-heading' },
       h('div', { class: 'section-heading' }, h('h2', { id: 'images-heading', text: t('Input images') }), this.imageCount),
-      h('p', { class: 'section-hint', text: t('PNG or JPEG, up to 15 MB and 4096 px each. The model reads them in this order; drag cards or use the arrows to reorder.') }),
+      h('p', { class: 'section-hint', text: t('Any common image format; each card says what is sent. The model reads them in this order; drag cards or use the arrows to reorder.') }),
       this.imageArea,
       this.sources.dropMessage,
       this.sources.urlBlock,

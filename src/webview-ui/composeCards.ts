@@ -1,7 +1,7 @@
 // The input image cards: ordered, reorderable by drag or keyboard, removable, each with its facts and problems.
 import { t, tn } from '../common/l10n';
 import type { FromWebview, InputView } from '../protocol/messages';
-import { codicon, h, iconButton, KeyedList } from './dom';
+import { codicon, h, iconButton, KeyedList, textButton } from './dom';
 import { dropIndex, imageFacts, reorder } from './viewModel';
 
 const INPUT_DRAG_TYPE = 'application/x-runcomfy-input';
@@ -81,7 +81,7 @@ export class InputCards {
         'div',
         { class: 'card-body' },
         h('div', { class: 'card-title', title: image.url ?? image.path ?? image.label, text: image.label }),
-        facts ? h('div', { class: 'card-facts', text: facts }) : null,
+        image.fitSummary ? h('div', { class: 'card-fit', title: t('What is sent: {0}', image.fitSummary), text: image.fitSummary }) : facts ? h('div', { class: 'card-facts', text: facts }) : null,
         image.checking ? h('div', { class: 'card-checking' }, codicon('loading', 'codicon-modifier-spin'), ` ${t('Checking…')}`) : null,
         broken
           ? h(
@@ -90,6 +90,7 @@ export class InputCards {
               ...image.problems.map((problem) => h('li', { class: 'problem', 'data-rule': problem.rule }, codicon('error'), h('span', { text: problem.message }))),
             )
           : null,
+        image.canFit ? this.fitChoice(image) : null,
       ),
       h(
         'div',
@@ -103,6 +104,24 @@ export class InputCards {
     card.addEventListener('keydown', (event) => this.onCardKey(event, image.id, card));
     this.attachCardDrag(card, image.id);
     return card;
+  }
+
+  /** Pad or Crop for an image outside 1:3–3:1; the choice is this card's alone and goes with the submit. */
+  private fitChoice(image: InputView): HTMLElement {
+    const option = (fit: 'pad' | 'crop', label: string, hint: string) => {
+      const chosen = image.fit === fit;
+      const button = textButton(label, { key: `${image.id}:${fit}`, secondary: !chosen, ...(chosen ? { icon: 'check' } : {}), onClick: () => this.deps.post({ type: 'chooseFit', id: image.id, fit }) });
+      button.setAttribute('aria-pressed', String(chosen));
+      button.title = hint;
+      button.classList.add('fit-option');
+      return button;
+    };
+    return h(
+      'div',
+      { class: 'fit-choice', role: 'group', 'aria-label': t('How to send {0}', image.label) },
+      option('pad', t('Pad'), t('Extend the canvas with neutral grey to 3:1 (or 1:3); nothing is cut off.')),
+      option('crop', t('Crop'), t('Keep the centre, cut to 3:1 (or 1:3).')),
+    );
   }
 
   private onCardKey(event: KeyboardEvent, id: string, card: HTMLElement): void {

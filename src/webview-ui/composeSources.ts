@@ -25,7 +25,7 @@ export class ImageSources {
       h(
         'div',
         { class: 'drop-text' },
-        h('span', { text: t('Drop PNG or JPEG files here from the Explorer') }),
+        h('span', { text: t('Drop images here from the Explorer') }),
         h('span', { class: 'hint' }, ...fillIn(t('Hold {0} while dropping: VS Code needs it to let files into a panel.'), h('kbd', { text: 'Shift' }))),
       ),
       this.addButton,

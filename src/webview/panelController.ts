@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
 import { modelPriceText } from '../common/wording';
-import { defaultOptions, outputFolderFor } from '../platform/config';
+import { defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
 import type { Services } from '../platform/services';
 import { DRAFT_KEY } from '../panel/draft';
 import { PanelSession } from '../panel/session';
@@ -52,9 +52,10 @@ export class PanelController extends Disposable {
           submit: ({ refs, prompt, options, confirmed }) => {
             const firstFile = refs.find((r) => r.kind === 'file');
             const place = outputFolderFor(firstFile?.kind === 'file' ? vscode.Uri.file(firstFile.path) : undefined);
-            return jobs.submitInteractive({ refs, prompt, options, ...place }, confirmRepeat, { confirmed });
+            const fit = fitSettings(firstFile?.kind === 'file' ? vscode.Uri.file(firstFile.path) : undefined);
+            return jobs.submitInteractive({ refs, prompt, options, fit, ...place }, confirmRepeat, { confirmed });
           },
-          inspectImageFile: (filePath) => jobs.inspectImageFile(filePath),
+          planImageFile: (ref) => jobs.planImageFile(ref, fitSettings(vscode.Uri.file(ref.path))),
           checkUrl: (url) => jobs.checkUrl(url),
           userMessageOf: (error) => jobs.userMessageOf(error),
         },

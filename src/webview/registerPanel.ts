@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../platform/services';
 import type { PanelState } from '../protocol/messages';
+import { isImageFileName } from '../imaging/formats';
 import { PanelController } from './panelController';
 
 export const PANEL_VIEW_TYPE = 'runcomfy.panel';
@@ -15,7 +16,7 @@ function selectedImages(first: unknown, second: unknown): vscode.Uri[] {
   if (first instanceof vscode.Uri) return [first];
   // From the palette: the image open in the active editor, if any, is the natural first input.
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (input instanceof vscode.TabInputCustom && /\.(png|jpe?g)$/i.test(input.uri.path)) return [input.uri];
+  if (input instanceof vscode.TabInputCustom && isImageFileName(input.uri.path)) return [input.uri];
   return [];
 }
 

@@ -477,7 +477,7 @@ describe('panel host: HTML, handshake and every webview message', () => {
     await h.send({ type: 'dropFiles', uris: [fileUriString('landscape.png'), fileUriString('README.txt'), workspacePath('portrait.png')] });
     const warning = h.of('notice').find((n) => n.level === 'warning');
     assert.ok(warning, 'no warning about the ignored .txt');
-    assert.match(warning.message, /PNG and JPEG/);
+    assert.match(warning.message, /Only images \(PNG, JPEG, WebP/);
     const draft = await h.waitDraft('both images checked', (d) => d.images.length === 2 && d.images.every((i) => !i.checking));
     const [landscape, portrait] = draft.images;
     assert.deepEqual(

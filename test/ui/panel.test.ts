@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
+import { imageSize } from 'image-size';
 import { makePng } from '../support/images';
 import { uiSession } from './session';
 import {
@@ -419,20 +420,21 @@ describe('RunComfy Edit panel', function () {
     assert.ok(firstPaintMs < 15_000);
   });
 
-  it('adds the two workspace images through "Add images…" with their thumbnails and facts', async () => {
+  it('adds the two workspace images through "Add images…" with their thumbnails and what is sent', async () => {
     await addWorkspaceImages(['landscape.png', 'portrait.png']);
     await waitUntil('two image cards', async () => (await imageCards().count()) === 2, 10_000);
     const cards = imageCards();
     await waitUntil(
-      'both images to be checked (facts shown)',
-      async () => (await cards.locator('.card-facts').count()) === 2 && (await cards.locator('.card-checking').count()) === 0,
+      'both images to be checked (what is sent shown)',
+      async () => (await cards.locator('.card-fit').count()) === 2 && (await cards.locator('.card-checking').count()) === 0,
       10_000,
     );
     const titles = await cards.locator('.card-title').allTextContents();
     assert.deepEqual(titles, ['landscape.png', 'portrait.png'], 'the cards are in the picked order');
-    const facts = await cards.locator('.card-facts').allTextContents();
-    assert.match(facts[0], /^PNG · .+ · 64×48$/);
-    assert.match(facts[1], /^PNG · .+ · 48×64$/);
+    const sent = await cards.locator('.card-fit').allTextContents();
+    assert.match(sent[0], /^64×48 PNG, \d+ KB, sent as it is$/);
+    assert.match(sent[1], /^48×64 PNG, \d+ KB, sent as it is$/);
+    assert.equal(await cards.locator('.fit-choice').count(), 0, 'Pad/Crop offered for images in range');
     assert.equal(await cards.locator('.thumb-status.error').count(), 0, 'a fixture image shows an error badge');
     assert.equal(await cards.locator('.problem').count(), 0);
     await waitUntil('both thumbnails to load', () => imagesLoaded(cards.locator('.thumb img')), 10_000);
@@ -443,13 +445,14 @@ describe('RunComfy Edit panel', function () {
     assert.match(await submitReason(), /Write a prompt/);
   });
 
-  it('flags an image with a too wide aspect ratio and blocks Submit until it is removed', async () => {
+  it('flags an image with a too wide aspect ratio, offers Pad or Crop, and blocks Submit until it is removed or fitted', async () => {
     await addWorkspaceImages([wideImage]);
     const wide = card(wideImage);
     await wide.locator('.thumb-status.error').waitFor({ state: 'visible', timeout: 10_000 });
     const problem = ((await wide.locator('.problem[data-rule="aspectRatio"]').textContent()) ?? '').trim();
-    assert.match(problem, /aspect ratio/);
-    assert.match(problem, /3100×1000/);
+    assert.match(problem, /is 3\.1:1 \(3100×1000\); the model accepts 1:3 to 3:1\. Choose Pad or Crop to send it\./);
+    assert.doesNotMatch(problem, /setting|fitInputs/, 'the card points at a setting while its buttons are right there');
+    assert.deepEqual(await wide.locator('.fit-choice vscode-button').allTextContents(), ['Pad', 'Crop']);
     assert.match((await wide.getAttribute('aria-label')) ?? '', /\b1 problem\b/);
     assert.match((await wide.locator('.card-facts').textContent()) ?? '', /3100×1000/);
     assert.equal(await imageCards().count(), 3);
@@ -458,7 +461,7 @@ describe('RunComfy Edit panel', function () {
     assert.equal(await imageCards().locator('.thumb-status.error').count(), 1);
     assert.ok(await submitDisabled(), 'Submit is enabled with a broken image');
     const reason = await submitReason();
-    assert.match(reason, new RegExp(`Fix or remove ${wideImage.replace(/\./g, '\\.')}: .*aspect ratio`));
+    assert.match(reason, new RegExp(`Fix or remove ${wideImage.replace(/\./g, '\\.')}: .*Choose Pad or Crop`));
     await waitUntil('the thumbnails to load', () => imagesLoaded(imageCards().locator('.thumb img')), 10_000);
     await panelScreenshot('panel-compose-dark');
 
@@ -530,6 +533,8 @@ describe('RunComfy Edit panel', function () {
 
     // Output size from the dropdown.
     const select = panel().locator('vscode-single-select#size-select');
+    // Its list opens downwards: room below it, whatever height the cards above take.
+    await select.evaluate((element) => element.scrollIntoView({ block: 'center' }));
     await select.click();
     await select.getByRole('option', { name: chosenSize.label }).click();
     await waitUntil('the size to be chosen', async () => (await select.evaluate((element) => (element as HTMLInputElement).value)) === chosenSize.value, 5000);
@@ -732,6 +737,48 @@ describe('RunComfy Edit panel', function () {
     );
     assert.equal(await panel().locator('vscode-checkbox[data-key="single"]').evaluate((element) => (element as HTMLInputElement).checked), true);
     await waitUntil('Submit to be enabled for the restored draft', async () => !(await submitDisabled()), 10_000);
+  });
+
+  it('fits a too-wide image: the card says what is sent, Pad is chosen on the card, and the emulator receives a 3:1 image', async function () {
+    this.timeout(90_000);
+    const { page, emulator } = uiSession();
+    await revealPanel();
+    await switchTheme(darkTheme, 'dark');
+    await showTab('compose');
+    await addWorkspaceImages([wideImage]);
+    const wide = card(wideImage);
+    await wide.locator('.fit-choice').waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match((await wide.locator('.card-facts').textContent()) ?? '', /3100×1000/);
+    assert.ok(await submitDisabled(), 'Submit is enabled before Pad or Crop is chosen');
+
+    await wide.locator('vscode-button[data-key$=":pad"]').click();
+    const line = wide.locator('.card-fit');
+    await line.waitFor({ state: 'visible', timeout: 20_000 });
+    const summary = ((await line.textContent()) ?? '').trim();
+    assert.match(summary, /^3100×1000 PNG, \d+ KB → 3100×1034 (JPEG|PNG), \d+ KB, padded to 3:1$/);
+    assert.equal(await wide.locator('.problem').count(), 0);
+    assert.equal(await wide.locator('vscode-button[data-key$=":pad"]').getAttribute('aria-pressed'), 'true');
+    assert.equal(await wide.locator('vscode-button[data-key$=":crop"]').getAttribute('aria-pressed'), 'false');
+    await waitUntil('Submit to be enabled once the wide image is padded', async () => !(await submitDisabled()), 10_000);
+    await waitUntil('the thumbnails to load', () => imagesLoaded(imageCards().locator('.thumb img')), 10_000);
+    const shot = await panelScreenshot('panel-compose-fit-dark');
+    assert.ok(fs.statSync(shot).size > 10_000, 'the screenshot is empty');
+
+    const submitsBefore = emulator.stats.submits;
+    await submitButton().click();
+    await waitUntil('the emulator to receive the submit', () => emulator.stats.submits > submitsBefore, 20_000);
+    const body = emulator.stats.submitBodies[submitsBefore] as SubmitBody;
+    const urls = (body.image_urls as unknown[]).map(String);
+    assert.equal(urls.length, 3);
+    const padded = Buffer.from(urls[2].replace(/^data:image\/(jpeg|png);base64,/, ''), 'base64');
+    const size = imageSize(padded);
+    assert.deepEqual([size.width, size.height], [3100, 1034], 'the emulator received the padded 3:1 image');
+    assert.equal(Number(/→ .*?, (\d+) KB/.exec(summary)?.[1]), Math.ceil(padded.length / 1024), 'the card said the size that was sent');
+    await page.waitForTimeout(500);
+    assert.equal(emulator.stats.submits, submitsBefore + 1, 'one click, one submit');
+    const requestId = emulator.jobs().at(-1)!.requestId;
+    const resultTab = page.locator('.tabs-container .tab').filter({ hasText: `landscape-${requestId.slice(0, 8)}` });
+    await resultTab.first().waitFor({ state: 'visible', timeout: 30_000 });
   });
 
   it('logs no Content Security Policy violation and no uncaught error from the panel', () => {

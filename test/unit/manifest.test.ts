@@ -40,16 +40,18 @@ describe('manifest', () => {
     }
   });
 
-  it('offers the edit entry in the Explorer only for the image formats fitting reads', () => {
-    const entry = pkg.contributes.menus['explorer/context'].find((m: { command: string }) => m.command === 'runcomfy.edit');
-    assert.ok(entry);
-    const when: string = entry.when;
-    assert.match(when, /!explorerResourceIsFolder/);
-    const regex = /resourceExtname =~ \/(.+)\/(\w*)/.exec(when);
-    assert.ok(regex);
-    const re = new RegExp(regex[1], regex[2]);
-    for (const ext of ['.png', '.jpg', '.jpeg', '.PNG', '.JPG', '.webp', '.gif', '.bmp', '.tif', '.tiff', '.avif', '.heic', '.HEIF']) assert.ok(re.test(ext), ext);
-    for (const ext of ['.svg', '.txt', '.pngx', '.psd', '']) assert.ok(!re.test(ext), ext);
+  it('offers the edit and panel entries in the Explorer only for the image formats fitting reads', () => {
+    for (const command of ['runcomfy.edit', 'runcomfy.openPanel', 'runcomfy.editBatch']) {
+      const entry = pkg.contributes.menus['explorer/context'].find((m: { command: string }) => m.command === command);
+      assert.ok(entry, command);
+      const when: string = entry.when;
+      assert.match(when, /explorerResourceIsFolder/);
+      const regex = /resourceExtname =~ \/(.+)\/(\w*)/.exec(when);
+      assert.ok(regex, command);
+      const re = new RegExp(regex[1], regex[2]);
+      for (const ext of ['.png', '.jpg', '.jpeg', '.PNG', '.JPG', '.webp', '.gif', '.bmp', '.tif', '.tiff', '.avif', '.heic', '.HEIF']) assert.ok(re.test(ext), `${command} ${ext}`);
+      for (const ext of ['.svg', '.txt', '.pngx', '.psd', '']) assert.ok(!re.test(ext), `${command} ${ext}`);
+    }
   });
 
   it('documents every setting and keeps the ones that steer the token at application scope', () => {

@@ -1,5 +1,6 @@
 // The panel's logic in plain node: the ready handshake, validation, the draft, submit rules, and paths trusted only when known.
 import * as assert from 'node:assert/strict';
+import type { FitChange, FitReport, SentFormat, SourceFormat } from '../../src/imaging/fitTypes';
 import type { InputRef } from '../../src/jobs/inputChecks';
 import type { Job } from '../../src/jobs/job';
 import { PanelPorts, PanelSession } from '../../src/panel/session';
@@ -19,10 +20,16 @@ interface Rig {
   hasToken: boolean;
   /** While set, a submit waits for it: the upload is still on its way. */
   gate?: Promise<void>;
+  /** Every file the panel asked to be fitted, with its choice. */
+  plans: InputRef[];
+}
+
+function fitReport(from: SourceFormat, w: number, h: number, to: SentFormat, sw: number, sh: number, changes: FitChange[]): FitReport {
+  return { name: 'x', original: { width: w, height: h, format: from, bytes: 2_000_000 }, sent: { width: sw, height: sh, format: to, bytes: 1_000_000 }, changes };
 }
 
 function rig(options: { stored?: unknown; images?: string[]; jobs?: Job[] } = {}): Rig {
-  const r = { delivered: [], stored: [], warnings: [], jobs: options.jobs ?? [], submits: [], actions: [], hasToken: true } as unknown as Rig;
+  const r = { delivered: [], stored: [], warnings: [], jobs: options.jobs ?? [], submits: [], actions: [], hasToken: true, plans: [] } as unknown as Rig;
   const ports: PanelPorts = {
     logger: { trace() {}, debug() {}, info() {}, warn: (m) => void r.warnings.push(m), error() {} },
     deliver: (m) => void r.delivered.push(m),
@@ -42,10 +49,14 @@ function rig(options: { stored?: unknown; images?: string[]; jobs?: Job[] } = {}
         r.jobs.push(job);
         return job;
       },
-      inspectImageFile: async (p) =>
-        p.endsWith('wide.png')
-          ? { facts: { format: 'png', bytes: 10, width: 3100, height: 1000 }, problems: [{ rule: 'aspectRatio', subject: 'wide.png', message: 'wide.png is too wide.' }] }
-          : { facts: { format: 'png', bytes: 10, width: 100, height: 100 }, problems: [] },
+      planImageFile: async (ref) => {
+        r.plans.push(ref);
+        if (!ref.path.endsWith('wide.png')) return { report: fitReport('png', 100, 100, 'png', 100, 100, []), problems: [] };
+        if (!ref.fit) return { problems: [{ rule: 'aspectRatio', subject: 'wide.png', message: 'wide.png: set runcomfy.fitInputs.' }], aspect: { width: 3100, height: 1000 } };
+        return ref.fit === 'pad'
+          ? { report: fitReport('heic', 3100, 1000, 'jpeg', 3100, 1034, ['locationRemoved', 'padded', 'converted']), problems: [] }
+          : { report: fitReport('heic', 3100, 1000, 'jpeg', 3000, 1000, ['cropped', 'converted']), problems: [] };
+      },
       checkUrl: (url) => (url.startsWith('https://') ? [] : [{ rule: 'url', subject: url, message: `${url} is not https.` }]),
       userMessageOf: (e) => (e instanceof Error ? e.message : String(e)),
     },
@@ -112,7 +123,8 @@ describe('PanelSession', () => {
     await r.session.receive({ type: 'updateDraft', size: 'not a size' });
     await r.session.receive({ type: 'submit' });
     assert.equal(r.submits.length, 0, 'nothing sent with a broken image');
-    assert.match(notices(r).at(-1) ?? '', /too wide/);
+    assert.match(notices(r).at(-1) ?? '', /wide\.png is 3\.1:1 \(3100×1000\).*Choose Pad or Crop/);
+    assert.doesNotMatch(notices(r).at(-1) ?? '', /fitInputs|setting/, 'the card names its buttons, not a setting');
     const wide = lastDraft(r)!.images.find((i) => i.label === 'wide.png')!;
     await r.session.receive({ type: 'removeImage', id: wide.id });
     await r.session.receive({ type: 'submit' });
@@ -125,6 +137,55 @@ describe('PanelSession', () => {
     const restored = rig({ stored });
     assert.equal(restored.session.state().draft.prompt, 'make it blue');
     assert.equal(restored.session.state().draft.size, '1024x1024(1:1)');
+  });
+
+  it('offers Pad or Crop on an out-of-range card, says what is sent, and submits and stores the choice with that image', async () => {
+    const r = rig({ images: ['/ws/a.png', '/ws/wide.png'] });
+    await r.session.receive({ type: 'ready' });
+    await flushMicrotasks();
+    await r.session.receive({ type: 'updateDraft', prompt: 'make it blue' });
+    let wide = lastDraft(r)!.images.find((i) => i.label === 'wide.png')!;
+    assert.equal(wide.canFit, true);
+    assert.equal(wide.fit, undefined);
+    assert.equal(wide.fitSummary, undefined);
+    const plain = lastDraft(r)!.images.find((i) => i.label === 'a.png')!;
+    assert.equal(plain.fitSummary, '100×100 PNG, 1.9 MB, sent as it is');
+    assert.equal(plain.canFit, undefined, 'no Pad/Crop on an image in range');
+
+    await r.session.receive({ type: 'chooseFit', id: wide.id, fit: 'pad' });
+    await flushMicrotasks();
+    wide = lastDraft(r)!.images.find((i) => i.label === 'wide.png')!;
+    assert.equal(wide.fit, 'pad');
+    assert.equal(wide.canFit, true, 'the other choice stays on offer');
+    assert.deepEqual(wide.problems, []);
+    assert.equal(wide.fitSummary, '3100×1000 HEIC, 1.9 MB → 3100×1034 JPEG, 977 KB, padded to 3:1, location removed');
+    assert.deepEqual(r.plans.at(-1), { kind: 'file', path: '/ws/wide.png', fit: 'pad' });
+    assert.deepEqual(r.stored.at(-1)!.images, [{ kind: 'file', path: '/ws/a.png' }, { kind: 'file', path: '/ws/wide.png', fit: 'pad' }]);
+
+    await r.session.receive({ type: 'chooseFit', id: wide.id, fit: 'crop' });
+    await flushMicrotasks();
+    wide = lastDraft(r)!.images.find((i) => i.label === 'wide.png')!;
+    assert.equal(wide.fitSummary, '3100×1000 HEIC, 1.9 MB → 3000×1000 JPEG, 977 KB, cropped to 3:1');
+
+    await r.session.receive({ type: 'submit' });
+    assert.equal(r.submits.length, 1);
+    assert.deepEqual(r.submits[0].refs, [{ kind: 'file', path: '/ws/a.png' }, { kind: 'file', path: '/ws/wide.png', fit: 'crop' }]);
+    // A reload keeps the choice; the card is fitted again with it.
+    const restored = rig({ stored: r.stored.at(-1) });
+    assert.deepEqual(restored.session.state().draft.images.map((i) => i.fit), [undefined, 'crop']);
+  });
+
+  it('refuses a Pad/Crop choice for an unknown card or a web address', async () => {
+    const r = rig();
+    await r.session.receive({ type: 'ready' });
+    await r.session.receive({ type: 'addUrls', urls: ['https://example.com/a.png'] });
+    const url = lastDraft(r)!.images[0];
+    const before = r.delivered.length;
+    await r.session.receive({ type: 'chooseFit', id: url.id, fit: 'pad' });
+    await r.session.receive({ type: 'chooseFit', id: 'nope', fit: 'crop' });
+    await r.session.receive({ type: 'chooseFit', id: url.id, fit: 'stretch' });
+    assert.equal(r.delivered.length, before);
+    assert.equal(r.plans.length, 0);
   });
 
   it('says why it cannot submit: no image, an empty prompt, no token', async () => {
@@ -145,9 +206,9 @@ describe('PanelSession', () => {
   it('accepts only image files from a drop, and says so', async () => {
     const r = rig();
     await r.session.receive({ type: 'ready' });
-    await r.session.receive({ type: 'dropFiles', uris: ['file:///ws/b.png', 'file:///ws/notes.txt', 'https://example.com/c.png'] });
-    assert.deepEqual(lastDraft(r)!.images.map((i) => i.label), ['b.png']);
-    assert.match(notices(r).at(-1) ?? '', /Only PNG and JPEG/);
+    await r.session.receive({ type: 'dropFiles', uris: ['file:///ws/b.png', 'file:///ws/notes.txt', 'https://example.com/c.png', 'file:///ws/phone.HEIC', 'file:///ws/shot.webp'] });
+    assert.deepEqual(lastDraft(r)!.images.map((i) => i.label), ['b.png', 'phone.HEIC', 'shot.webp']);
+    assert.match(notices(r).at(-1) ?? '', /Only images \(PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC\)/);
   });
 
   it('acts only on jobs and result paths the engine knows', async () => {
