@@ -17,7 +17,7 @@ import type { OutputPlace } from '../jobs/outputFolder';
 import { RepeatGuard } from '../jobs/repeatGuard';
 import type { EditOutcome } from '../jobs/outcome';
 import type { EditSubmission, Runtime } from '../runtime';
-import { affectsConnection, allowedDownloadHosts, apiBaseUrl, fitSettings, proxyUrl } from './config';
+import { affectsConnection, allowedDownloadHosts, apiBaseUrl, embedPromptInResults, fitSettings, proxyUrl } from './config';
 import type { TokenStore } from './secrets';
 
 type RuntimeModule = typeof import('../runtime');
@@ -265,6 +265,7 @@ export class JobsService extends Disposable {
       allowedDownloadHosts,
       proxyUrl,
       fitSettings: () => fitSettings(),
+      embedPromptInResults,
       workspaceState: context.workspaceState,
       translate: (message, ...args) => vscode.l10n.t(message, ...args),
       userAgent: `runcomfy-dreamina-edit/${context.extension.packageJSON.version ?? '0'} vscode/${vscode.version}`,
