@@ -26,6 +26,11 @@ export function costText(cost: number, images?: number): string {
   return images === 1 ? t('{0} — 1 image × {1}', total, each) : t('{0} — {1} images × {2}', total, images, each);
 }
 
+/** "Spent today $0.06 · this month $1.23": what RunComfy has charged, as the status bar, job list and panel show it. */
+export function spendingText(totals: { today: number; month: number }): string {
+  return t('Spent today {0} · this month {1}', formatUsd(totals.today), formatUsd(totals.month));
+}
+
 /** "$0.03 per image": the model's price before anything is spent. */
 export function unitPriceText(price: number): string {
   return t('{0} per image', formatUsd(price));

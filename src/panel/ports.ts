@@ -3,6 +3,7 @@ import type { EditOptions } from '../api/model';
 import type { Logger } from '../common/logger';
 import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
 import type { Job } from '../jobs/job';
+import type { SpendingTotals } from '../jobs/spending';
 import type { ToWebview } from '../protocol/messages';
 import type { StoredDraft } from './draft';
 import type { ToWebviewUri } from './views';
@@ -30,6 +31,8 @@ export interface PanelPorts {
     inspectImageFile(path: string): Promise<{ facts?: ImageFacts; problems: InputProblem[] }>;
     checkUrl(url: string): InputProblem[];
     userMessageOf(error: unknown): string;
+    /** Today's and this month's charges; left out where nobody keeps a ledger. */
+    spending?(): SpendingTotals;
   };
   hasToken(): Promise<boolean>;
   /** Turns a dropped URI or path into a local file path, or undefined for anything else. */

@@ -1,6 +1,8 @@
 // One status bar item driven by the jobs: quiet when idle, queued and running counted apart, coloured when the user must act.
 import * as vscode from 'vscode';
 import { markdownCode, markdownText } from '../common/plainText';
+import { spendingText } from '../common/wording';
+import type { SpendingTotals } from '../jobs/spending';
 import type { EngineHealth } from '../jobs/engine';
 import { factsOf, hasRequestId, type Job } from '../jobs/job';
 import { isCancellable, needsUser } from '../jobs/rules';
@@ -14,7 +16,7 @@ export function registerStatusBar(services: Services): vscode.Disposable {
   let hasToken = true;
 
   const render = () => {
-    const view = describe(services.jobs.list(), services.jobs.health(), hasToken);
+    const view = describe(services.jobs.list(), services.jobs.health(), hasToken, services.spending.totals());
     if (!view) {
       item.hide();
       return;
@@ -72,13 +74,13 @@ function statusText(counts: JobCounts): string {
   return parts.join('  ');
 }
 
-function describe(jobs: Job[], health: EngineHealth, hasToken: boolean): StatusView | undefined {
+function describe(jobs: Job[], health: EngineHealth, hasToken: boolean, spent: SpendingTotals): StatusView | undefined {
   const counts = countJobs(jobs);
   const busy = counts.running.length + counts.queued.length + counts.submitting.length + counts.saving.length;
   const paused = health.authPaused;
   if (busy === 0 && counts.attention.length === 0 && !paused && (hasToken || jobs.length === 0)) {
     // Idle: stay out of the way entirely until there is something to show.
-    return jobs.length === 0 ? undefined : quiet(jobs);
+    return jobs.length === 0 ? undefined : quiet(jobs, spent);
   }
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['runcomfy.showJobs', 'runcomfy.cancel', 'runcomfy.setApiToken', 'runcomfy.openPanel', 'runcomfy.showLog'] };
@@ -91,6 +93,7 @@ function describe(jobs: Job[], health: EngineHealth, hasToken: boolean): StatusV
   section(md, vscode.l10n.t('Submitting ({0})', counts.submitting.length), counts.submitting);
   section(md, vscode.l10n.t('Saving ({0})', counts.saving.length), counts.saving);
   section(md, vscode.l10n.t('Needs you ({0})', counts.attention.length), counts.attention, '$(warning) ');
+  md.appendMarkdown(`$(credit-card) ${markdownText(spendingText(spent))}\n\n`);
   md.appendMarkdown(`\n${vscode.l10n.t('[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel) · [Show log](command:runcomfy.showLog)')}`);
 
   const background = paused || !hasToken ? 'statusBarItem.warningBackground' : counts.attention.length > 0 ? 'statusBarItem.errorBackground' : undefined;
@@ -118,12 +121,14 @@ function section(md: vscode.MarkdownString, title: string, jobs: Job[], icon = '
   md.appendMarkdown('\n');
 }
 
-function quiet(jobs: Job[]): StatusView {
+function quiet(jobs: Job[], spent: SpendingTotals): StatusView {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['runcomfy.showJobs', 'runcomfy.openPanel'] };
+  md.supportThemeIcons = true;
   md.appendMarkdown(
     vscode.l10n.t('RunComfy: no job running ({0} in history).\n\n[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel)', jobs.length),
   );
+  md.appendMarkdown(`\n\n$(credit-card) ${markdownText(spendingText(spent))}`);
   return { text: '$(sparkle)', label: vscode.l10n.t('RunComfy: no job running'), tooltip: md };
 }
 

@@ -89,7 +89,7 @@ function start(): void {
     if (shell.select(view)) viewShown(view, true);
   };
   const compose = new ComposeView({ post: host.post }, state);
-  const jobs = new JobsView({ post: host.post, now, showCompose: () => showView('compose') }, state.jobs);
+  const jobs = new JobsView({ post: host.post, now, showCompose: () => showView('compose') }, state.jobs, state.spending);
   const results = new ResultsView(
     {
       post: host.post,
@@ -157,7 +157,7 @@ function start(): void {
         state = message.state;
         compose.update(state);
         compose.setBusy(state.submitting === true, false);
-        jobs.update(state.jobs);
+        jobs.update(state.jobs, state.spending);
         results.update(state.results);
         shell.setActiveJobs(activeCount(state.jobs));
         break;
@@ -166,8 +166,8 @@ function start(): void {
         compose.updateDraft(message.draft);
         break;
       case 'jobs':
-        state = { ...state, jobs: message.jobs };
-        jobs.update(message.jobs);
+        state = { ...state, jobs: message.jobs, spending: message.spending };
+        jobs.update(message.jobs, message.spending);
         shell.setActiveJobs(activeCount(message.jobs));
         break;
       case 'results':

@@ -57,6 +57,7 @@ export class PanelController extends Disposable {
           inspectImageFile: (filePath) => jobs.inspectImageFile(filePath),
           checkUrl: (url) => jobs.checkUrl(url),
           userMessageOf: (error) => jobs.userMessageOf(error),
+          spending: () => services.spending.totals(),
         },
         hasToken: async () => !!(await tokens.get()),
         filePathOf: (value) => toFileUri(value)?.fsPath,
