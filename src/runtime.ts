@@ -44,6 +44,8 @@ export interface RuntimeHost {
   language?: string;
   /** How local images are fitted when a caller does not say (the runcomfy.fitInputs and stripMetadata settings). */
   fitSettings?(): FitSettings;
+  /** Whether saved PNG and JPEG results carry their prompt inside the file; yes when left out. */
+  embedPromptInResults?(): boolean;
 }
 
 /** What an adapter submits; where the results go comes with the folder they must stay inside (see OutputPlace). */
@@ -82,6 +84,7 @@ export class Runtime {
       clock: systemClock,
       logger: taggedLogger(host.logger, 'save'),
       allowedHosts: () => host.allowedDownloadHosts(),
+      embedPrompt: () => host.embedPromptInResults?.() ?? true,
     });
     this.engine = new JobEngine({
       api,

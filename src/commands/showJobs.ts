@@ -3,5 +3,5 @@ import { showJobsQuickPick } from '../ui/jobsQuickPick';
 import { CommandContext } from './context';
 
 export function showJobsCommand(ctx: CommandContext) {
-  return (): Promise<void> => showJobsQuickPick(ctx.services.jobs);
+  return (): Promise<void> => showJobsQuickPick(ctx.services.jobs, ctx.services.spending);
 }

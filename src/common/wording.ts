@@ -24,6 +24,11 @@ export function costText(cost: number, images?: number): string {
   return tn(images, '{1} — {0} image × {2}|{1} — {0} images × {2}', total, formatUsd(cost / images));
 }
 
+/** "Spent today $0.06 · this month $1.23": what RunComfy has charged, as the status bar, job list and panel show it. */
+export function spendingText(totals: { today: number; month: number }): string {
+  return t('Spent today {0} · this month {1}', formatUsd(totals.today), formatUsd(totals.month));
+}
+
 /** "$0.03 per image": the model's price before anything is spent. */
 export function unitPriceText(price: number): string {
   return t('{0} per image', formatUsd(price));

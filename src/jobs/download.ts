@@ -6,6 +6,7 @@ import { request, type Dispatcher } from 'undici';
 import { parseRetryAfter } from '../api/errorMapping';
 import { AbortedError, DownloadError, NetworkError, RateLimitError, RunComfyError, ServerError, TimeoutError } from '../api/errors';
 import { Clock } from '../common/clock';
+import { embedPromptStream, type PromptPayload } from '../imaging/embedStream';
 import { t } from '../common/l10n';
 import { Logger } from '../common/logger';
 import { ALLOWED_HOSTS_SETTING, hostOf, isAllowedDownloadUrl } from './hostPolicy';
@@ -62,7 +63,8 @@ export class Downloader {
   constructor(private readonly options: DownloaderOptions) {}
 
   /** One attempt at `url` into a temp file in `dir`; the caller retries it when the error says that can help. */
-  async fetchToTemp(dir: string, stem: string, url: string, touch: () => void, signal?: AbortSignal): Promise<TempFile> {
+  /** `embed`, when given, is written into a PNG or JPEG on its way to the temp file (see embedStream). */
+  async fetchToTemp(dir: string, stem: string, url: string, touch: () => void, signal?: AbortSignal, embed?: PromptPayload): Promise<TempFile> {
     let current = url;
     for (let hop = 0; ; hop++) {
       const response = await this.get(current, signal);
@@ -88,7 +90,7 @@ export class Downloader {
         await response.body.dump().catch(() => undefined);
         throw this.statusError(status, response.headers['retry-after'], current, url);
       }
-      return this.streamToTemp(response, dir, stem, url, touch, signal);
+      return this.streamToTemp(response, dir, stem, url, touch, signal, embed);
     }
   }
 
@@ -148,6 +150,7 @@ export class Downloader {
     url: string,
     touch: () => void,
     signal?: AbortSignal,
+    embed?: PromptPayload,
   ): Promise<TempFile> {
     const { maxBytes } = this.options;
     const host = hostOf(url);
@@ -191,6 +194,8 @@ export class Downloader {
       // No fsync: like curl and editors, the page cache writes the file out. The temp file + link scheme still means a
       // crash of this process never leaves a partial result under its final name.
       const sink = createWriteStream('', { fd: handle, highWaterMark: WRITE_BUFFER_BYTES });
+      // The prompt goes in while the temp file is written; the checks above still see the bytes as they arrived.
+      const embedder = embed ? embedPromptStream(embed) : undefined;
       // Which side failed first decides the cause: a pipeline passes one stream's error on to all the others, so a
       // dropped connection also shows up as an error of the file stream.
       let readFailed: unknown;
@@ -198,7 +203,8 @@ export class Downloader {
       response.body.on('error', (error) => (readFailed ??= error));
       sink.on('error', (error) => (writeFailed ??= error));
       try {
-        await pipeline(response.body, check, sink, { signal });
+        if (embedder) await pipeline(response.body, check, embedder.stream, sink, { signal });
+        else await pipeline(response.body, check, sink, { signal });
       } catch (error) {
         response.body.destroy();
         if (error instanceof DownloadError) throw error;
@@ -227,7 +233,7 @@ export class Downloader {
         throw new DownloadError(t('the {0} from {1} ends early; the download was cut short', format.toUpperCase(), host), url, 'network');
       }
       kept = true;
-      return { path: tempPath, bytes: total, format };
+      return { path: tempPath, bytes: total + (embedder?.inserted() ?? 0), format };
     } finally {
       await handle.close().catch(() => undefined);
       if (!kept) await unlinkQuietly(tempPath);

@@ -8,6 +8,7 @@ import { Clock } from '../common/clock';
 import { t } from '../common/l10n';
 import { Logger } from '../common/logger';
 import { Downloader, refused, TempFile, toDownloadError } from './download';
+import { promptPayload } from './embeddedPrompt';
 import { DEFAULT_ALLOWED_DOWNLOAD_HOSTS, hostOf, isAllowedDownloadUrl } from './hostPolicy';
 import { extensionOf, ImageFormat } from './imageMagic';
 import { assertInside, outputStem, sidecarNameFor } from './naming';
@@ -26,6 +27,8 @@ export interface SaverDeps {
   logger: Logger;
   /** Patterns from `runcomfy.allowedDownloadHosts`; an empty list means the defaults. */
   allowedHosts: () => readonly string[];
+  /** Whether saved PNG and JPEG results carry their prompt inside the file (runcomfy.embedPromptInResults); default no. */
+  embedPrompt?: () => boolean;
   /** Size cap per file; default 200 MiB. */
   maxBytes?: number;
   retry?: RetryPolicy;
@@ -219,7 +222,8 @@ export class ResultSaver {
     if (!isAllowedDownloadUrl(url, this.patterns())) throw refused(url);
     const started = this.deps.clock.now();
     const tempStem = outputStem(job.baseName, job.requestId, index, count);
-    const temp = await withRetry(() => this.downloader.fetchToTemp(dir, tempStem, url, touch, signal), {
+    const embed = this.deps.embedPrompt?.() === true ? promptPayload(job.sidecar) : undefined;
+    const temp = await withRetry(() => this.downloader.fetchToTemp(dir, tempStem, url, touch, signal, embed), {
       policy: this.retry,
       clock: this.deps.clock,
       signal,

@@ -4,6 +4,7 @@ import type { Logger } from '../common/logger';
 import type { InputProblem, InputRef } from '../jobs/inputChecks';
 import type { FilePlan } from '../jobs/inputs';
 import type { Job } from '../jobs/job';
+import type { SpendingTotals } from '../jobs/spending';
 import type { ToWebview } from '../protocol/messages';
 import type { StoredDraft } from './draft';
 import type { ToWebviewUri } from './views';
@@ -32,6 +33,8 @@ export interface PanelPorts {
     planImageFile(ref: Extract<InputRef, { kind: 'file' }>): Promise<FilePlan>;
     checkUrl(url: string): InputProblem[];
     userMessageOf(error: unknown): string;
+    /** Today's and this month's charges; left out where nobody keeps a ledger. */
+    spending?(): SpendingTotals;
   };
   hasToken(): Promise<boolean>;
   /** Turns a dropped URI or path into a local file path, or undefined for anything else. */

@@ -38,7 +38,7 @@ export class PanelSession {
 
   /** The full state, as the bootstrap HTML and the answer to `ready` carry it. */
   state(): PanelState {
-    const state = panelState({ draft: this.draft, jobs: this.ports.jobs.list(), hasToken: this.hasToken, price: this.price, view: this.view, uri: this.ports.uri, exists: this.ports.exists });
+    const state = panelState({ draft: this.draft, jobs: this.ports.jobs.list(), spending: this.ports.jobs.spending?.(), hasToken: this.hasToken, price: this.price, view: this.view, uri: this.ports.uri, exists: this.ports.exists });
     return this.gate.busy ? { ...state, submitting: true } : state;
   }
 
@@ -63,7 +63,7 @@ export class PanelSession {
   jobsChanged(): void {
     const jobs = this.ports.jobs.list();
     this.updateRoots();
-    this.post({ type: 'jobs', jobs: jobs.map(jobView) });
+    this.post({ type: 'jobs', jobs: jobs.map(jobView), spending: this.ports.jobs.spending?.() });
     this.post({ type: 'results', results: resultViews(jobs, this.ports.uri, this.ports.exists) });
   }
 

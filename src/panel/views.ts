@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { MAX_IMAGES, MAX_PROMPT_LENGTH, SIZE_OPTIONS, sizeLabel } from '../api/model';
 import { withoutQuery } from '../common/privateUrl';
 import { factsOf, filesOf, hasOutputs, hasRequestId, type Job, problemOf, timesOf } from '../jobs/job';
-import type { DraftView, InputView, JobView, PanelState, ResultView } from '../protocol/messages';
+import type { DraftView, InputView, JobView, PanelState, ResultView, SpendingView } from '../protocol/messages';
 import { Draft, DraftImage, imageLabel } from './draft';
 
 export type ToWebviewUri = (filePath: string) => string;
@@ -101,6 +101,7 @@ export function resultViews(jobs: readonly Job[], uri: ToWebviewUri, exists: (p:
 export function panelState(args: {
   draft: Draft;
   jobs: readonly Job[];
+  spending?: SpendingView;
   hasToken: boolean;
   price?: string;
   view?: PanelState['view'];
@@ -110,6 +111,7 @@ export function panelState(args: {
   return {
     draft: draftView(args.draft, args.uri),
     jobs: args.jobs.map(jobView),
+    spending: args.spending,
     results: resultViews(args.jobs, args.uri, args.exists),
     hasToken: args.hasToken,
     price: args.price,

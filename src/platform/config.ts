@@ -41,6 +41,11 @@ export function defaultOptions(scope?: vscode.Uri): Required<EditOptions> {
   };
 }
 
+/** Whether saved results carry their prompt inside the file (runcomfy.embedPromptInResults, on unless turned off). */
+export function embedPromptInResults(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get<boolean>('embedPromptInResults', true) !== false;
+}
+
 export function openResultsWhenDone(): boolean {
   return vscode.workspace.getConfiguration(SECTION).get<boolean>('openResultsWhenDone', true) !== false;
 }

@@ -17,7 +17,7 @@ import type { OutputPlace } from '../jobs/outputFolder';
 import { RepeatGuard } from '../jobs/repeatGuard';
 import type { EditOutcome } from '../jobs/outcome';
 import type { EditSubmission, Runtime } from '../runtime';
-import { affectsConnection, allowedDownloadHosts, apiBaseUrl, fitSettings, proxyUrl } from './config';
+import { affectsConnection, allowedDownloadHosts, apiBaseUrl, embedPromptInResults, fitSettings, proxyUrl } from './config';
 import type { TokenStore } from './secrets';
 
 type RuntimeModule = typeof import('../runtime');
@@ -270,6 +270,7 @@ export class JobsService extends Disposable {
       allowedDownloadHosts,
       proxyUrl,
       fitSettings: () => fitSettings(),
+      embedPromptInResults,
       workspaceState: context.workspaceState,
       globalState: context.globalState,
       translate: (message, ...args) => vscode.l10n.t(message, ...args),

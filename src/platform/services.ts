@@ -7,6 +7,7 @@ import { hasUnfinishedBatch } from '../storage/batchesKey';
 import { hasUnfinishedWork } from '../storage/jobsKey';
 import { JobsService } from './jobsService';
 import { createLogChannel } from './logChannel';
+import { SpendingService } from './spending';
 import { TokenStore } from './secrets';
 
 export const TOKEN_HELP_URL = 'https://www.runcomfy.com/profile';
@@ -16,6 +17,7 @@ export class Services extends Disposable {
   readonly channel: vscode.LogOutputChannel;
   readonly logger: Logger;
   readonly jobs: JobsService;
+  readonly spending: SpendingService;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
@@ -24,6 +26,7 @@ export class Services extends Disposable {
     this.channel = this._register(channel);
     this.logger = logger;
     this.jobs = this._register(new JobsService({ context, logger, tokens: this.tokens }));
+    this.spending = this._register(new SpendingService({ globalState: context.globalState, jobs: this.jobs, logger }));
   }
 
   /** Whether stored jobs need the engine right away (to resume tracking or saving, or to show what needs the user). */

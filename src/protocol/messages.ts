@@ -86,9 +86,14 @@ export type ResultView = z.infer<typeof ResultView>;
 
 export const SizeChoice = z.object({ value: z.string(), label: z.string() });
 
+/** What RunComfy has charged, today and this month (local calendar), in USD. */
+export const SpendingView = z.object({ today: z.number(), month: z.number() });
+export type SpendingView = z.infer<typeof SpendingView>;
+
 export const PanelState = z.object({
   draft: DraftView,
   jobs: z.array(JobView),
+  spending: z.optional(SpendingView),
   results: z.array(ResultView),
   hasToken: z.boolean(),
   price: z.optional(z.string()),
@@ -106,7 +111,7 @@ export type PanelState = z.infer<typeof PanelState>;
 export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), state: PanelState }),
   z.object({ type: z.literal('draft'), draft: DraftView }),
-  z.object({ type: z.literal('jobs'), jobs: z.array(JobView) }),
+  z.object({ type: z.literal('jobs'), jobs: z.array(JobView), spending: z.optional(SpendingView) }),
   z.object({ type: z.literal('results'), results: z.array(ResultView) }),
   z.object({ type: z.literal('token'), hasToken: z.boolean() }),
   z.object({ type: z.literal('price'), price: z.optional(z.string()) }),

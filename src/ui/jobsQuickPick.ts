@@ -1,9 +1,11 @@
 // The job list (status bar click, "RunComfy: Show Jobs"): live rows with cancel, open, reveal, copy and retry buttons.
 import * as vscode from 'vscode';
 import { plainLabel } from '../common/plainText';
+import { spendingText } from '../common/wording';
 import { factsOf, filesOf, hasRequestId, problemOf, type Job } from '../jobs/job';
 import { canRetrySave, isCancellable, needsUser } from '../jobs/rules';
 import type { JobsService } from '../platform/jobsService';
+import type { SpendingService } from '../platform/spending';
 import { jobSummary, shortPrompt, stateIcon, stateText } from './jobText';
 
 type Action = 'cancel' | 'open' | 'reveal' | 'copy' | 'retry';
@@ -44,11 +46,10 @@ function toItem(job: Job, now: number, all: Record<Action, ActionButton>): JobIt
   };
 }
 
-export async function showJobsQuickPick(jobs: JobsService): Promise<void> {
+export async function showJobsQuickPick(jobs: JobsService, spending: Pick<SpendingService, 'totals'>): Promise<void> {
   await jobs.ready();
   const qp = vscode.window.createQuickPick<JobItem>();
   const all = buttons();
-  qp.title = vscode.l10n.t('RunComfy Jobs');
   const hint = vscode.l10n.t('Pick a job for its actions; buttons cancel, open, reveal, copy the request_id or retry a download');
   qp.placeholder = hint;
   qp.matchOnDescription = true;
@@ -56,6 +57,7 @@ export async function showJobsQuickPick(jobs: JobsService): Promise<void> {
   const render = () => {
     const list = jobs.list();
     qp.items = list.map((j) => toItem(j, Date.now(), all));
+    qp.title = `${vscode.l10n.t('RunComfy Jobs')} — ${plainLabel(spendingText(spending.totals()))}`;
     qp.placeholder = list.length === 0 ? vscode.l10n.t('No jobs yet. Run "RunComfy: Edit Image with Dreamina…" to start one.') : hint;
   };
   render();

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { tn } from '../common/l10n';
 import { markdownCode, markdownText } from '../common/plainText';
+import { spendingText } from '../common/wording';
+import type { SpendingTotals } from '../jobs/spending';
 import type { EngineHealth } from '../jobs/engine';
 import { factsOf, hasRequestId, type Job } from '../jobs/job';
 import { isCancellable, needsUser } from '../jobs/rules';
@@ -15,7 +17,7 @@ export function registerStatusBar(services: Services): vscode.Disposable {
   let hasToken = true;
 
   const render = () => {
-    const view = describe(services.jobs.list(), services.jobs.health(), hasToken);
+    const view = describe(services.jobs.list(), services.jobs.health(), hasToken, services.spending.totals());
     if (!view) {
       item.hide();
       return;
@@ -73,13 +75,13 @@ function statusText(counts: JobCounts): string {
   return parts.join('  ');
 }
 
-function describe(jobs: Job[], health: EngineHealth, hasToken: boolean): StatusView | undefined {
+function describe(jobs: Job[], health: EngineHealth, hasToken: boolean, spent: SpendingTotals): StatusView | undefined {
   const counts = countJobs(jobs);
   const busy = counts.running.length + counts.queued.length + counts.submitting.length + counts.saving.length;
   const paused = health.authPaused;
   if (busy === 0 && counts.attention.length === 0 && !paused && (hasToken || jobs.length === 0)) {
     // Idle: stay out of the way entirely until there is something to show.
-    return jobs.length === 0 ? undefined : quiet(jobs);
+    return jobs.length === 0 ? undefined : quiet(jobs, spent);
   }
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['runcomfy.showJobs', 'runcomfy.cancel', 'runcomfy.setApiToken', 'runcomfy.openPanel', 'runcomfy.showLog'] };
@@ -92,6 +94,7 @@ function describe(jobs: Job[], health: EngineHealth, hasToken: boolean): StatusV
   section(md, vscode.l10n.t('Submitting ({0})', counts.submitting.length), counts.submitting);
   section(md, vscode.l10n.t('Saving ({0})', counts.saving.length), counts.saving);
   section(md, vscode.l10n.t('Needs you ({0})', counts.attention.length), counts.attention, '$(warning) ');
+  md.appendMarkdown(`$(credit-card) ${markdownText(spendingText(spent))}\n\n`);
   md.appendMarkdown(`\n${vscode.l10n.t('[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel) · [Show log](command:runcomfy.showLog)')}`);
 
   const background = paused || !hasToken ? 'statusBarItem.warningBackground' : counts.attention.length > 0 ? 'statusBarItem.errorBackground' : undefined;
@@ -119,15 +122,17 @@ function section(md: vscode.MarkdownString, title: string, jobs: Job[], icon = '
   md.appendMarkdown('\n');
 }
 
-function quiet(jobs: Job[]): StatusView {
+function quiet(jobs: Job[], spent: SpendingTotals): StatusView {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['runcomfy.showJobs', 'runcomfy.openPanel'] };
+  md.supportThemeIcons = true;
   md.appendMarkdown(
     tn(
       jobs.length,
       'RunComfy: no job running ({0} job in history).\n\n[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel)|RunComfy: no job running ({0} jobs in history).\n\n[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel)',
     ),
   );
+  md.appendMarkdown(`\n\n$(credit-card) ${markdownText(spendingText(spent))}`);
   return { text: '$(sparkle)', label: vscode.l10n.t('RunComfy: no job running'), tooltip: md };
 }
 

@@ -1,6 +1,7 @@
 // The Jobs section: a live list of submitted edits with state, ticking run time, request ID, Cancel and Retry download.
 import { t, tn } from '../common/l10n';
-import type { FromWebview, JobView } from '../protocol/messages';
+import { spendingText } from '../common/wording';
+import type { FromWebview, JobView, SpendingView } from '../protocol/messages';
 import { codicon, fillIn, h, iconButton, KeyedList, textButton } from './dom';
 import { canRetrySave, isCancellable } from '../jobs/rules';
 import { jobRows, type JobRow } from './jobGroups';
@@ -23,10 +24,11 @@ export class JobsView {
   private confirmationTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly rows: KeyedList<JobRow>;
   private readonly summary: HTMLElement;
+  private readonly spending: HTMLElement;
   private readonly empty: HTMLElement;
   private readonly confirmation: HTMLElement;
 
-  constructor(private readonly deps: JobsDeps, jobs: JobView[]) {
+  constructor(private readonly deps: JobsDeps, jobs: JobView[], spending?: SpendingView) {
     const list = h('ol', { class: 'job-list', 'aria-label': t('Jobs, newest first') });
     this.rows = new KeyedList<JobRow>(
       list,
@@ -37,6 +39,7 @@ export class JobsView {
       () => list.querySelector<HTMLElement>('[data-key]') ?? undefined,
     );
     this.summary = h('span', { class: 'section-count' });
+    this.spending = h('p', { class: 'job-spending', role: 'note' });
     this.confirmation = h('div', { class: 'confirmation', role: 'status', hidden: true });
     this.empty = h(
       'div',
@@ -50,15 +53,19 @@ export class JobsView {
       'div',
       { class: 'jobs' },
       h('div', { class: 'section-heading' }, h('h2', { text: t('Jobs') }), this.summary),
+      this.spending,
       this.confirmation,
       this.empty,
       list,
     );
-    this.update(jobs);
+    this.update(jobs, spending);
     setInterval(() => this.refreshTimes(), TIME_REFRESH_MS);
   }
 
-  update(jobs: JobView[]): void {
+  update(jobs: JobView[], spending?: SpendingView): void {
+    // Charges come from RunComfy's `cost`; an empty list with nothing spent this month needs no $0.00 line.
+    this.spending.hidden = !spending || (jobs.length === 0 && spending.month <= 0);
+    this.spending.replaceChildren(...(spending ? [codicon('credit-card'), h('span', { text: spendingText(spending) })] : []));
     this.jobs = sortJobs(jobs);
     this.rows.update(jobRows(this.jobs));
     this.empty.hidden = this.jobs.length > 0;

@@ -90,7 +90,7 @@ function start(): void {
     if (shell.select(view)) viewShown(view, true);
   };
   const compose = new ComposeView({ post: host.post }, state);
-  const jobs = new JobsView({ post: host.post, now, showCompose: () => showView('compose') }, state.jobs);
+  const jobs = new JobsView({ post: host.post, now, showCompose: () => showView('compose') }, state.jobs, state.spending);
   const results = new ResultsView(
     {
       post: host.post,
@@ -158,7 +158,7 @@ function start(): void {
         state = message.state;
         compose.update(state);
         compose.setBusy(state.submitting === true, false);
-        jobs.update(state.jobs);
+        jobs.update(state.jobs, state.spending);
         results.update(state.results);
         shell.setActiveJobs(activeCount(state.jobs));
         break;
@@ -167,8 +167,8 @@ function start(): void {
         compose.updateDraft(message.draft);
         break;
       case 'jobs':
-        state = { ...state, jobs: message.jobs };
-        jobs.update(message.jobs);
+        state = { ...state, jobs: message.jobs, spending: message.spending };
+        jobs.update(message.jobs, message.spending);
         shell.setActiveJobs(activeCount(message.jobs));
         break;
       case 'results':

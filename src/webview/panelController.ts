@@ -58,6 +58,7 @@ export class PanelController extends Disposable {
           planImageFile: (ref) => jobs.planImageFile(ref, fitSettings(vscode.Uri.file(ref.path))),
           checkUrl: (url) => jobs.checkUrl(url),
           userMessageOf: (error) => jobs.userMessageOf(error),
+          spending: () => services.spending.totals(),
         },
         hasToken: async () => !!(await tokens.get()),
         filePathOf: (value) => toFileUri(value)?.fsPath,

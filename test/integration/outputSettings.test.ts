@@ -1,7 +1,8 @@
-// Where results are saved: runcomfy.outputFolder with variables, and files already in the folder are never overwritten.
+// Where and how results are saved: runcomfy.outputFolder with variables, files never overwritten, the prompt inside the file.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as exifr from 'exifr';
 import * as vscode from 'vscode';
 import {
   isPng,
@@ -17,6 +18,10 @@ import {
   waitForResults,
   workspacePath,
 } from './support';
+
+// png-chunks-extract ships no types: it returns the file's chunks in order, names and raw data.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const extractChunks = require('png-chunks-extract') as (data: Uint8Array) => Array<{ name: string; data: Uint8Array }>;
 
 function localDate(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -85,5 +90,36 @@ describe('output folder', () => {
     // The lock is released just after the last sidecar is written.
     await waitFor('only the expected files in the folder', () => JSON.stringify(listFiles(dir)) === JSON.stringify(expected), 5000).catch(() => undefined);
     assert.deepEqual(listFiles(dir), expected, 'unexpected files (a temp or lock file left behind?)');
+  });
+
+  it('writes the prompt into a saved PNG (parameters and XMP), and leaves it out with runcomfy.embedPromptInResults off', async function () {
+    this.timeout(30_000);
+    const prompt = 'Небо цвета заката & <звёзды>';
+    const on = await runEdit({ images: ['landscape.png'], prompt, forceSingle: true, wait: true });
+    assert.equal(on.status, 'succeeded');
+    const withPrompt = fs.readFileSync(on.files![0]);
+    assert.ok(isPng(withPrompt));
+    const chunks = extractChunks(withPrompt);
+    const parameters = chunks.find((c) => c.name === 'iTXt' && Buffer.from(c.data).toString('latin1').startsWith('parameters\0'));
+    assert.ok(parameters, `no parameters chunk among ${chunks.map((c) => c.name).join(', ')}`);
+    const text = Buffer.from(parameters.data).subarray('parameters\0\0\0\0\0'.length).toString('utf8');
+    assert.ok(text.startsWith(`${prompt}\n`), text);
+    assert.match(text, new RegExp(`Request ID: ${on.requestId}`));
+    const xmp = (await exifr.parse(withPrompt, { xmp: true, tiff: false })) as { description?: { value?: string } | string } | undefined;
+    const description = typeof xmp?.description === 'object' ? xmp.description.value : xmp?.description;
+    assert.equal(description, 'Небо цвета заката &amp; &lt;звёзды&gt;', 'exifr returns the XML text with its entities');
+
+    await setSetting('embedPromptInResults', false);
+    const off = await runEdit({ images: ['landscape.png'], prompt, forceSingle: true, wait: true });
+    assert.equal(off.status, 'succeeded');
+    const plain = fs.readFileSync(off.files![0]);
+    assert.ok(isPng(plain));
+    // The emulator's own text chunks (Software, Comment) stay; ours are not there.
+    const keywords = extractChunks(plain)
+      .filter((c) => c.name === 'tEXt' || c.name === 'iTXt')
+      .map((c) => Buffer.from(c.data).toString('latin1').split('\0')[0]);
+    assert.ok(keywords.length > 0, 'the emulator output carries text chunks of its own');
+    assert.ok(!keywords.includes('parameters') && !keywords.includes('XML:com.adobe.xmp'), `text chunks with the setting off: ${keywords.join(', ')}`);
+    assert.equal(plain.includes(Buffer.from(prompt)), false);
   });
 });

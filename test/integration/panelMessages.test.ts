@@ -176,6 +176,8 @@ interface HarnessOptions {
   /** Stored in the panel's own secret storage before the controller starts; null for none. Default: the emulator's token. */
   token?: string | null;
   memento?: vscode.Memento & { snapshot(): string };
+  /** The global state (where the spending ledger lives); a fresh one when left out. */
+  globalState?: vscode.Memento & { snapshot(): string };
   images?: vscode.Uri[];
   view?: PanelState['view'];
 }
@@ -218,6 +220,7 @@ async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
   const context = {
     secrets: secrets.storage,
     workspaceState: memento,
+    globalState: options.globalState ?? memoryMemento(),
     extensionUri: vscode.Uri.file(repoRoot),
     extension: { packageJSON: { version: 'test' } },
     subscriptions: [],
@@ -638,6 +641,32 @@ describe('panel host: HTML, handshake and every webview message', () => {
     assert.ok(roots.includes(resultsDir()), 'the panel may not load the result thumbnails');
     assert.equal(emulator.stats.submits, 1, 'submitted more than once');
     assertNoSecrets(h);
+  });
+
+  it('the Jobs view gets today\'s and this month\'s spending from RunComfy\'s cost, kept in global state beyond the job history', async function () {
+    this.timeout(25_000);
+    const globalState = memoryMemento();
+    const h = await openHarness({ globalState });
+    const first = await h.ready();
+    assert.deepEqual(first.spending, { today: 0, month: 0 });
+    await h.send({ type: 'dropFiles', uris: [fileUriString('landscape.png')] });
+    await h.waitDraft('the fixture checked', (d) => d.images.length === 1 && d.images.every((i) => !i.checking));
+    await h.send({ type: 'updateDraft', prompt: 'Worth three cents', forceSingle: true });
+    const requestId = await submitDraft(h);
+    const done = await h.waitJob('saved with its cost', (j) => j.requestId === requestId && j.state === 'saved' && j.cost !== undefined, 20_000);
+    assert.equal(done.cost, 0.03);
+    const posted = await h.waitPosted('jobs', (m) => m.spending?.today === 0.03);
+    assert.deepEqual(posted.spending, { today: 0.03, month: 0.03 });
+    const ledger = globalState.get<Array<{ requestId: string; cost: number }>>('runcomfy.spending.v1') ?? [];
+    assert.deepEqual(ledger.map((e) => [e.requestId, e.cost]), [[requestId, 0.03]]);
+    await h.close();
+
+    // Another workspace (no jobs in its history) over the same global state still knows what was spent.
+    const other = await openHarness({ globalState });
+    const state = await other.ready();
+    assert.deepEqual(state.jobs, []);
+    assert.deepEqual(state.spending, { today: 0.03, month: 0.03 });
+    await other.close();
   });
 
   it('openResult, revealResult and useAsInput act on saved results only, never on another path', async function () {

@@ -60,6 +60,9 @@ const requiredEntries: readonly string[] = [
   'extension/dist/codicon.css',
   'extension/dist/codicon.ttf',
   'extension/media/icon.png',
+  'extension/media/walkthrough/panel.png',
+  'extension/media/walkthrough/explorer-menu.png',
+  'extension/media/walkthrough/result.png',
   'extension/dist/imageWorker.js',
   'extension/dist/libheif.wasm',
 ];

@@ -78,4 +78,24 @@ describe('manifest', () => {
       for (const [name, version] of Object.entries<string>(deps)) assert.match(version, /^\d+\.\d+\.\d+$/, `${name}@${version}`);
     }
   });
+
+  it('shows a real, small, shipped picture in every walkthrough step, each a different one', () => {
+    const ignore = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split(/\r?\n/);
+    const nls = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+    const images: string[] = [];
+    for (const walkthrough of pkg.contributes.walkthroughs) {
+      for (const step of walkthrough.steps) {
+        const image: string = step.media.image;
+        assert.match(image, /^media\/walkthrough\/[\w-]+\.png$/, `${step.id} shows ${image}`);
+        const bytes = fs.readFileSync(path.join(root, image));
+        assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `${image} is not a PNG`);
+        assert.ok(bytes.length < 150 * 1024, `${image} is ${bytes.length} bytes`);
+        const alt: string | undefined = nls[String(step.media.altText).replace(/^%|%$/g, '')];
+        assert.ok(alt && !/\bicon\b/i.test(alt), `${step.id} has no alt text describing its picture: ${alt}`);
+        images.push(image);
+      }
+    }
+    assert.equal(new Set(images).size, images.length, 'two steps show the same picture');
+    assert.ok(ignore.includes('!media/walkthrough/*.png'), '.vscodeignore does not ship media/walkthrough/');
+  });
 });

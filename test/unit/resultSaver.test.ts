@@ -270,6 +270,22 @@ describe('ResultSaver', function () {
     return error;
   }
 
+  it('writes the prompt into the PNG and the JPEG it saves when asked, and reports the bytes on disk', async () => {
+    const embedding = saver({ embedPrompt: () => true });
+    const png = only(await embedding.save(job([`${base}/a.png`])));
+    const pngBytes = await fs.readFile(png.path);
+    assert.equal(png.bytes, pngBytes.length);
+    assert.ok(pngBytes.length > pngA.length);
+    assert.ok(pngBytes.includes(Buffer.from('parameters\0make it blue\nModel: bytedance/dreamina-4-0/edit', 'latin1')));
+    assert.ok(pngBytes.subarray(pngBytes.length - 12).equals(pngA.subarray(pngA.length - 12)), 'the file still ends with IEND');
+    const jpg = only(await embedding.save(job([`${base}/b.jpg`], { requestId: 'aa11bb22-0000-4000-8000-000000000000' })));
+    const jpgBytes = await fs.readFile(jpg.path);
+    assert.equal(jpg.bytes, jpgBytes.length);
+    assert.ok(jpgBytes.includes(Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1')));
+    assert.ok(jpgBytes.includes(Buffer.from('<rdf:li xml:lang="x-default">make it blue</rdf:li>')));
+    assert.deepEqual(await hidden(), [], 'no temp file left behind');
+  });
+
   it('saves the served bytes and a sidecar, without an Authorization header', async () => {
     const url = `${base}/a.png`;
     const file = only(await saver().save(job([url])));
