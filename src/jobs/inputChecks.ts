@@ -1,7 +1,9 @@
 // The rules an image file meets as it is, on bytes alone (PNG or JPEG by content, at most 15 MB, 4096 px a side, aspect ratio within [1/3, 3]): the panel's badges.
 import { imageSize } from 'image-size';
 import { InputError } from '../api/errors';
+import { MAX_IMAGE_BYTES } from '../api/model';
 import { t } from '../common/l10n';
+import { formatMb } from '../common/megabytes';
 import { sniffImageFormat } from './imageMagic';
 
 export type InputRef = { kind: 'url'; url: string } | { kind: 'file'; path: string };
@@ -33,7 +35,7 @@ export interface InputProblem {
 }
 
 export const INPUT_LIMITS = {
-  maxFileBytes: 15 * 1024 * 1024,
+  maxFileBytes: MAX_IMAGE_BYTES,
   maxSide: 4096,
   minAspect: 1 / 3,
   maxAspect: 3,
@@ -51,11 +53,7 @@ export class InputProblemsError extends InputError {
   }
 }
 
-export function formatMb(bytes: number, limit: number): string {
-  const mb = (bytes / (1024 * 1024)).toFixed(1);
-  // "15.0 MB; at most 15 MB" would read as a contradiction, so the exact count is added when rounding hides the excess.
-  return bytes > limit && Number(mb) <= limit / (1024 * 1024) ? t('{0} MB ({1} bytes)', mb, bytes) : t('{0} MB', mb);
-}
+export { formatMb } from '../common/megabytes';
 
 function checkAspect(width: number, height: number): boolean {
   // Integer cross-multiplication keeps the bounds exact; 100·w ≥ 33·h accepts 1/3 itself and the service's 0.33.

@@ -5,6 +5,8 @@ import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
 import type { Job } from '../jobs/job';
 import type { ToWebview } from '../protocol/messages';
 import type { StoredDraft } from './draft';
+import type { ImportedBytes } from './importedImages';
+import type { LibraryPort } from './library';
 import type { ToWebviewUri } from './views';
 
 export interface PanelPorts {
@@ -32,6 +34,10 @@ export interface PanelPorts {
     userMessageOf(error: unknown): string;
   };
   hasToken(): Promise<boolean>;
+  /** Recent prompts and presets (globalState, synced across machines). */
+  library: LibraryPort;
+  /** Checks pasted or dropped image bytes and saves them under the output folder's inputs/; the new file's path. */
+  importImage(item: ImportedBytes): Promise<string>;
   /** Turns a dropped URI or path into a local file path, or undefined for anything else. */
   filePathOf(uriOrPath: string): string | undefined;
   actions: {

@@ -5,6 +5,8 @@ import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { hasUnfinishedBatch } from '../storage/batchesKey';
 import { hasUnfinishedWork } from '../storage/jobsKey';
+import { PromptLibrary } from '../storage/promptLibrary';
+import { defaultOptions } from './config';
 import { JobsService } from './jobsService';
 import { createLogChannel } from './logChannel';
 import { TokenStore } from './secrets';
@@ -16,6 +18,8 @@ export class Services extends Disposable {
   readonly channel: vscode.LogOutputChannel;
   readonly logger: Logger;
   readonly jobs: JobsService;
+  /** Recent prompts and presets, shared by the panel and the wizard and synced by Settings Sync. */
+  readonly library: PromptLibrary;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
@@ -24,6 +28,7 @@ export class Services extends Disposable {
     this.channel = this._register(channel);
     this.logger = logger;
     this.jobs = this._register(new JobsService({ context, logger, tokens: this.tokens }));
+    this.library = this._register(new PromptLibrary(context.globalState, () => defaultOptions()));
   }
 
   /** Whether stored jobs need the engine right away (to resume tracking or saving, or to show what needs the user). */
