@@ -218,6 +218,8 @@ async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
   const context = {
     secrets: secrets.storage,
     workspaceState: memento,
+    // Recent prompts and presets live in globalState, whose keys are synced.
+    globalState: Object.assign(memoryMemento(), { setKeysForSync: () => undefined }),
     extensionUri: vscode.Uri.file(repoRoot),
     extension: { packageJSON: { version: 'test' } },
     subscriptions: [],
