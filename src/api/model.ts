@@ -26,6 +26,8 @@ export const DEFAULT_SIZE: SizeOption = '2048x2048(1:1)';
 export const DEFAULT_SCALE = 0.5;
 export const MAX_IMAGES = 10;
 export const MAX_PROMPT_LENGTH = 800;
+/** The largest image file RunComfy takes (15 MB); pasted and dropped images are held to it before they are saved. */
+export const MAX_IMAGE_BYTES = 15 * 1024 * 1024;
 
 /** The prompt's length as the API's JSON Schema `maxLength` counts it: Unicode code points (an emoji is one). */
 export function promptLength(prompt: string): number {

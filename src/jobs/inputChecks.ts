@@ -1,7 +1,9 @@
 // The rules an image file meets as it is, on bytes alone (PNG or JPEG by content, at most 15 MB, 4096 px a side, aspect ratio within [1/3, 3]): the panel's badges.
 import { imageSize } from 'image-size';
 import { InputError } from '../api/errors';
-import { formatNumber, t, tn } from '../common/l10n';
+import { MAX_IMAGE_BYTES } from '../api/model';
+import { t } from '../common/l10n';
+import { formatMb } from '../common/megabytes';
 import { sniffImageFormat } from './imageMagic';
 
 /** A file may carry the person's Pad or Crop choice for it (the panel's card), which overrides `auto` for that file alone. */
@@ -34,7 +36,7 @@ export interface InputProblem {
 }
 
 export const INPUT_LIMITS = {
-  maxFileBytes: 15 * 1024 * 1024,
+  maxFileBytes: MAX_IMAGE_BYTES,
   maxSide: 4096,
   minAspect: 1 / 3,
   maxAspect: 3,
@@ -52,12 +54,7 @@ export class InputProblemsError extends InputError {
   }
 }
 
-export function formatMb(bytes: number, limit: number): string {
-  const mb = (bytes / (1024 * 1024)).toFixed(1);
-  const shown = formatNumber(Number(mb), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  // "15.0 MB; at most 15 MB" would read as a contradiction, so the exact count is added when rounding hides the excess.
-  return bytes > limit && Number(mb) <= limit / (1024 * 1024) ? tn(bytes, '{1} MB ({0} byte)|{1} MB ({0} bytes)', shown) : t('{0} MB', shown);
-}
+export { formatMb } from '../common/megabytes';
 
 function checkAspect(width: number, height: number): boolean {
   // Integer cross-multiplication keeps the bounds exact; 100·w ≥ 33·h accepts 1/3 itself and the service's 0.33.

@@ -7,6 +7,8 @@ import type { Job } from '../jobs/job';
 import type { SpendingTotals } from '../jobs/spending';
 import type { ToWebview } from '../protocol/messages';
 import type { StoredDraft } from './draft';
+import type { ImportedBytes } from './importedImages';
+import type { LibraryPort } from './library';
 import type { ToWebviewUri } from './views';
 
 export interface PanelPorts {
@@ -37,6 +39,10 @@ export interface PanelPorts {
     spending?(): SpendingTotals;
   };
   hasToken(): Promise<boolean>;
+  /** Recent prompts and presets (globalState, synced across machines). */
+  library: LibraryPort;
+  /** Checks pasted or dropped image bytes and saves them under the output folder's inputs/; the new file's path. */
+  importImage(item: ImportedBytes): Promise<string>;
   /** Turns a dropped URI or path into a local file path, or undefined for anything else. */
   filePathOf(uriOrPath: string): string | undefined;
   actions: {

@@ -44,19 +44,19 @@ export async function problemsOf(refs: readonly InputRef[], jobs: PanelPorts['jo
   return found.flat();
 }
 
+/** Size, scale and single output in words, as the panel shows what would be sent. */
+export function optionsText(options: Required<EditOptions>): string {
+  return [sizeLabel(options.size), t('scale {0}', options.scale), options.forceSingle ? t('single output') : t('several outputs allowed')].join(' · ');
+}
+
 /** The question, with the price and everything that will be sent; the panel shows it as text. */
 export function confirmationOf(pending: PendingRunAgain, price: string | undefined): Extract<ToWebview, { type: 'confirmRunAgain' }> {
-  const { options } = pending;
   return {
     type: 'confirmRunAgain',
     token: pending.token,
     inputs: pending.refs.map(imageLabel),
     prompt: pending.prompt,
-    options: [
-      sizeLabel(options.size),
-      t('scale {0}', options.scale),
-      options.forceSingle ? t('single output') : t('several outputs allowed'),
-    ].join(' · '),
+    options: optionsText(pending.options),
     ...(price !== undefined ? { price } : {}),
   };
 }

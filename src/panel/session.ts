@@ -7,6 +7,8 @@ import { FromWebview, PanelState, ToWebview, parseMessage } from '../protocol/me
 import { isImageFileName } from '../imaging/formats';
 import { Draft, imageLabel, loadDraft, moveImage, newImage, storedDraft } from './draft';
 import { applyPlan } from './fitCard';
+import { applyPreset, libraryView, missingImagesNotice, presetFromDraft } from './library';
+import type { ImportSource } from './importedImages';
 import type { PanelPorts } from './ports';
 import { confirmationOf, PendingRunAgain, pendingRunAgain, problemsOf } from './runAgain';
 import { SubmitGate } from './submitGate';
@@ -39,6 +41,7 @@ export class PanelSession {
   /** The full state, as the bootstrap HTML and the answer to `ready` carry it. */
   state(): PanelState {
     const state = panelState({ draft: this.draft, jobs: this.ports.jobs.list(), spending: this.ports.jobs.spending?.(), hasToken: this.hasToken, price: this.price, view: this.view, uri: this.ports.uri, exists: this.ports.exists });
+    state.library = libraryView(this.ports.library);
     return this.gate.busy ? { ...state, submitting: true } : state;
   }
 
@@ -70,6 +73,11 @@ export class PanelSession {
   setHasToken(hasToken: boolean): void {
     this.hasToken = hasToken;
     this.post({ type: 'token', hasToken });
+  }
+
+  /** The recent prompts or presets changed (here, in another panel, or in the wizard). */
+  libraryChanged(): void {
+    this.post({ type: 'library', library: libraryView(this.ports.library) });
   }
 
   setPrice(price: string | undefined): void {
@@ -143,6 +151,32 @@ export class PanelSession {
         this.draftChanged();
         return;
       }
+      case 'importImages':
+        await this.importImages(message.source, message.images);
+        return;
+      case 'savePreset': {
+        const made = presetFromDraft(this.draft, message.name, Date.now());
+        if ('problem' in made) return this.post({ type: 'notice', level: 'error', message: made.problem });
+        const replaced = this.ports.library.presets().some((p) => p.name.toLocaleLowerCase() === made.preset.name.toLocaleLowerCase());
+        const saved = await this.ports.library.savePreset(made.preset);
+        this.libraryChanged();
+        this.post({ type: 'notice', level: 'info', message: replaced ? t('Preset “{0}” updated.', saved.name) : t('Preset “{0}” saved.', saved.name) });
+        return;
+      }
+      case 'applyPreset': {
+        const preset = this.ports.library.presets().find((p) => p.id === message.id);
+        if (!preset) return this.libraryChanged();
+        const { refs, missing } = applyPreset(this.draft, preset, this.ports.exists);
+        this.draft.images = [];
+        for (const ref of refs) this.addRef(ref);
+        this.draftChanged();
+        if (missing.length > 0) this.post({ type: 'notice', level: 'warning', message: missingImagesNotice(preset.name, missing) });
+        return;
+      }
+      case 'deletePreset':
+        await this.ports.library.deletePreset(message.id);
+        this.libraryChanged();
+        return;
       case 'removeImage':
         this.draft.images = this.draft.images.filter((i) => i.id !== message.id);
         this.draftChanged();
@@ -234,7 +268,12 @@ export class PanelSession {
       return;
     }
     const job = await this.ports.jobs.submit(request);
-    if (job && hasRequestId(job)) this.post({ type: 'submitted', requestId: job.requestId });
+    if (job && hasRequestId(job)) {
+      // A prompt that was sent is worth finding again; one the user declined to send is not.
+      await this.ports.library.remember(request.prompt);
+      this.libraryChanged();
+      this.post({ type: 'submitted', requestId: job.requestId });
+    }
   }
 
   /** Why the draft cannot be sent now, or undefined; the webview shows the same reasons before Submit is pressed. */
@@ -282,6 +321,28 @@ export class PanelSession {
 
   private cannotRunAgain(): void {
     this.post({ type: 'notice', level: 'error', message: t('The inputs of this job are not known (it was resumed by request_id), so it cannot be run again.') });
+  }
+
+  /** Pasted or dropped bytes become files under the output folder's inputs/, then inputs; each refusal is said once. */
+  private async importImages(source: ImportSource, images: ReadonlyArray<{ name?: string; data: string }>): Promise<void> {
+    const refused: string[] = [];
+    let added = 0;
+    for (const image of images) {
+      try {
+        const saved = await this.ports.importImage({ source, name: image.name, bytes: Buffer.from(image.data, 'base64') });
+        if (this.closed) return;
+        this.addRef({ kind: 'file', path: saved });
+        added++;
+      } catch (e) {
+        refused.push(this.ports.jobs.userMessageOf(e));
+      }
+    }
+    if (added > 0) {
+      this.draftChanged();
+      this.post({ type: 'showView', view: 'compose' });
+    }
+    const [first, ...others] = refused;
+    if (first !== undefined) this.post({ type: 'notice', level: 'error', message: others.length > 0 ? t('{0} (and {1} more)', first, others.length) : first });
   }
 
   /** Paths coming back from the panel are trusted only when they are results the engine saved. */

@@ -5,6 +5,8 @@ import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { hasUnfinishedBatch } from '../storage/batchesKey';
 import { hasUnfinishedWork } from '../storage/jobsKey';
+import { PromptLibrary } from '../storage/promptLibrary';
+import { defaultOptions } from './config';
 import { JobsService } from './jobsService';
 import { createLogChannel } from './logChannel';
 import { SpendingService } from './spending';
@@ -18,6 +20,8 @@ export class Services extends Disposable {
   readonly logger: Logger;
   readonly jobs: JobsService;
   readonly spending: SpendingService;
+  /** Recent prompts and presets, shared by the panel and the wizard and synced by Settings Sync. */
+  readonly library: PromptLibrary;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
@@ -27,6 +31,7 @@ export class Services extends Disposable {
     this.logger = logger;
     this.jobs = this._register(new JobsService({ context, logger, tokens: this.tokens }));
     this.spending = this._register(new SpendingService({ globalState: context.globalState, jobs: this.jobs, logger }));
+    this.library = this._register(new PromptLibrary(context.globalState, () => defaultOptions()));
   }
 
   /** Whether stored jobs need the engine right away (to resume tracking or saving, or to show what needs the user). */

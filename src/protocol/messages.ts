@@ -90,6 +90,25 @@ export const SizeChoice = z.object({ value: z.string(), label: z.string() });
 export const SpendingView = z.object({ today: z.number(), month: z.number() });
 export type SpendingView = z.infer<typeof SpendingView>;
 
+/** A saved preset as the panel lists it: what applying it puts in the draft, in words. */
+export const PresetView = z.object({
+  id: z.string(),
+  name: z.string(),
+  prompt: z.string(),
+  /** Size, scale and single output, in words. */
+  options: z.string(),
+  /** The reference images' names, in order. */
+  images: z.array(z.string()),
+});
+export type PresetView = z.infer<typeof PresetView>;
+
+/** Recent prompts (newest first) and saved presets, shared by every panel and synced by Settings Sync. */
+export const LibraryView = z.object({ history: z.array(z.string()), presets: z.array(PresetView) });
+export type LibraryView = z.infer<typeof LibraryView>;
+
+/** Base64 of one image file of at most 15 MB. */
+const ImageBytes = z.string().check(z.maxLength(21_000_000));
+
 export const PanelState = z.object({
   draft: DraftView,
   jobs: z.array(JobView),
@@ -103,6 +122,7 @@ export const PanelState = z.object({
   view: z.optional(z.enum(['compose', 'jobs', 'results'])),
   /** A submit from this panel is being prepared or sent: Submit stays disabled until the host says otherwise. */
   submitting: z.optional(z.boolean()),
+  library: z.optional(LibraryView),
 });
 export type PanelState = z.infer<typeof PanelState>;
 
@@ -115,6 +135,7 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('results'), results: z.array(ResultView) }),
   z.object({ type: z.literal('token'), hasToken: z.boolean() }),
   z.object({ type: z.literal('price'), price: z.optional(z.string()) }),
+  z.object({ type: z.literal('library'), library: LibraryView }),
   z.object({ type: z.literal('submitted'), requestId: z.string() }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   z.object({ type: z.literal('showView'), view: z.enum(['compose', 'jobs', 'results']) }),
@@ -141,6 +162,12 @@ export const FromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('addUrls'), urls: z.array(z.string()).check(z.maxLength(20)) }),
   /** Files dropped from the Explorer or the OS, as URIs or paths (text/uri-list). */
   z.object({ type: z.literal('dropFiles'), uris: z.array(z.string()).check(z.maxLength(50)) }),
+  /** Image bytes pasted from the clipboard (PNG) or dropped from outside VS Code: saved under the output folder's inputs/. */
+  z.object({
+    type: z.literal('importImages'),
+    source: z.enum(['paste', 'drop']),
+    images: z.array(z.object({ name: z.optional(z.string().check(z.maxLength(255))), data: ImageBytes })).check(z.minLength(1), z.maxLength(10)),
+  }),
   z.object({ type: z.literal('removeImage'), id: z.string() }),
   z.object({ type: z.literal('moveImage'), id: z.string(), to: z.number().check(z.int(), z.gte(0)) }),
   /** Pad or Crop one image whose aspect ratio is out of range; sent with the submit. */
@@ -165,6 +192,10 @@ export const FromWebview = z.discriminatedUnion('type', [
   /** The person agreed to the run-again question with this token; only then is it submitted. */
   z.object({ type: z.literal('confirmRunAgain'), token: z.string() }),
   z.object({ type: z.literal('viewChanged'), view: z.enum(['compose', 'jobs', 'results']) }),
+  /** Saves the draft's prompt, options and images under `name` (replacing a preset of that name). */
+  z.object({ type: z.literal('savePreset'), name: z.string().check(z.maxLength(200)) }),
+  z.object({ type: z.literal('applyPreset'), id: z.string() }),
+  z.object({ type: z.literal('deletePreset'), id: z.string() }),
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
 

@@ -11,6 +11,8 @@ import { InputCards } from './composeCards';
 import { OptionControls } from './composeOptions';
 import { ImageSources } from './composeSources';
 import { codicon, fillIn, h, textButton } from './dom';
+import { PresetControls } from './presets';
+import { PromptHistoryMenu } from './promptHistory';
 import { promptCounter, submitState } from './viewModel';
 import { EchoGuard } from './viewState';
 
@@ -35,6 +37,8 @@ export class ComposeView {
   private readonly cards: InputCards;
   private readonly sources: ImageSources;
   private readonly options: OptionControls;
+  private readonly history: PromptHistoryMenu;
+  private readonly presets: PresetControls;
   private readonly imageCount: HTMLElement;
   private readonly imageArea: HTMLElement;
   private readonly promptField: HTMLElementTagNameMap['vscode-textarea'];
@@ -96,17 +100,20 @@ export class ComposeView {
     });
     this.counter = h('span', { class: 'counter', 'aria-hidden': 'true' });
     this.promptMessage = h('p', { class: 'field-message error', 'aria-live': 'polite', hidden: true });
+    this.history = new PromptHistoryMenu({ use: (prompt) => this.usePrompt(prompt) });
     const modifier = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
     const promptSection = h(
       'section',
       { class: 'compose-section', 'aria-labelledby': 'prompt-label' },
-      h('div', { class: 'section-heading' }, h('label', { id: 'prompt-label', for: 'prompt-field', class: 'plain-label', text: t('Prompt') }), this.counter),
+      h('div', { class: 'section-heading' }, h('label', { id: 'prompt-label', for: 'prompt-field', class: 'plain-label', text: t('Prompt') }), this.history.button, this.counter),
+      this.history.element,
       this.promptField,
       this.promptMessage,
       h('p', { class: 'section-hint' }, ...fillIn(t('Refer to the inputs as “image 1”, “image 2”… in the order above. {0} submits.'), h('kbd', { text: `${modifier}+Enter` }))),
     );
 
     this.options = new OptionControls(deps);
+    this.presets = new PresetControls(deps);
 
     // ---- submit ----
     this.price = h('span', { class: 'price', hidden: true });
@@ -121,7 +128,7 @@ export class ComposeView {
     );
     const footer = h('footer', { class: 'submit-bar' }, h('div', { class: 'submit-main' }, this.submitRow, this.tokenRow), this.price);
 
-    this.element = h('div', { class: 'compose' }, imagesSection, promptSection, this.options.element, footer);
+    this.element = h('div', { class: 'compose' }, imagesSection, promptSection, this.options.element, this.presets.element, footer);
     this.applyDraft(state.draft, true);
     this.render();
   }
@@ -137,6 +144,10 @@ export class ComposeView {
   private render(): void {
     const state = this.state;
     this.options.renderSizes(state.sizes, state.draft.size);
+    if (state.library) {
+      this.history.update(state.library.history);
+      this.presets.update(state.library.presets);
+    }
     if (state.price) {
       this.price.hidden = false;
       // The host passes RunComfy's own wording ("$0.03 per image"), so it is shown as given.
@@ -220,6 +231,14 @@ export class ComposeView {
     this.submitButton.disabled = !status.enabled || waiting;
     const reason = waiting ? t('Submitting…') : status.reason;
     this.submitReason.replaceChildren(...(reason ? [codicon(waiting ? 'loading' : 'info', waiting ? 'codicon-modifier-spin' : ''), ` ${reason}`] : []));
+  }
+
+  /** A recent prompt was picked: it replaces the prompt, and the host has it at once. */
+  private usePrompt(prompt: string): void {
+    this.promptField.value = prompt;
+    this.onPromptInput();
+    this.flushPrompt();
+    this.promptField.focus();
   }
 
   /** Compose is showing again: the prompt box is fitted now if its text changed while the tab was hidden. */

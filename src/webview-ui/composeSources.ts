@@ -2,6 +2,7 @@
 import { t } from '../common/l10n';
 import type { FromWebview } from '../protocol/messages';
 import { codicon, fillIn, h, textButton } from './dom';
+import { readImageFiles } from './imageBytes';
 import { parseUriList, parseUrlInput } from './viewModel';
 
 const URI_LIST_TYPES = ['text/uri-list', 'application/vnd.code.uri-list'];
@@ -85,9 +86,12 @@ export class ImageSources {
       if (uris.length > 0) {
         this.showDropMessage(undefined);
         this.deps.post({ type: 'dropFiles', uris });
-      } else {
-        // Files from outside VS Code arrive without a path the extension could read.
-        this.showDropMessage(t('Those files came without a location VS Code can read. Drop them from the Explorer while holding Shift, or use Add images….'));
+      } else if (data.files.length > 0) {
+        // Files from outside VS Code arrive without a path: their bytes go to the host, which copies them to inputs/.
+        void readImageFiles(Array.from(data.files), 'drop').then(({ message, refused }) => {
+          if (message) this.deps.post(message);
+          this.showDropMessage(refused.length > 0 ? refused.join(' ') : undefined);
+        });
       }
     });
   }

@@ -7,6 +7,7 @@ import { PanelState, parseMessage, ToWebview } from '../protocol/messages';
 import { ComposeView } from './compose';
 import { RunAgainQuestion } from './confirmRunAgain';
 import { connectToHost } from './host';
+import { acceptPastedImages } from './imageBytes';
 import { JobsView } from './jobs';
 import { ResultsView } from './results';
 import { Shell } from './shell';
@@ -129,6 +130,7 @@ function start(): void {
     }, { passive: true });
   }
 
+  acceptPastedImages({ post: host.post, notice: (message) => shell.notice('error', message) });
   const runAgain = new RunAgainQuestion(host.post);
   root.replaceChildren(shell.element, runAgain.element);
   if (ui.compare) results.restoreCompare(ui.compare.path, ui.compare.position);
@@ -181,6 +183,10 @@ function start(): void {
         break;
       case 'price':
         state = { ...state, price: message.price };
+        compose.update(state);
+        break;
+      case 'library':
+        state = { ...state, library: message.library };
         compose.update(state);
         break;
       case 'submitted':

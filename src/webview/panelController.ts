@@ -15,6 +15,7 @@ import type { CommandContext } from '../commands/context';
 import { copyRequestIdCommand, retryDownloadCommand, revealUri } from '../commands/resultActions';
 import { confirmRepeat } from '../ui/confirmRepeat';
 import { pickImages } from '../ui/imagePicker';
+import { importIntoOutputFolder } from './importImage';
 import { panelHtml } from './panelHtml';
 
 /** Job changes come in bursts (state, save, files); one update per animation-sized window is enough. */
@@ -61,6 +62,8 @@ export class PanelController extends Disposable {
           spending: () => services.spending.totals(),
         },
         hasToken: async () => !!(await tokens.get()),
+        library: services.library,
+        importImage: (item) => importIntoOutputFolder(item, jobs),
         filePathOf: (value) => toFileUri(value)?.fsPath,
         actions: {
           pickImages: () => pickImages(),
@@ -80,6 +83,7 @@ export class PanelController extends Disposable {
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(tokens.onDidChange(() => void this.refreshToken()));
     this._register(jobs.onDidChange(() => this.scheduleJobs()));
+    this._register(services.library.onDidChange(() => this.session.libraryChanged()));
     void this.refreshToken();
     void this.session.inspectAll();
     jobs.ready().then(

@@ -1,8 +1,8 @@
 // runcomfy.openPanel and the serializer that brings the panel back after a window reload.
 import * as vscode from 'vscode';
+import { isImageFileName } from '../imaging/formats';
 import type { Services } from '../platform/services';
 import type { PanelState } from '../protocol/messages';
-import { isImageFileName } from '../imaging/formats';
 import { PanelController } from './panelController';
 
 export const PANEL_VIEW_TYPE = 'runcomfy.panel';
@@ -18,6 +18,13 @@ function selectedImages(first: unknown, second: unknown): vscode.Uri[] {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   if (input instanceof vscode.TabInputCustom && isImageFileName(input.uri.path)) return [input.uri];
   return [];
+}
+
+/** The image an editor-title button or tab menu was used on, or the image shown in the active image preview. */
+function imageInPreview(first: unknown): vscode.Uri[] {
+  if (first instanceof vscode.Uri) return isImageFileName(first.path) ? [first] : [];
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputCustom && isImageFileName(input.uri.path) ? [input.uri] : [];
 }
 
 export function registerPanel(context: vscode.ExtensionContext, services: Services): vscode.Disposable {
@@ -52,6 +59,8 @@ export function registerPanel(context: vscode.ExtensionContext, services: Servic
 
   return vscode.Disposable.from(
     vscode.commands.registerCommand('runcomfy.openPanel', open),
+    // "Edit with Dreamina…" on an image preview: the panel with that image as an input.
+    vscode.commands.registerCommand('runcomfy.editImageInPanel', (first?: unknown) => open(undefined, imageInPreview(first))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         const view = (state as { view?: PanelState['view'] } | undefined)?.view;

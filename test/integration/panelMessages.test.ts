@@ -220,7 +220,8 @@ async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
   const context = {
     secrets: secrets.storage,
     workspaceState: memento,
-    globalState: options.globalState ?? memoryMemento(),
+    // Spending, recent prompts and presets live in globalState, whose keys are synced.
+    globalState: Object.assign(options.globalState ?? memoryMemento(), { setKeysForSync: () => undefined }),
     extensionUri: vscode.Uri.file(repoRoot),
     extension: { packageJSON: { version: 'test' } },
     subscriptions: [],

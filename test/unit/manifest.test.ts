@@ -54,6 +54,21 @@ describe('manifest', () => {
     }
   });
 
+  it('offers "Edit with Dreamina…" on an image preview\'s title bar and tab menu for every format fitting reads', () => {
+    for (const menu of ['editor/title', 'editor/title/context']) {
+      const entry = pkg.contributes.menus[menu].find((m: { command: string }) => m.command === 'runcomfy.editImageInPanel');
+      assert.ok(entry, menu);
+      assert.match(entry.when, /activeCustomEditorId == imagePreview\.previewEditor/, menu);
+      const regex = /resourceExtname =~ \/(.+)\/(\w*)/.exec(entry.when);
+      assert.ok(regex, menu);
+      const re = new RegExp(regex[1], regex[2]);
+      for (const ext of ['.png', '.jpg', '.jpeg', '.JPG', '.webp', '.gif', '.bmp', '.tif', '.tiff', '.avif', '.heic', '.HEIF']) assert.ok(re.test(ext), `${menu} ${ext}`);
+      for (const ext of ['.svg', '.ico', '.pngx', '']) assert.ok(!re.test(ext), `${menu} ${ext}`);
+    }
+    const command = pkg.contributes.commands.find((c: { command: string }) => c.command === 'runcomfy.editImageInPanel');
+    assert.match(command.icon, /^\$\([a-z-]+\)$/, 'a codicon');
+  });
+
   it('documents every setting and keeps the ones that steer the token at application scope', () => {
     const props = pkg.contributes.configuration.properties;
     for (const [key, value] of Object.entries<Record<string, unknown>>(props)) {

@@ -5,7 +5,11 @@ import type { InputRef } from '../../src/jobs/inputChecks';
 import type { Job } from '../../src/jobs/job';
 import { PanelPorts, PanelSession } from '../../src/panel/session';
 import type { StoredDraft } from '../../src/panel/draft';
+import { rememberPrompt } from '../../src/common/promptHistory';
+import { type ImportedBytes, importProblem } from '../../src/panel/importedImages';
+import { deletePreset, type Preset, savePreset } from '../../src/panel/presets';
 import type { ToWebview } from '../../src/protocol/messages';
+import { makePng } from '../support/images';
 import { jobIn } from '../support/jobs';
 import { flushMicrotasks } from '../support/manualClock';
 
@@ -22,14 +26,17 @@ interface Rig {
   gate?: Promise<void>;
   /** Every file the panel asked to be fitted, with its choice. */
   plans: InputRef[];
+  history: string[];
+  presets: Preset[];
+  imported: ImportedBytes[];
 }
 
 function fitReport(from: SourceFormat, w: number, h: number, to: SentFormat, sw: number, sh: number, changes: FitChange[]): FitReport {
   return { name: 'x', original: { width: w, height: h, format: from, bytes: 2_000_000 }, sent: { width: sw, height: sh, format: to, bytes: 1_000_000 }, changes };
 }
 
-function rig(options: { stored?: unknown; images?: string[]; jobs?: Job[] } = {}): Rig {
-  const r = { delivered: [], stored: [], warnings: [], jobs: options.jobs ?? [], submits: [], actions: [], hasToken: true, plans: [] } as unknown as Rig;
+function rig(options: { stored?: unknown; images?: string[]; jobs?: Job[]; exists?: (path: string) => boolean } = {}): Rig {
+  const r = { delivered: [], stored: [], warnings: [], jobs: options.jobs ?? [], submits: [], actions: [], hasToken: true, plans: [], history: [], presets: [], imported: [] } as unknown as Rig;
   const ports: PanelPorts = {
     logger: { trace() {}, debug() {}, info() {}, warn: (m) => void r.warnings.push(m), error() {} },
     deliver: (m) => void r.delivered.push(m),
@@ -37,7 +44,7 @@ function rig(options: { stored?: unknown; images?: string[]; jobs?: Job[] } = {}
     storeDraft: (d) => void r.stored.push(d),
     defaults: () => ({ size: '2048x2048(1:1)', scale: 0.5, forceSingle: false }),
     uri: (p) => `webview:${p}`,
-    exists: () => true,
+    exists: options.exists ?? (() => true),
     setResourceFolders: () => undefined,
     jobs: {
       list: () => r.jobs,
@@ -61,6 +68,22 @@ function rig(options: { stored?: unknown; images?: string[]; jobs?: Job[] } = {}
       userMessageOf: (e) => (e instanceof Error ? e.message : String(e)),
     },
     hasToken: async () => r.hasToken,
+    library: {
+      history: () => r.history,
+      presets: () => r.presets,
+      remember: async (prompt) => void (r.history = rememberPrompt(r.history, prompt)),
+      savePreset: async (preset) => {
+        r.presets = savePreset(r.presets, preset);
+        return r.presets[0];
+      },
+      deletePreset: async (id) => void (r.presets = deletePreset(r.presets, id)),
+    },
+    importImage: async (item) => {
+      const problem = importProblem(item);
+      if (problem) throw new Error(problem);
+      r.imported.push(item);
+      return `/ws/runcomfy-results/inputs/${item.name ?? `pasted-${r.imported.length}.png`}`;
+    },
     filePathOf: (v) => (v.startsWith('file://') ? v.slice('file://'.length) : v.startsWith('/') ? v : undefined),
     actions: {
       pickImages: async () => [{ kind: 'file', path: '/ws/picked.png' }],
@@ -315,5 +338,112 @@ describe('PanelSession', () => {
     r.session.jobsChanged();
     r.session.setHasToken(false);
     assert.equal(r.delivered.length, before);
+  });
+
+  it('remembers a prompt once it is sent, newest first, and tells the panel; a refused submit remembers nothing', async () => {
+    const r = rig({ images: ['/ws/a.png'] });
+    r.history = ['older prompt'];
+    await r.session.receive({ type: 'ready' });
+    assert.deepEqual(r.session.state().library?.history, ['older prompt']);
+    await flushMicrotasks();
+    r.hasToken = false;
+    await r.session.receive({ type: 'updateDraft', prompt: 'never sent' });
+    await r.session.receive({ type: 'submit' });
+    assert.deepEqual(r.history, ['older prompt']);
+    r.hasToken = true;
+    await r.session.receive({ type: 'updateDraft', prompt: '  Make it blue ' });
+    await r.session.receive({ type: 'submit' });
+    assert.equal(r.submits.length, 1);
+    assert.deepEqual(r.history, ['Make it blue', 'older prompt']);
+    const library = r.delivered.filter((m) => m.type === 'library').at(-1);
+    assert.ok(library && library.type === 'library');
+    assert.deepEqual(library.library.history, ['Make it blue', 'older prompt']);
+  });
+
+  it('saves the draft as a preset, replaces one of the same name, applies it back, and deletes it', async () => {
+    const r = rig({ images: ['/ws/a.png', '/ws/b.png'] });
+    await r.session.receive({ type: 'ready' });
+    await flushMicrotasks();
+    await r.session.receive({ type: 'addUrls', urls: ['https://cdn.example.com/ref.png?sig=secret'] });
+    await r.session.receive({ type: 'updateDraft', prompt: 'Studio light', size: '1024x1024(1:1)', scale: 0.8, forceSingle: true });
+    await r.session.receive({ type: 'savePreset', name: '   ' });
+    assert.equal(r.presets.length, 0);
+    assert.match(notices(r).at(-1) ?? '', /name/);
+    await r.session.receive({ type: 'savePreset', name: 'Product shot' });
+    assert.equal(r.presets.length, 1);
+    const [preset] = r.presets;
+    assert.deepEqual(preset.images, [
+      { kind: 'file', path: '/ws/a.png' },
+      { kind: 'file', path: '/ws/b.png' },
+      { kind: 'url', url: 'https://cdn.example.com/ref.png (query removed)' },
+    ]);
+    assert.ok(!JSON.stringify(r.presets).includes('secret'), 'a signature never reaches synced storage');
+    assert.deepEqual(preset.options, { size: '1024x1024(1:1)', scale: 0.8, forceSingle: true });
+    assert.match(notices(r).at(-1) ?? '', /Preset “Product shot” saved/);
+    const shown = r.delivered.filter((m) => m.type === 'library').at(-1);
+    assert.ok(shown && shown.type === 'library');
+    assert.deepEqual(shown.library.presets[0].images, ['a.png', 'b.png', 'https://cdn.example.com/ref.png (query removed)']);
+
+    await r.session.receive({ type: 'updateDraft', prompt: 'Studio light, softer' });
+    await r.session.receive({ type: 'savePreset', name: 'product SHOT' });
+    assert.equal(r.presets.length, 1, 'the same name (any case) updates the preset');
+    assert.equal(r.presets[0].id, preset.id);
+    assert.equal(r.presets[0].prompt, 'Studio light, softer');
+    assert.match(notices(r).at(-1) ?? '', /updated/);
+
+    // The draft changes, then the preset brings its prompt, options and images back.
+    for (const image of lastDraft(r)!.images) await r.session.receive({ type: 'removeImage', id: image.id });
+    await r.session.receive({ type: 'updateDraft', prompt: 'something else', size: '2048x2048(1:1)', scale: 0.5, forceSingle: false });
+    await r.session.receive({ type: 'applyPreset', id: preset.id });
+    await flushMicrotasks();
+    const draft = lastDraft(r)!;
+    assert.equal(draft.prompt, 'Studio light, softer');
+    assert.deepEqual([draft.size, draft.scale, draft.forceSingle], ['1024x1024(1:1)', 0.8, true]);
+    assert.deepEqual(draft.images.map((i) => i.label), ['a.png', 'b.png', 'https://cdn.example.com/ref.png (query removed)']);
+    assert.equal(r.stored.at(-1)?.prompt, 'Studio light, softer', 'the applied draft is stored like any other');
+
+    await r.session.receive({ type: 'deletePreset', id: preset.id });
+    assert.equal(r.presets.length, 0);
+  });
+
+  it('applies a preset synced from another computer without the files that are not here, and says which', async () => {
+    const r = rig({ exists: (p) => p.startsWith('/ws/') });
+    r.presets = [
+      {
+        id: 'p1',
+        name: 'Elsewhere',
+        prompt: 'Warm tones',
+        options: { size: '2048x2048(1:1)', scale: 0.5, forceSingle: false },
+        images: [{ kind: 'file', path: '/other/machine/cat.png' }, { kind: 'file', path: '/ws/here.png' }],
+        savedAt: 1,
+      },
+    ];
+    await r.session.receive({ type: 'ready' });
+    await r.session.receive({ type: 'applyPreset', id: 'p1' });
+    assert.deepEqual(lastDraft(r)!.images.map((i) => i.label), ['here.png']);
+    assert.match(notices(r).at(-1) ?? '', /without cat\.png, which is not on this computer/);
+  });
+
+  it('turns pasted and dropped bytes into inputs, and refuses what is not an image with one clear notice', async () => {
+    const r = rig();
+    await r.session.receive({ type: 'ready' });
+    const png = makePng(8, 8).toString('base64');
+    await r.session.receive({ type: 'importImages', source: 'paste', images: [{ data: png }] });
+    assert.equal(r.imported.length, 1);
+    assert.equal(r.imported[0].source, 'paste');
+    assert.deepEqual(lastDraft(r)!.images.map((i) => i.path), ['/ws/runcomfy-results/inputs/pasted-1.png']);
+    await r.session.receive({
+      type: 'importImages',
+      source: 'drop',
+      images: [
+        { name: 'notes.txt', data: Buffer.from('hello').toString('base64') },
+        { name: 'photo.png', data: png },
+      ],
+    });
+    assert.deepEqual(lastDraft(r)!.images.map((i) => i.label), ['pasted-1.png', 'photo.png']);
+    assert.match(notices(r).at(-1) ?? '', /notes\.txt is not an image/);
+    await r.session.receive({ type: 'importImages', source: 'paste', images: [{ data: Buffer.from('GIF89a....').toString('base64') }] });
+    assert.match(notices(r).at(-1) ?? '', /not a PNG/);
+    assert.equal(r.imported.length, 2);
   });
 });
