@@ -10,6 +10,7 @@ import type { Logger } from '../common/logger';
 import type { EngineHealth, JobChange, ResumeParams } from '../jobs/engine';
 import type { ParsedEditArgs } from '../jobs/editArgs';
 import type { FitSettings } from '../imaging/fitTypes';
+import type { Preview } from '../imaging/preview';
 import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
 import type { PreparedInput } from '../jobs/inputs';
 import type { Job } from '../jobs/job';
@@ -102,6 +103,11 @@ export class JobsService extends Disposable {
   /** Checks and fits every input; `fit` defaults to the settings. */
   async prepare(refs: readonly InputRef[], signal?: AbortSignal, fit?: FitSettings): Promise<PreparedInput[]> {
     return (await this.load()).prepare(refs, signal, fit);
+  }
+
+  /** A saved result downscaled for a language model to look at (see PREVIEW_LIMITS). */
+  async previewImage(file: string, signal?: AbortSignal): Promise<Preview | undefined> {
+    return (await this.load()).previewImage(file, signal);
   }
 
   /** Submits as given, without asking anything: for scripted calls, which are their callers' decisions. */

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { imageSize } from 'image-size';
 import * as vscode from 'vscode';
 import {
   clearToken,
@@ -21,6 +22,11 @@ import {
 } from './support';
 
 const TOOL = 'runcomfy_edit_image';
+
+function pixelSize(bytes: Buffer): [number | undefined, number | undefined] {
+  const { width, height } = imageSize(bytes);
+  return [width, height];
+}
 
 interface Answer {
   text: string;
@@ -90,16 +96,37 @@ describe('chat tool runcomfy_edit_image', () => {
         assert.ok(path.isAbsolute(file));
         assert.ok(isPng(fs.readFileSync(file)), `${file} is not a PNG on disk`);
       }
-      // This VS Code has image parts; a result of at most 1 MB travels with the answer, byte for byte.
+      // This VS Code has image parts; a small result (the emulator's light 1024×1024 PNG) travels with the answer, byte for byte.
       const bytes = fs.readFileSync(files[0]);
-      if (bytes.length <= 1024 * 1024) {
-        assert.equal(answer.images.length, 1, answer.text);
-        assert.equal(answer.images[0].mimeType, 'image/png');
-        assert.ok(Buffer.from(answer.images[0].data).equals(bytes));
-      } else {
-        assert.equal(answer.images.length, 0);
-        assert.match(answer.text, /larger than 1 MB/);
-      }
+      assert.ok(bytes.length <= 1024 * 1024, `${bytes.length} bytes`);
+      assert.equal(answer.images.length, 1, answer.text);
+      assert.equal(answer.images[0].mimeType, 'image/png');
+      assert.ok(Buffer.from(answer.images[0].data).equals(bytes));
+      assert.doesNotMatch(answer.text, /not attached|smaller copies/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('attaches a large result downscaled to at most 1024 px and 1 MB, and says the file on disk is full size', async function () {
+    this.timeout(60_000);
+    const { emulator } = env;
+    emulator.configure({ outputWeight: 'realistic' });
+    const server = await serveImage(readFixture('landscape.png'));
+    try {
+      const answer = await invokeTool({ images: [server.url('shared/lake.png')], prompt: 'Add a small boat on the lake', size: '2048x2048(1:1)', forceSingle: true });
+      assert.equal(field(answer.text, 'status'), 'succeeded', answer.text);
+      const files = filesIn(answer.text);
+      assert.equal(files.length, 1);
+      const onDisk = fs.readFileSync(files[0]);
+      assert.ok(onDisk.length > 1024 * 1024, `the saved result is only ${onDisk.length} bytes`);
+      assert.deepEqual(pixelSize(onDisk), [2048, 2048]);
+      assert.equal(answer.images.length, 1, answer.text);
+      const image = Buffer.from(answer.images[0].data);
+      assert.ok(image.length <= 1024 * 1024, `the attached image has ${image.length} bytes`);
+      assert.equal(answer.images[0].mimeType, isPng(image) ? 'image/png' : 'image/jpeg');
+      assert.deepEqual(pixelSize(image), [1024, 1024]);
+      assert.match(answer.text, /smaller copies \(at most 1024 px a side\); the files on disk are full size/);
     } finally {
       await server.close();
     }
