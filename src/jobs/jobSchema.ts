@@ -3,7 +3,14 @@ import * as z from 'zod';
 import { SIZE_OPTIONS } from '../api/schemas';
 import { type Job, storableInput } from './job';
 
-const SavedFile = z.object({ url: z.string(), path: z.string(), sidecarPath: z.string().optional(), bytes: z.number().optional() });
+const SavedFile = z.object({
+  url: z.string(),
+  path: z.string(),
+  sidecarPath: z.string().optional(),
+  bytes: z.number().optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+});
 
 const InputSummary = z.object({ label: z.string(), summary: z.string(), path: z.string().optional(), url: z.string().optional() });
 

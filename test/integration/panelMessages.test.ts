@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { imageSize } from 'image-size';
 import * as vscode from 'vscode';
 import { isCancellable, stateWords } from '../../src/jobs/rules';
 import { Services } from '../../src/platform/services';
@@ -595,6 +596,8 @@ describe('panel host: HTML, handshake and every webview message', () => {
   it('submit: one request with both images inline and the options; jobs move to succeeded; results list the saved files with before', async function () {
     this.timeout(25_000);
     const { emulator } = env;
+    // Outputs at half the size asked for: the results must say what is on disk, not what was asked for.
+    emulator.configure({ outputScale: 0.5 });
     const h = await openHarness();
     await h.ready();
     await dropFixtures(h);
@@ -631,6 +634,9 @@ describe('panel host: HTML, handshake and every webview message', () => {
       assert.equal(result.jobId, done.id);
       assert.equal(result.prompt, 'Add a small boat on the lake');
       assert.equal(result.size, '2560x1440(16:9)');
+      const onDisk = imageSize(fs.readFileSync(result.path));
+      assert.deepEqual([onDisk.width, onDisk.height], [1280, 720]);
+      assert.deepEqual([result.width, result.height], [1280, 720]);
       assert.equal(result.scale, 0.8);
       assert.deepEqual(result.before, { label: 'landscape.png', thumb: webviewUri(workspacePath('landscape.png')) });
     }
