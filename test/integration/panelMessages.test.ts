@@ -914,6 +914,11 @@ describe('panel host: HTML, handshake and every webview message', () => {
     await h.send({ type: 'pickImages' });
     assert.equal(quickPick.calls.length, 1);
     assert.equal(dialog.calls.length, 1);
+    // The sources name every format fitting reads, as the file dialog's filter and the workspace search take them.
+    const workspaceRow = (quickPick.calls[0][0] as SourceItem[]).find((i) => i.source === 'workspace');
+    for (const format of ['PNG', 'JPEG', 'WebP', 'GIF', 'BMP', 'TIFF', 'AVIF', 'HEIC']) assert.ok(workspaceRow?.detail?.includes(format), `${format} in "${workspaceRow?.detail}"`);
+    const filters = (dialog.calls[0][0] as vscode.OpenDialogOptions).filters ?? {};
+    assert.deepEqual(Object.values(filters)[0], ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'avif', 'heic', 'heif']);
     await h.waitDraft('landscape picked', (d) => d.images.some((i) => i.path === workspacePath('landscape.png') && !i.checking));
 
     source = 'workspace';
