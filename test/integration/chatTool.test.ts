@@ -20,6 +20,8 @@ import {
   workspacePath,
   writeScratchFile,
 } from './support';
+import { openServices, type OwnServices } from './fakeServices';
+import { EditImageTool, type EditImageInput } from '../../src/lm/editImageTool';
 
 const TOOL = 'runcomfy_edit_image';
 
@@ -207,6 +209,55 @@ describe('chat tool runcomfy_edit_image', () => {
       assert.match(answer.text, /created no job and charged nothing/);
       assert.equal(emulator.stats.submits, 1);
       assert.equal(emulator.stats.jobsCreated, 0);
+    });
+  });
+
+  describe('asks first (prepareInvocation), with what is sent and what it costs, and sends nothing', () => {
+    let own: OwnServices | undefined;
+    afterEach(async () => {
+      await own?.close();
+      own = undefined;
+    });
+
+    async function confirmation(input: EditImageInput): Promise<{ title: string; message: string }> {
+      own = await openServices();
+      const source = new vscode.CancellationTokenSource();
+      const prepared = await new EditImageTool(own.services).prepareInvocation({ input } as vscode.LanguageModelToolInvocationPrepareOptions<EditImageInput>, source.token);
+      source.dispose();
+      const asked = prepared.confirmationMessages;
+      assert.ok(asked, 'no confirmation: a paid call would run unasked');
+      const markdown = typeof asked.message === 'string' ? asked.message : asked.message.value;
+      // Plain text is appended escaped, spaces as &nbsp;: read it as it renders.
+      return { title: asked.title, message: markdown.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1') };
+    }
+
+    it('names the images, the prompt, the options, the output folder and the price from the model\'s metadata', async () => {
+      const asked = await confirmation({ images: ['landscape.png'], prompt: 'Add a small boat', size: '1024x1024(1:1)', forceSingle: true });
+      assert.equal(asked.title, 'Run a paid Dreamina edit of 1 image?');
+      assert.match(asked.message, /`landscape\.png`/);
+      assert.match(asked.message, /Add a small boat/);
+      assert.match(asked.message, /`1024x1024\(1:1\)`/);
+      assert.match(asked.message, /exactly one output image/);
+      assert.match(asked.message, /`runcomfy-results`/);
+      assert.match(asked.message, /\*\*Price\*\*: \$0\.03 per image/);
+      assert.equal(env.emulator.stats.submits, 0);
+    });
+
+    it('says "price unknown" when the model\'s metadata cannot be read', async () => {
+      env.emulator.inject({ route: 'model', kind: 'http', status: 503, times: 'always' });
+      const asked = await confirmation({ images: ['landscape.png'], prompt: 'Add a small boat' });
+      assert.equal(asked.title, 'Run a paid Dreamina edit of 1 image?');
+      assert.match(asked.message, /price unknown/);
+      assert.doesNotMatch(asked.message, /per image/);
+      assert.equal(env.emulator.stats.submits, 0);
+    });
+
+    it('shows an input that cannot be sent as such, with the reason', async () => {
+      const asked = await confirmation({ images: ['no-such-image.png'], prompt: 'Add a small boat' });
+      assert.equal(asked.title, 'This Dreamina edit cannot be sent');
+      assert.match(asked.message, /no-such-image\.png/);
+      assert.match(asked.message, /Nothing is sent or charged/);
+      assert.equal(env.emulator.stats.submits, 0);
     });
   });
 
