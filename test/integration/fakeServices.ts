@@ -1,6 +1,7 @@
 // A Services of its own for a test, over in-memory workspace state, secrets and log, so nothing is shared with the extension's.
 import * as vscode from 'vscode';
 import { Services } from '../../src/platform/services';
+import { JsonMemento } from '../support/jsonMemento';
 import { repoRoot, testToken } from './support';
 
 export interface OwnServices {
@@ -9,9 +10,8 @@ export interface OwnServices {
   close(): Promise<void>;
 }
 
-/** A fresh Services with the test token set; close() shuts it down. */
-export async function openServices(): Promise<OwnServices> {
-  const values = new Map<string, string>();
+/** A fresh Services with the test token set; close() shuts it down. Two over one `workspaceState` are a window and its reload. */
+export async function openServices(workspaceState: vscode.Memento = new JsonMemento()): Promise<OwnServices> {
   const secrets = new Map<string, string>();
   const changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
   const log: string[] = [];
@@ -23,11 +23,7 @@ export async function openServices(): Promise<OwnServices> {
       keys: () => Promise.resolve([...secrets.keys()]),
       onDidChange: changed.event,
     },
-    workspaceState: {
-      keys: () => [...values.keys()],
-      get: (key: string, defaultValue?: unknown) => (values.has(key) ? JSON.parse(values.get(key)!) : defaultValue),
-      update: (key: string, value: unknown) => (value === undefined ? values.delete(key) : values.set(key, JSON.stringify(value)), Promise.resolve()),
-    },
+    workspaceState,
     extensionUri: vscode.Uri.file(repoRoot),
     extension: { packageJSON: { version: 'test' } },
     subscriptions: [],
