@@ -5,7 +5,6 @@ import { Clock, TimerHandle } from '../common/clock';
 import { Logger } from '../common/logger';
 import { JobWithOutputs, SavingJob } from './job';
 import { JobTable } from './jobTable';
-import { pixelSizeOf } from './pixelSize';
 import { SaverPort } from './ports';
 import type { SavedFile, SaveJob, SidecarData } from './resultSaver';
 import { Instant } from './transitions';
@@ -132,12 +131,9 @@ export class DownloadQueue {
           retryable: failed.some((f) => f.error.failure === 'network'),
         }
       : undefined;
-    // What is on disk, read from each file: a service may answer with another size than the one asked for.
-    const files = await Promise.all(saved.map(async (f) => ({ url: f.url, path: f.path, sidecarPath: f.sidecarPath, bytes: f.bytes, ...(await pixelSizeOf(f.path)) })));
-    if (signal.aborted) return;
     const next = await table.apply(id, {
       type: 'saveEnded',
-      files,
+      files: saved.map((f) => ({ url: f.url, path: f.path, sidecarPath: f.sidecarPath, bytes: f.bytes, ...(f.width && f.height ? { width: f.width, height: f.height } : {}) })),
       outputUrls: urls,
       failure,
       at: this.deps.instant(),
