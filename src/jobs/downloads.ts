@@ -134,7 +134,7 @@ export class DownloadQueue {
       : undefined;
     const next = await table.apply(id, {
       type: 'saveEnded',
-      files: saved.map((f) => ({ url: f.url, path: f.path, sidecarPath: f.sidecarPath, bytes: f.bytes })),
+      files: saved.map((f) => ({ url: f.url, path: f.path, sidecarPath: f.sidecarPath, bytes: f.bytes, ...(f.width && f.height ? { width: f.width, height: f.height } : {}) })),
       outputUrls: urls,
       failure,
       at: this.deps.instant(),

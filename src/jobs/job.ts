@@ -11,6 +11,9 @@ export interface SavedFileRef {
   path: string;
   sidecarPath?: string;
   bytes?: number;
+  /** The saved image's pixel size, read from the file. */
+  width?: number;
+  height?: number;
 }
 
 export interface InputSummary {

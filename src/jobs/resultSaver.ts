@@ -13,6 +13,7 @@ import { DEFAULT_ALLOWED_DOWNLOAD_HOSTS, hostOf, isAllowedDownloadUrl } from './
 import { extensionOf, ImageFormat } from './imageMagic';
 import { assertInside, outputStem, sidecarNameFor } from './naming';
 import { outputFolderProblem } from './outputFolder';
+import { pixelSizeOf } from './pixelSize';
 import { acquireLock, LockOptions } from './saveLock';
 import { errnoOf, exists, loggableUrl, unlinkQuietly } from './saveFiles';
 import { buildSidecar, describeSavedImage, findSavedOutputs, lookupSaved, SidecarData, writeSidecarExclusive } from './sidecar';
@@ -63,6 +64,9 @@ export interface SavedFile {
   sidecarPath: string;
   bytes: number;
   format: ImageFormat;
+  /** The image's pixel size, when it could be read. */
+  width?: number;
+  height?: number;
 }
 
 export interface SaveOutcome {
@@ -200,7 +204,8 @@ export class ResultSaver {
     saved.sort((a, b) => a.index - b.index);
     failed.sort((a, b) => a.index - b.index);
     return {
-      saved: saved.map(({ index: _index, ...file }) => file),
+      // What is on disk, read from each file: a service may answer with another size than the one asked for.
+      saved: await Promise.all(saved.map(async ({ index: _index, ...file }) => ({ ...file, ...(await pixelSizeOf(file.path)) }))),
       failed: failed.map(({ url, error }) => ({ url, error })),
     };
   }

@@ -88,6 +88,7 @@ export function resultViews(jobs: readonly Job[], uri: ToWebviewUri, exists: (p:
         thumb: uri(file.path),
         prompt: job.prompt,
         size: job.options.size,
+        ...(file.width !== undefined && file.height !== undefined ? { width: file.width, height: file.height } : {}),
         scale: job.options.scale,
         forceSingle: job.options.forceSingle,
         savedAt: job.finishedAt,

@@ -10,6 +10,7 @@ import type { Logger } from '../common/logger';
 import type { EngineHealth, JobChange, ResumeParams } from '../jobs/engine';
 import type { ParsedEditArgs } from '../jobs/editArgs';
 import type { FitSettings } from '../imaging/fitTypes';
+import type { Preview } from '../imaging/preview';
 import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
 import type { FilePlan, PreparedInput } from '../jobs/inputs';
 import type { Job } from '../jobs/job';
@@ -107,6 +108,11 @@ export class JobsService extends Disposable {
   /** What one local file will be sent as after fitting (the panel's card line), or why it cannot be; `fit` defaults to the settings. */
   async planImageFile(ref: Extract<InputRef, { kind: 'file' }>, fit?: FitSettings): Promise<FilePlan> {
     return (await this.load()).planImageFile(ref, fit);
+  }
+
+  /** A saved result downscaled for a language model to look at (see PREVIEW_LIMITS). */
+  async previewImage(file: string, signal?: AbortSignal): Promise<Preview | undefined> {
+    return (await this.load()).previewImage(file, signal);
   }
 
   /** Submits as given, without asking anything: for scripted calls, which are their callers' decisions. */

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { imageSize } from 'image-size';
 import * as vscode from 'vscode';
 import { isCancellable, stateWords } from '../../src/jobs/rules';
 import { Services } from '../../src/platform/services';
@@ -599,6 +600,8 @@ describe('panel host: HTML, handshake and every webview message', () => {
   it('submit: one request with both images inline and the options; jobs move to succeeded; results list the saved files with before', async function () {
     this.timeout(25_000);
     const { emulator } = env;
+    // Outputs at half the size asked for: the results must say what is on disk, not what was asked for.
+    emulator.configure({ outputScale: 0.5 });
     const h = await openHarness();
     await h.ready();
     await dropFixtures(h);
@@ -635,6 +638,9 @@ describe('panel host: HTML, handshake and every webview message', () => {
       assert.equal(result.jobId, done.id);
       assert.equal(result.prompt, 'Add a small boat on the lake');
       assert.equal(result.size, '2560x1440(16:9)');
+      const onDisk = imageSize(fs.readFileSync(result.path));
+      assert.deepEqual([onDisk.width, onDisk.height], [1280, 720]);
+      assert.deepEqual([result.width, result.height], [1280, 720]);
       assert.equal(result.scale, 0.8);
       assert.deepEqual(result.before, { label: 'landscape.png', thumb: webviewUri(workspacePath('landscape.png')) });
     }
@@ -938,6 +944,11 @@ describe('panel host: HTML, handshake and every webview message', () => {
     await h.send({ type: 'pickImages' });
     assert.equal(quickPick.calls.length, 1);
     assert.equal(dialog.calls.length, 1);
+    // The sources name every format fitting reads, as the file dialog's filter and the workspace search take them.
+    const workspaceRow = (quickPick.calls[0][0] as SourceItem[]).find((i) => i.source === 'workspace');
+    for (const format of ['PNG', 'JPEG', 'WebP', 'GIF', 'BMP', 'TIFF', 'AVIF', 'HEIC']) assert.ok(workspaceRow?.detail?.includes(format), `${format} in "${workspaceRow?.detail}"`);
+    const filters = (dialog.calls[0][0] as vscode.OpenDialogOptions).filters ?? {};
+    assert.deepEqual(Object.values(filters)[0], ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'avif', 'heic', 'heif']);
     await h.waitDraft('landscape picked', (d) => d.images.some((i) => i.path === workspacePath('landscape.png') && !i.checking));
 
     source = 'workspace';

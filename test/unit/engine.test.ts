@@ -52,6 +52,17 @@ describe('JobEngine (emulator, simulated time)', function () {
     assert.equal(stored[0].state, 'queued');
   });
 
+  it('records each saved file\'s own pixel size, which may differ from the size asked for, and keeps it through storage', async () => {
+    h = await createHarness({ outputScale: 0.125 });
+    const id = requestIdOf(await h.engine.submit(params(h, { options: { size: '2048x2048(1:1)' } })));
+    await h.runFor(17_500);
+    const done = h.engine.get(id)!;
+    assert.ok(done.state === 'saved', `state ${done.state}`);
+    assert.deepEqual(done.files.map((f) => [f.width, f.height]), [[256, 256], [256, 256]]);
+    const stored = (h.store.snapshot() as Array<{ files: Array<{ width?: number; height?: number }> }>)[0];
+    assert.deepEqual(stored.files.map((f) => [f.width, f.height]), [[256, 256], [256, 256]]);
+  });
+
   it('tracks a job to success and saves every output with a readable sidecar, once', async () => {
     // Polls are planned around the expected end (~25 s until durations are learned): sparse while running.
     h = await createHarness({ queueMs: 3000, runMs: 20_000 });

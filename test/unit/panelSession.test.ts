@@ -446,4 +446,16 @@ describe('PanelSession', () => {
     assert.match(notices(r).at(-1) ?? '', /not a PNG/);
     assert.equal(r.imported.length, 2);
   });
+
+  it('shows results with the saved file\'s own pixel size beside the size asked for', async () => {
+    const files = [{ url: 'https://x/1.png', path: '/ws/runcomfy-results/cat-1.png', width: 256, height: 256 }];
+    const r = rig({ jobs: [jobIn('saved', { options: { size: '2048x2048(1:1)' }, files })] });
+    await r.session.receive({ type: 'ready' });
+    const state = r.delivered.find((m) => m.type === 'state');
+    assert.ok(state && state.type === 'state');
+    assert.deepEqual(
+      state.state.results.map((x) => [x.size, x.width, x.height]),
+      [['2048x2048(1:1)', 256, 256]],
+    );
+  });
 });
