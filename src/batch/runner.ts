@@ -1,15 +1,15 @@
 // The batch scheduler: sends each item at most once, never more than `concurrency` submitted and unfinished, through injected ports.
 import type { Clock } from '../common/clock';
 import { t } from '../common/l10n';
-import { Logger, nullLogger } from '../common/logger';
+import { type Logger, nullLogger } from '../common/logger';
 import {
   allSettled,
-  BatchItem,
-  BatchRecord,
+  type BatchItem,
+  type BatchRecord,
   countsOf,
   holdsSlot,
   itemCancellable,
-  ItemJob,
+  type ItemJob,
   MAX_CONCURRENCY,
   MIN_CONCURRENCY,
   mirrorJob,
@@ -18,7 +18,7 @@ import {
   settleAfterReload,
   withItem,
 } from './batch';
-import { BatchStore, BatchTable } from './batchTable';
+import { type BatchStore, BatchTable } from './batchTable';
 
 export type { BatchStore } from './batchTable';
 
@@ -45,7 +45,7 @@ export interface BatchPorts<P> {
   /** What the job engine knows of a job now. */
   job(jobId: string): ItemJob | undefined;
   /** Told after every change (batch.json follows it). */
-  changed?(batch: BatchRecord): void;
+  changed?: (batch: BatchRecord) => void;
 }
 
 export type BatchInit = Pick<BatchRecord, 'origin' | 'prompt' | 'options' | 'fit' | 'references' | 'root' | 'folder' | 'label' | 'concurrency' | 'unitPrice'> & {

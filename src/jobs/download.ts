@@ -5,11 +5,11 @@ import { pipeline } from 'node:stream/promises';
 import { request, type Dispatcher } from 'undici';
 import { parseRetryAfter } from '../api/errorMapping';
 import { AbortedError, DownloadError, NetworkError, RateLimitError, RunComfyError, ServerError, TimeoutError } from '../api/errors';
-import { Clock } from '../common/clock';
+import type { Clock } from '../common/clock';
 import { t } from '../common/l10n';
-import { Logger } from '../common/logger';
+import type { Logger } from '../common/logger';
 import { ALLOWED_HOSTS_SETTING, hostOf, isAllowedDownloadUrl } from './hostPolicy';
-import { ImageFormat, looksComplete, looksLikeText, MAGIC_BYTES_NEEDED, sniffImageFormat, TAIL_BYTES_NEEDED } from './imageMagic';
+import { type ImageFormat, looksComplete, looksLikeText, MAGIC_BYTES_NEEDED, sniffImageFormat, TAIL_BYTES_NEEDED } from './imageMagic';
 import { assertInside, sanitizeStem, tempNameFor } from './naming';
 import { errnoOf, headerValue, loggableUrl, mib, unlinkQuietly } from './saveFiles';
 
@@ -123,6 +123,7 @@ export class Downloader {
       case 'ECONNRESET':
       case 'ERR_STREAM_PREMATURE_CLOSE':
         return new DownloadError(t('the connection to {0} closed before the whole file arrived', host), url, 'network');
+      case undefined:
       default:
         return new NetworkError(t('the connection to {0} failed ({1})', host, code ?? (error instanceof Error ? error.message : String(error))), code);
     }
@@ -194,7 +195,7 @@ export class Downloader {
       // Which side failed first decides the cause: a pipeline passes one stream's error on to all the others, so a
       // dropped connection also shows up as an error of the file stream.
       let readFailed: unknown;
-      let writeFailed: unknown;
+      let writeFailed: Error | undefined;
       response.body.on('error', (error) => (readFailed ??= error));
       sink.on('error', (error) => (writeFailed ??= error));
       try {

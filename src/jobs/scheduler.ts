@@ -1,5 +1,5 @@
 // One scheduler polls every tracked job on a single chained timer: ~2 s at first, backing off to ~10 s, reset on change, jittered, on monotonic time.
-import { Clock, TimerHandle } from '../common/clock';
+import type { Clock, TimerHandle } from '../common/clock';
 
 export interface PollPolicy {
   initialMs: number;

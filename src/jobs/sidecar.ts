@@ -1,7 +1,7 @@
 // The JSON record written beside each saved result, and the lookup that finds results a previous run or another window already saved.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { extensionOf, ImageFormat, MAGIC_BYTES_NEEDED, sniffImageFormat } from './imageMagic';
+import { extensionOf, type ImageFormat, MAGIC_BYTES_NEEDED, sniffImageFormat } from './imageMagic';
 import { withoutQuery } from '../common/privateUrl';
 import { shortenDataUri } from './inputUrls';
 import { shortRequestId } from './naming';
@@ -51,7 +51,7 @@ function scrub(value: unknown): unknown {
 
 function scrubRequest(request: Record<string, unknown>): Record<string, unknown> {
   const out = scrub(request) as Record<string, unknown>;
-  if (Array.isArray(out.image_urls)) out.image_urls = out.image_urls.map((u) => (typeof u === 'string' ? scrubInput(u) : u));
+  if (Array.isArray(out.image_urls)) out.image_urls = (out.image_urls as unknown[]).map((u) => (typeof u === 'string' ? scrubInput(u) : u));
   return out;
 }
 

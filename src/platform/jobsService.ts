@@ -17,10 +17,11 @@ import type { OutputPlace } from '../jobs/outputFolder';
 import { RepeatGuard } from '../jobs/repeatGuard';
 import type { EditOutcome } from '../jobs/outcome';
 import type { EditSubmission, Runtime } from '../runtime';
+import type * as RuntimeExports from '../runtime';
 import { affectsConnection, allowedDownloadHosts, apiBaseUrl, fitSettings, proxyUrl } from './config';
 import type { TokenStore } from './secrets';
 
-type RuntimeModule = typeof import('../runtime');
+type RuntimeModule = typeof RuntimeExports;
 
 export interface JobsServiceHost {
   context: vscode.ExtensionContext;
@@ -267,7 +268,7 @@ export class JobsService extends Disposable {
       fitSettings: () => fitSettings(),
       workspaceState: context.workspaceState,
       translate: (message, ...args) => vscode.l10n.t(message, ...args),
-      userAgent: `runcomfy-dreamina-edit/${context.extension.packageJSON.version ?? '0'} vscode/${vscode.version}`,
+      userAgent: `runcomfy-dreamina-edit/${(context.extension.packageJSON as { version?: string }).version ?? '0'} vscode/${vscode.version}`,
     });
     runtime.engine.setFocused(vscode.window.state.focused);
     await runtime.engine.restore();

@@ -1,7 +1,7 @@
 // The prompt box (with its 800-character limit) and an options menu for size, scale and single output.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, SizeOption, promptLength, promptProblem, sizeLabel } from '../api/model';
+import { type EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, promptLength, promptProblem, sizeLabel } from '../api/model';
 import { plainLabel } from '../common/plainText';
 import type { InputRef } from '../jobs/inputChecks';
 
@@ -83,7 +83,7 @@ export async function pickOptions(defaults: Required<EditOptions>, price?: strin
     if (choice.action === 'single') options.forceSingle = !options.forceSingle;
     if (choice.action === 'size') {
       const size = await vscode.window.showQuickPick(
-        SIZE_OPTIONS.map((o) => ({ label: sizeLabel(o), description: o === defaults.size ? vscode.l10n.t('default') : undefined, picked: o === options.size, value: o as SizeOption })),
+        SIZE_OPTIONS.map((o) => ({ label: sizeLabel(o), description: o === defaults.size ? vscode.l10n.t('default') : undefined, picked: o === options.size, value: o })),
         { title: vscode.l10n.t('Output size'), ignoreFocusOut: true },
       );
       if (size) options.size = size.value;
