@@ -1,10 +1,11 @@
 // Lint rules for the whole repository: typescript-eslint's type-checked recommendations plus the promise, switch and import rules we rely on.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: ['dist/', 'out/', '.tools/', '**/node_modules/', 'test-artifacts/', '.vscode-test/', '*.vsix'],
   },
