@@ -9,7 +9,7 @@ import {
   NotFoundError,
   ProtocolError,
   RateLimitError,
-  RunComfyError,
+  type RunComfyError,
   ServerError,
   ValidationError,
 } from './errors';
@@ -70,6 +70,9 @@ export function errorFromResponse(
       return new NotFoundError(message, status, code);
     case 400001:
       return new BadRequestError(message, status, code);
+    case undefined:
+      // No code: the HTTP status decides below.
+      break;
   }
   // A 200 with a server-side code (5xxxxx) is RunComfy saying "try again later", not a refusal.
   if (status >= 200 && status < 300 && code !== undefined && code >= 500_000 && code < 600_000) {

@@ -190,7 +190,10 @@ export function problemOf(job: Job): string | undefined {
     case 'queued':
     case 'running':
       return job.trouble?.error;
-    default:
+    case 'submitting':
+    case 'saving':
+    case 'saved':
+    case 'cancelled':
       return undefined;
   }
 }

@@ -6,7 +6,7 @@ import { imageSize } from 'image-size';
 import * as vscode from 'vscode';
 import { isCancellable, stateWords } from '../../src/jobs/rules';
 import { Services } from '../../src/platform/services';
-import { DraftView, JobView, PanelState, ResultView, ToWebview, parseMessage } from '../../src/protocol/messages';
+import { type DraftView, type JobView, PanelState, type ResultView, ToWebview, parseMessage } from '../../src/protocol/messages';
 import { PanelController } from '../../src/webview/panelController';
 import { makePng } from '../support/images';
 import {
@@ -48,7 +48,7 @@ function memoryMemento(): vscode.Memento & { snapshot(): string } {
     },
     snapshot: () => JSON.stringify([...values.entries()].sort()),
   };
-  return memento as unknown as vscode.Memento & { snapshot(): string };
+  return memento;
 }
 
 /** SecretStorage in memory, with its change event. */
@@ -70,7 +70,7 @@ function memorySecrets(): { storage: vscode.SecretStorage; values: Map<string, s
     keys: () => Promise.resolve([...values.keys()]),
     onDidChange: changed.event,
   };
-  return { storage: storage as unknown as vscode.SecretStorage, values, dispose: () => changed.dispose() };
+  return { storage: storage, values, dispose: () => changed.dispose() };
 }
 
 /** A LogOutputChannel that keeps its lines in memory, so these tests neither add a second "RunComfy" log nor touch its file. */
@@ -94,7 +94,7 @@ function recordingChannel(lines: string[]): vscode.LogOutputChannel {
     hide: () => undefined,
     dispose: () => levelChanged.dispose(),
   };
-  return channel as unknown as vscode.LogOutputChannel;
+  return channel;
 }
 
 interface FakePanel {
@@ -159,7 +159,7 @@ function fakePanel(): FakePanel {
     },
   };
   return {
-    panel: panel as unknown as vscode.WebviewPanel,
+    panel: panel,
     webview,
     posted,
     postedJson,
@@ -259,7 +259,7 @@ async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
       await controller.receive({ type: 'ready' });
       const answer = fake.posted[before];
       assert.equal(answer?.type, 'state', `ready was answered with ${JSON.stringify(answer)?.slice(0, 200)}`);
-      return (answer as Extract<ToWebview, { type: 'state' }>).state;
+      return (answer).state;
     },
     draft() {
       const draft = lastOf(fake.posted, (m) => (m.type === 'draft' ? m.draft : m.type === 'state' ? m.state.draft : undefined));
@@ -380,8 +380,8 @@ describe('panel host: HTML, handshake and every webview message', () => {
       assert.deepEqual(csp.get('img-src'), [CSP_SOURCE], 'images may come only from the extension and the shown folders');
       const script = csp.get('script-src');
       assert.equal(script?.length, 1, `script-src: ${script?.join(' ')}`);
-      const nonce = /^'nonce-([A-Za-z0-9]+)'$/.exec(script![0])?.[1];
-      assert.ok(nonce && nonce.length >= 16, `weak or missing nonce in ${script![0]}`);
+      const nonce = /^'nonce-([A-Za-z0-9]+)'$/.exec(script[0])?.[1];
+      assert.ok(nonce && nonce.length >= 16, `weak or missing nonce in ${script[0]}`);
       nonces.push(nonce);
       assert.ok(!/unsafe-inline|unsafe-eval/.test(html), 'the HTML allows unsafe-inline or unsafe-eval');
       const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
@@ -445,7 +445,7 @@ describe('panel host: HTML, handshake and every webview message', () => {
     await waitFor('the answer to ready', () => h.posted.length > 0);
     const first = h.posted[0];
     assert.equal(first.type, 'state');
-    const state = (first as Extract<ToWebview, { type: 'state' }>).state;
+    const state = (first).state;
     assert.deepEqual(state.draft.images.map((i) => i.label), ['portrait.png', 'landscape.png']);
     assert.ok(state.draft.images.every((i) => !i.checking && i.format === 'png'), 'the state does not carry what the checks found');
     assert.equal(state.hasToken, true);
@@ -775,7 +775,7 @@ describe('panel host: HTML, handshake and every webview message', () => {
   it('the same draft submitted again within seconds asks "Submit the same edit again?" first; no means no submit', async function () {
     this.timeout(20_000);
     const { emulator } = env;
-    let answer: string | undefined;
+    let answer: string | undefined = undefined;
     const questions = replaceWindowFunction('showWarningMessage', (original, ...args) =>
       /Submit the same edit again/.test(String(args[0])) ? Promise.resolve(answer) : original(...args),
     );

@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { request } from 'undici';
 import { SubmissionUnknownError } from '../../src/api/errors';
-import { SubmitParams } from '../../src/jobs/engine';
-import { filesOf, Job } from '../../src/jobs/job';
-import { createHarness, filesIn, Harness, TEST_TOKEN } from '../support/engineHarness';
+import type { SubmitParams } from '../../src/jobs/engine';
+import { filesOf, type Job } from '../../src/jobs/job';
+import { createHarness, filesIn, type Harness, TEST_TOKEN } from '../support/engineHarness';
 import { MemoryJobStore } from '../support/memoryJobStore';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
