@@ -124,7 +124,7 @@ export function refusesInlineImages(error: RunComfyError, imageUrls: readonly st
     const at = loc.indexOf('image_urls');
     if (at < 0 || !inline(loc[at + 1])) return false;
     const text = [o.type, o.msg, o.message].filter((v): v is string => typeof v === 'string').join(' ');
-    return /^url_/.test(String(o.type ?? '')) || refusesInline(text);
+    return typeof o.type === 'string' && /^url_/.test(o.type) || refusesInline(text);
   });
 }
 

@@ -19,9 +19,10 @@ import { RepeatGuard } from '../jobs/repeatGuard';
 import type { EditOutcome } from '../jobs/outcome';
 import type { EditSubmission, Runtime } from '../runtime';
 import { affectsConnection, allowedDownloadHosts, apiBaseUrl, embedPromptInResults, fitSettings, proxyUrl } from './config';
+import type * as RuntimeExports from '../runtime';
 import type { TokenStore } from './secrets';
 
-type RuntimeModule = typeof import('../runtime');
+type RuntimeModule = typeof RuntimeExports;
 
 export interface JobsServiceHost {
   context: vscode.ExtensionContext;
@@ -281,7 +282,7 @@ export class JobsService extends Disposable {
       globalState: context.globalState,
       translate: (message, ...args) => vscode.l10n.t(message, ...args),
       language: vscode.env.language,
-      userAgent: `runcomfy-dreamina-edit/${context.extension.packageJSON.version ?? '0'} vscode/${vscode.version}`,
+      userAgent: `runcomfy-dreamina-edit/${(context.extension.packageJSON as { version?: string }).version ?? '0'} vscode/${vscode.version}`,
     });
     runtime.engine.setFocused(vscode.window.state.focused);
     await runtime.engine.restore();

@@ -222,7 +222,7 @@ describe('chat tool runcomfy_edit_image', () => {
     async function confirmation(input: EditImageInput): Promise<{ title: string; message: string }> {
       own = await openServices();
       const source = new vscode.CancellationTokenSource();
-      const prepared = await new EditImageTool(own.services).prepareInvocation({ input } as vscode.LanguageModelToolInvocationPrepareOptions<EditImageInput>, source.token);
+      const prepared = await new EditImageTool(own.services).prepareInvocation({ input }, source.token);
       source.dispose();
       const asked = prepared.confirmationMessages;
       assert.ok(asked, 'no confirmation: a paid call would run unasked');
