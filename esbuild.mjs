@@ -20,9 +20,7 @@ const common = {
 const lazyRuntime = {
   name: 'lazy-runtime',
   setup(build) {
-    build.onResolve({ filter: /(^|\/)runtime$/ }, (args) =>
-      args.importer.includes('src') ? { path: './runtime.js', external: true } : undefined,
-    );
+    build.onResolve({ filter: /(^|\/)runtime$/ }, (args) => (args.importer.includes('src') ? { path: './runtime.js', external: true } : undefined));
   },
 };
 

@@ -134,12 +134,8 @@ async function setup() {
   if (problem !== undefined) {
     await step(`npm ${npmInstallArgs().join(' ')} (${problem})`, () => run(npmCommand, npmInstallArgs()));
   }
-  await step('installing chromium, Node 24 and code-server when missing (scripts/installTestTools.sh)', () =>
-    run(...testToolsCommand),
-  );
-  await step('building and packaging the extension (npm run package)', () =>
-    run(npmCommand, ['run', 'package'], { quiet: true }),
-  );
+  await step('installing chromium, Node 24 and code-server when missing (scripts/installTestTools.sh)', () => run(...testToolsCommand));
+  await step('building and packaging the extension (npm run package)', () => run(npmCommand, ['run', 'package'], { quiet: true }));
   await step('compiling the emulator and the VS Code helpers', () =>
     run(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/package'], {
       quiet: true,
@@ -419,9 +415,7 @@ async function main() {
         resolveStop(1);
       }, checkTimeoutMs);
       const outcome = await Promise.race([
-        demoCheck
-          .checkDemo({ server, workspace, jobTimeoutMs: options.queueMs + options.runMs + 60_000, log })
-          .then(() => 'passed'),
+        demoCheck.checkDemo({ server, workspace, jobTimeoutMs: options.queueMs + options.runMs + 60_000, log }).then(() => 'passed'),
         stopRequested.then(() => 'stopped'),
       ]);
       clearTimeout(timer);

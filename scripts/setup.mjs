@@ -40,9 +40,7 @@ export function npmPackagesProblem(root = repoRoot) {
 
 /** The npm command that brings node_modules in line with package-lock.json. */
 export function npmInstallArgs(root = repoRoot) {
-  return fs.existsSync(path.join(root, 'package-lock.json'))
-    ? ['ci', '--no-audit', '--no-fund']
-    : ['install', '--no-audit', '--no-fund'];
+  return fs.existsSync(path.join(root, 'package-lock.json')) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
 }
 
 /** Installs Debian packages, Node 24 and code-server; quick when they are there. */

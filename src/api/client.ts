@@ -228,12 +228,15 @@ export class RunComfyClient {
       clock: this.clock,
       signal: options.signal,
       random: this.options.random,
-      onRetry: (error, attempt, delay) =>
-        this.logger.info(`retry ${attempt}/${this.retry.retries} in ${delay} ms after ${error.name}: ${error.message}`),
+      onRetry: (error, attempt, delay) => this.logger.info(`retry ${attempt}/${this.retry.retries} in ${delay} ms after ${error.name}: ${error.message}`),
     });
   }
 
-  private parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, body: unknown, what: string): T {
+  private parse<T>(
+    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } } },
+    body: unknown,
+    what: string,
+  ): T {
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new ProtocolError(t('the {0} answer has an unexpected shape', what));
     return parsed.data;

@@ -45,14 +45,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
  * Maps an answer to an error. An HTTP 200 whose body carries a top-level `error_code` is an error too.
  * Returns undefined for a genuine success.
  */
-export function errorFromResponse(
-  status: number,
-  body: unknown,
-  retryAfterHeader: string | null | undefined,
-  now: number,
-): RunComfyError | undefined {
-  const hasTopLevelCode =
-    !!body && typeof body === 'object' && !Array.isArray(body) && (body as Record<string, unknown>).error_code !== undefined;
+export function errorFromResponse(status: number, body: unknown, retryAfterHeader: string | null | undefined, now: number): RunComfyError | undefined {
+  const hasTopLevelCode = !!body && typeof body === 'object' && !Array.isArray(body) && (body as Record<string, unknown>).error_code !== undefined;
   if (status >= 200 && status < 300 && !hasTopLevelCode) return undefined;
 
   const { code, message: bodyMessage, detail } = readErrorBody(body);
@@ -124,7 +118,7 @@ export function refusesInlineImages(error: RunComfyError, imageUrls: readonly st
     const at = loc.indexOf('image_urls');
     if (at < 0 || !inline(loc[at + 1])) return false;
     const text = [o.type, o.msg, o.message].filter((v): v is string => typeof v === 'string').join(' ');
-    return typeof o.type === 'string' && /^url_/.test(o.type) || refusesInline(text);
+    return (typeof o.type === 'string' && /^url_/.test(o.type)) || refusesInline(text);
   });
 }
 

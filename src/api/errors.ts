@@ -42,7 +42,9 @@ export class AuthError extends RunComfyError {
   constructor(message: string, httpStatus?: number, errorCode?: number) {
     super(
       message,
-      t('RunComfy refused the API token (missing, expired, revoked, or the account is inactive). Set a valid token from your RunComfy profile page with "RunComfy: Set API Token".'),
+      t(
+        'RunComfy refused the API token (missing, expired, revoked, or the account is inactive). Set a valid token from your RunComfy profile page with "RunComfy: Set API Token".',
+      ),
       httpStatus,
       errorCode,
     );
@@ -52,24 +54,14 @@ export class AuthError extends RunComfyError {
 export class ForbiddenRequestError extends RunComfyError {
   readonly kind = 'forbidden';
   constructor(message: string, httpStatus?: number, errorCode?: number) {
-    super(
-      message,
-      t('This request belongs to another RunComfy account. Use the token of the account that submitted it.'),
-      httpStatus,
-      errorCode,
-    );
+    super(message, t('This request belongs to another RunComfy account. Use the token of the account that submitted it.'), httpStatus, errorCode);
   }
 }
 
 export class BalanceError extends RunComfyError {
   readonly kind = 'balance';
   constructor(message: string, httpStatus?: number, errorCode?: number) {
-    super(
-      message,
-      t('Your RunComfy balance is too low for this job. Top up your account on runcomfy.com, then submit again.'),
-      httpStatus,
-      errorCode,
-    );
+    super(message, t('Your RunComfy balance is too low for this job. Top up your account on runcomfy.com, then submit again.'), httpStatus, errorCode);
   }
 }
 
@@ -78,7 +70,9 @@ export class NotFoundError extends RunComfyError {
   constructor(message: string, httpStatus?: number, errorCode?: number) {
     super(
       message,
-      t('RunComfy does not know this request (wrong request_id, deleted, or its result has expired). Check the request_id; an expired result cannot be fetched again.'),
+      t(
+        'RunComfy does not know this request (wrong request_id, deleted, or its result has expired). Check the request_id; an expired result cannot be fetched again.',
+      ),
       httpStatus,
       errorCode,
     );
@@ -100,12 +94,7 @@ export class ValidationError extends RunComfyError {
     httpStatus?: number,
     errorCode?: number,
   ) {
-    super(
-      message,
-      t('RunComfy refused the inputs: {0}. Fix the inputs and submit again.', clause(describeDetail(detail) || message)),
-      httpStatus,
-      errorCode,
-    );
+    super(message, t('RunComfy refused the inputs: {0}. Fix the inputs and submit again.', clause(describeDetail(detail) || message)), httpStatus, errorCode);
   }
 }
 
@@ -124,7 +113,10 @@ export class InlineImagesRefusedError extends RunComfyError {
   ) {
     super(
       message,
-      t('RunComfy refused the inline images ({0}). Workspace files are sent inline, which this model does not accept now: use public https:// URLs of the images instead (for example, upload them to your own storage first).', clause(describeDetail(detail) || message)),
+      t(
+        'RunComfy refused the inline images ({0}). Workspace files are sent inline, which this model does not accept now: use public https:// URLs of the images instead (for example, upload them to your own storage first).',
+        clause(describeDetail(detail) || message),
+      ),
       httpStatus,
       errorCode,
     );
@@ -172,7 +164,10 @@ export class GatewayError extends RunComfyError {
   constructor(message: string, httpStatus: number) {
     super(
       message,
-      t('Something between VS Code and RunComfy (a proxy or gateway) answered HTTP {0} instead of RunComfy. It is tried again; check your connection or proxy settings if it persists.', httpStatus),
+      t(
+        'Something between VS Code and RunComfy (a proxy or gateway) answered HTTP {0} instead of RunComfy. It is tried again; check your connection or proxy settings if it persists.',
+        httpStatus,
+      ),
       httpStatus,
     );
   }
@@ -190,7 +185,10 @@ export class NetworkError extends RunComfyError {
     super(
       message,
       dropped
-        ? t('The connection to RunComfy dropped before its answer arrived in full ({0}). It is tried again; check your connection or proxy if it keeps happening.', causeCode ?? message)
+        ? t(
+            'The connection to RunComfy dropped before its answer arrived in full ({0}). It is tried again; check your connection or proxy if it keeps happening.',
+            causeCode ?? message,
+          )
         : t('Could not reach RunComfy ({0}). Check your connection or proxy settings and try again.', causeCode ?? message),
     );
   }
@@ -243,14 +241,24 @@ export type DownloadFailure = 'network' | 'expired' | 'permanent';
 export class DownloadError extends RunComfyError {
   readonly kind = 'download';
   override readonly retryable: boolean;
-  constructor(message: string, readonly url: string, readonly failure: DownloadFailure) {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly failure: DownloadFailure,
+  ) {
     super(
       message,
       failure === 'network'
         ? t('The result could not be saved ({0}). It will be retried without a new submit; use "Retry Download" to try now.', message)
         : failure === 'expired'
-          ? t('The result could not be saved ({0}): its download links have expired and RunComfy gave no fresh ones. The request_id is kept; "Retry Download" asks RunComfy again.', message)
-          : t('The result could not be saved ({0}). Retrying will not help; the request_id is kept so the result can be fetched again while RunComfy still has it.', message),
+          ? t(
+              'The result could not be saved ({0}): its download links have expired and RunComfy gave no fresh ones. The request_id is kept; "Retry Download" asks RunComfy again.',
+              message,
+            )
+          : t(
+              'The result could not be saved ({0}). Retrying will not help; the request_id is kept so the result can be fetched again while RunComfy still has it.',
+              message,
+            ),
     );
     this.retryable = failure === 'network';
   }
@@ -262,12 +270,20 @@ export class DownloadError extends RunComfyError {
  */
 export class SubmissionUnknownError extends RunComfyError {
   readonly kind = 'submissionUnknown';
-  constructor(message: string, readonly why: 'noAnswer' | 'badAnswer' = 'noAnswer') {
+  constructor(
+    message: string,
+    readonly why: 'noAnswer' | 'badAnswer' = 'noAnswer',
+  ) {
     super(
       message,
       why === 'noAnswer'
-        ? t('The submit was sent but no answer came back, so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Look it up on your RunComfy dashboard and use "RunComfy: Resume by Request ID" with its request_id to fetch the result.')
-        : t('The submit was sent but the answer could not be read ({0}), so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Look it up on your RunComfy dashboard and use "RunComfy: Resume by Request ID" with its request_id to fetch the result.', message),
+        ? t(
+            'The submit was sent but no answer came back, so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Look it up on your RunComfy dashboard and use "RunComfy: Resume by Request ID" with its request_id to fetch the result.',
+          )
+        : t(
+            'The submit was sent but the answer could not be read ({0}), so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Look it up on your RunComfy dashboard and use "RunComfy: Resume by Request ID" with its request_id to fetch the result.',
+            message,
+          ),
     );
   }
 }

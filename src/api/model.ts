@@ -58,7 +58,6 @@ export interface EditOptions {
   forceSingle?: boolean;
 }
 
-
 /** Why a prompt cannot be sent, or undefined when it can; shared by the input box, the panel and the automation API. */
 export function promptProblem(prompt: unknown): string | undefined {
   if (typeof prompt !== 'string' || prompt.trim().length === 0) return t('Write a prompt that describes the edit.');

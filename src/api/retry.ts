@@ -40,10 +40,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     } catch (error) {
       if (!(error instanceof RunComfyError) || !error.retryable || attempt >= policy.retries || signal?.aborted) throw error;
       const asked = retryAfterOf(error);
-      const delay = Math.min(
-        policy.maxMs * 4,
-        Math.max(asked ?? 0, backoffDelay(attempt, policy, options.random)),
-      );
+      const delay = Math.min(policy.maxMs * 4, Math.max(asked ?? 0, backoffDelay(attempt, policy, options.random)));
       options.onRetry?.(error, attempt + 1, delay);
       try {
         await sleep(clock, delay, signal);

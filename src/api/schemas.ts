@@ -1,14 +1,7 @@
 // zod schemas for the dreamina edit request (exactly as the contract gives it) and tolerant parsers for every answer.
 import * as z from 'zod';
 
-import {
-  type EditOptions,
-  MAX_IMAGES,
-  MAX_PROMPT_LENGTH,
-  SIZE_KEY,
-  promptLength,
-  SIZE_OPTIONS,
-} from './model';
+import { type EditOptions, MAX_IMAGES, MAX_PROMPT_LENGTH, SIZE_KEY, promptLength, SIZE_OPTIONS } from './model';
 
 export * from './model';
 

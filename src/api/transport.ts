@@ -66,11 +66,17 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
   try {
     url = new URL(baseUrl);
   } catch {
-    return t('The setting runcomfy.apiBaseUrl ("{0}") is not a web address, so nothing was sent. Use https://model-api.runcomfy.net or remove the setting.', shown);
+    return t(
+      'The setting runcomfy.apiBaseUrl ("{0}") is not a web address, so nothing was sent. Use https://model-api.runcomfy.net or remove the setting.',
+      shown,
+    );
   }
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:' && isLoopbackUrl(baseUrl)) return undefined;
-  return t('The setting runcomfy.apiBaseUrl ({0}) is not an https:// address, and your API token would travel unencrypted, so nothing was sent. Use an https:// address; plain http:// is allowed only for this computer (localhost, 127.0.0.1, ::1).', shown);
+  return t(
+    'The setting runcomfy.apiBaseUrl ({0}) is not an https:// address, and your API token would travel unencrypted, so nothing was sent. Use an https:// address; plain http:// is allowed only for this computer (localhost, 127.0.0.1, ::1).',
+    shown,
+  );
 }
 
 export class Transport {

@@ -189,12 +189,18 @@ export function settleAfterReload(item: BatchItem, job: ItemJob | undefined): Ba
     return {
       ...item,
       state: 'submissionUnknown',
-      error: t('The window closed while the submit was in flight, so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Check your RunComfy dashboard and use "RunComfy: Resume by Request ID" with its request_id.'),
+      error: t(
+        'The window closed while the submit was in flight, so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Check your RunComfy dashboard and use "RunComfy: Resume by Request ID" with its request_id.',
+      ),
     };
   }
   if (holdsSlot(item) || item.state === 'saving') {
     // The engine no longer knows it (its history was cleared): say how to get the result rather than wait forever.
-    return { ...item, state: 'failed', error: t('This job is no longer tracked; use "RunComfy: Resume by Request ID" with {0} to fetch its result.', item.requestId ?? '') };
+    return {
+      ...item,
+      state: 'failed',
+      error: t('This job is no longer tracked; use "RunComfy: Resume by Request ID" with {0} to fetch its result.', item.requestId ?? ''),
+    };
   }
   return item;
 }

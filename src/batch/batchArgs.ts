@@ -28,19 +28,29 @@ export function parseBatchArgs(raw: unknown, workspaceFolders: readonly string[]
   const args = raw as Record<string, unknown>;
   const { images, references, concurrency } = args;
   if (!Array.isArray(images) || images.length === 0) fail('images', 'count', t('"images" must be a list of image files or folders (paths or file URIs).'));
-  if (images.length > MAX_BATCH_ITEMS) fail('images', 'count', tn(images.length, '{0} image was given; a batch holds at most {1}.|{0} images were given; a batch holds at most {1}.', MAX_BATCH_ITEMS));
+  if (images.length > MAX_BATCH_ITEMS)
+    fail(
+      'images',
+      'count',
+      tn(images.length, '{0} image was given; a batch holds at most {1}.|{0} images were given; a batch holds at most {1}.', MAX_BATCH_ITEMS),
+    );
   if (!strings(images)) fail('images', 'type', t('Every entry of "images" must be a non-empty string (a file URI or a path).'));
   if (references !== undefined) {
-    if (!Array.isArray(references) || references.length > MAX_REFERENCES) fail('references', 'count', t('"references" must be a list of at most {0} image URLs or paths.', MAX_REFERENCES));
+    if (!Array.isArray(references) || references.length > MAX_REFERENCES)
+      fail('references', 'count', t('"references" must be a list of at most {0} image URLs or paths.', MAX_REFERENCES));
     if (!strings(references)) fail('references', 'type', t('Every entry of "references" must be a non-empty string (an https URL, a file URI or a path).'));
   }
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && (concurrency as number) >= MIN_CONCURRENCY && (concurrency as number) <= MAX_CONCURRENCY)) {
+  if (
+    concurrency !== undefined &&
+    !(Number.isInteger(concurrency) && (concurrency as number) >= MIN_CONCURRENCY && (concurrency as number) <= MAX_CONCURRENCY)
+  ) {
     fail('concurrency', 'concurrency', t('"concurrency" must be a whole number from {0} to {1}.', MIN_CONCURRENCY, MAX_CONCURRENCY));
   }
   const fields = parseEditFields(args);
   const paths = images.map((image) => {
     const ref = resolveImage(image, workspaceFolders);
-    if (ref.kind !== 'file') fail(image, 'url', t('"{0}" is a URL; the images of a batch are workspace files or folders (URLs can be references).', image.slice(0, 60)));
+    if (ref.kind !== 'file')
+      fail(image, 'url', t('"{0}" is a URL; the images of a batch are workspace files or folders (URLs can be references).', image.slice(0, 60)));
     return ref.path;
   });
   return {

@@ -88,7 +88,13 @@ export class BatchService extends Disposable {
    * Checks and fits every source (with the references) as it would be sent, a few at a time, keeping nothing of the
    * fitted bytes; problems of the references themselves throw, since no item could be sent with them.
    */
-  async check(sources: readonly string[], references: readonly InputRef[], fit: FitSettings, progress?: (checked: number) => void, signal?: AbortSignal): Promise<BatchCheck> {
+  async check(
+    sources: readonly string[],
+    references: readonly InputRef[],
+    fit: FitSettings,
+    progress?: (checked: number) => void,
+    signal?: AbortSignal,
+  ): Promise<BatchCheck> {
     const refs = references.length > 0 ? await this.deps.prepare(references, signal, fit) : [];
     const refChars = refs.reduce((sum, r) => sum + r.value.length, 0);
     const results = new Array<BatchProblem | undefined>(sources.length);

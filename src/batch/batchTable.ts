@@ -23,9 +23,7 @@ export class BatchTable {
   private closed = false;
   readonly onDidChange = this.changes.event;
 
-  constructor(
-    private readonly deps: { store: BatchStore; clock: Clock; logger: Logger; changed?: (batch: BatchRecord) => void },
-  ) {}
+  constructor(private readonly deps: { store: BatchStore; clock: Clock; logger: Logger; changed?: (batch: BatchRecord) => void }) {}
 
   /** Newest first. */
   list(): BatchRecord[] {

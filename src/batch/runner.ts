@@ -62,7 +62,10 @@ export interface BatchPorts<P> {
   changed?: (batch: BatchRecord) => void;
 }
 
-export type BatchInit = Pick<BatchRecord, 'origin' | 'prompt' | 'options' | 'fit' | 'references' | 'root' | 'folder' | 'label' | 'concurrency' | 'unitPrice'> & {
+export type BatchInit = Pick<
+  BatchRecord,
+  'origin' | 'prompt' | 'options' | 'fit' | 'references' | 'root' | 'folder' | 'label' | 'concurrency' | 'unitPrice'
+> & {
   items: Array<Pick<BatchItem, 'source' | 'relative'>>;
 };
 
@@ -264,7 +267,9 @@ export class BatchRunner<P> {
       // Paused or cancelled while that was being stored: nothing has gone out, so the item is simply not sent yet.
       this.table.unlinkJob(jobId);
       const { jobId: _jobId, ...unsent } = now.items[index];
-      await this.update(id, (b) => (now.state === 'paused' ? withItem(b, index, { ...unsent, state: 'pending' }) : cancelUnsent(withItem(b, index, { ...unsent, state: 'pending' }))));
+      await this.update(id, (b) =>
+        now.state === 'paused' ? withItem(b, index, { ...unsent, state: 'pending' }) : cancelUnsent(withItem(b, index, { ...unsent, state: 'pending' })),
+      );
       this.finishIfSettled(id);
       return;
     }

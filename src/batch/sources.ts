@@ -119,7 +119,10 @@ export function relativeSource(root: string, file: string): string {
 
 /** Where one item's results go: its relative folder inside the batch folder (each segment made safe). */
 export function itemOutputDir(batchFolder: string, relative: string): string {
-  const segments = relative.split('/').slice(0, -1).map((s) => sanitizeStem(s));
+  const segments = relative
+    .split('/')
+    .slice(0, -1)
+    .map((s) => sanitizeStem(s));
   return path.join(batchFolder, ...segments);
 }
 

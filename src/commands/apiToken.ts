@@ -11,7 +11,10 @@ export function setApiTokenCommand(ctx: CommandContext) {
         ? arg
         : await vscode.window.showInputBox({
             title: vscode.l10n.t('RunComfy API token'),
-            prompt: vscode.l10n.t('Paste your API token from your RunComfy profile page ({0}). It is stored in VS Code\'s secret storage, never in settings.', TOKEN_HELP_URL),
+            prompt: vscode.l10n.t(
+              "Paste your API token from your RunComfy profile page ({0}). It is stored in VS Code's secret storage, never in settings.",
+              TOKEN_HELP_URL,
+            ),
             password: true,
             ignoreFocusOut: true,
             placeHolder: vscode.l10n.t('Your RunComfy API token'),

@@ -19,7 +19,12 @@ export function cancelCommand(ctx: CommandContext) {
         return undefined;
       }
       const pick = await vscode.window.showQuickPick(
-        cancellable.map((j) => ({ label: plainLabel(shortPrompt(j)), description: stateText(j), detail: hasRequestId(j) ? plainLabel(j.requestId) : '', id: hasRequestId(j) ? j.requestId : j.id })),
+        cancellable.map((j) => ({
+          label: plainLabel(shortPrompt(j)),
+          description: stateText(j),
+          detail: hasRequestId(j) ? plainLabel(j.requestId) : '',
+          id: hasRequestId(j) ? j.requestId : j.id,
+        })),
         { title: vscode.l10n.t('Cancel a RunComfy job'), placeHolder: vscode.l10n.t('Only queued jobs can be cancelled; a running job goes on and is billed') },
       );
       if (!pick) return undefined;

@@ -73,7 +73,13 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
       return undefined;
     }
     if (selection.length > MAX_IMAGES) {
-      void showError(tn(selection.length, '{0} image is selected; at most {1} can be sent in one edit. Select fewer and try again.|{0} images are selected; at most {1} can be sent in one edit. Select fewer and try again.', MAX_IMAGES));
+      void showError(
+        tn(
+          selection.length,
+          '{0} image is selected; at most {1} can be sent in one edit. Select fewer and try again.|{0} images are selected; at most {1} can be sent in one edit. Select fewer and try again.',
+          MAX_IMAGES,
+        ),
+      );
       return undefined;
     }
     refs = selection.map((u) => ({ kind: 'file', path: u.fsPath }));
@@ -123,7 +129,11 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     const openPanel = vscode.l10n.t('Open Panel');
     const copyId = vscode.l10n.t('Copy Request ID');
     void showInfo(
-      vscode.l10n.t('RunComfy: edit submitted (request {0}). Results are saved to {1} when ready.', job.requestId, vscode.workspace.asRelativePath(job.outputDir)),
+      vscode.l10n.t(
+        'RunComfy: edit submitted (request {0}). Results are saved to {1} when ready.',
+        job.requestId,
+        vscode.workspace.asRelativePath(job.outputDir),
+      ),
       showJobs,
       openPanel,
       copyId,
@@ -162,7 +172,10 @@ async function askPadOrCrop(message: string): Promise<'pad' | 'crop' | undefined
 }
 
 function withSubmitProgress<T>(work: () => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: submitting the edit…'), cancellable: false }, work);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: submitting the edit…'), cancellable: false },
+    work,
+  );
 }
 
 /**

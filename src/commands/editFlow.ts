@@ -90,7 +90,10 @@ export async function submitEditRequest(services: Services, parsed: ParsedEditAr
   signal?.throwIfAborted();
   let job: Job;
   try {
-    job = await jobs.submitEdit({ refs: parsed.refs, prompt: parsed.prompt, options: effectiveOptions(parsed), ...outputFolderOf(parsed), fit: fitOf(parsed) }, prepared);
+    job = await jobs.submitEdit(
+      { refs: parsed.refs, prompt: parsed.prompt, options: effectiveOptions(parsed), ...outputFolderOf(parsed), fit: fitOf(parsed) },
+      prepared,
+    );
   } catch (e) {
     logger.warn(`scripted edit refused: ${jobs.userMessageOf(e)}`);
     if (errorKind(e) === 'submissionUnknown') return { kind: 'unknown', outcome: { status: 'submissionUnknown', files: [], error: jobs.userMessageOf(e) } };

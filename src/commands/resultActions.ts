@@ -12,7 +12,9 @@ async function jobFrom(ctx: CommandContext, arg: unknown): Promise<Job | undefin
 }
 
 function existingFiles(job: Job): vscode.Uri[] {
-  return filesOf(job).filter((f) => fs.existsSync(f.path)).map((f) => vscode.Uri.file(f.path));
+  return filesOf(job)
+    .filter((f) => fs.existsSync(f.path))
+    .map((f) => vscode.Uri.file(f.path));
 }
 
 /** Opens a saved file (a path) or every result of a job (its id or request_id) in VS Code's own image preview. */

@@ -10,7 +10,12 @@ import type { CommandContext } from './context';
 export function resumeCommand(ctx: CommandContext) {
   return async (arg?: unknown): Promise<{ requestId: string; status: string } | undefined> => {
     const { jobs } = ctx.services;
-    const given = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && typeof (arg as { requestId?: unknown }).requestId === 'string' ? (arg as { requestId: string }).requestId : undefined;
+    const given =
+      typeof arg === 'string'
+        ? arg
+        : arg && typeof arg === 'object' && typeof (arg as { requestId?: unknown }).requestId === 'string'
+          ? (arg as { requestId: string }).requestId
+          : undefined;
     const scripted = given !== undefined;
     const raw =
       given ??

@@ -2,6 +2,10 @@
 
 export function normaliseToken(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
-  const t = raw.trim().replace(/^["']|["']$/g, '').replace(/^bearer\s+/i, '').trim();
+  const t = raw
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .replace(/^bearer\s+/i, '')
+    .trim();
   return t.length > 0 ? t : undefined;
 }

@@ -36,7 +36,12 @@ export function decodeBmp(file: Uint8Array): RgbaImage {
   let masks = bpp === 16 ? [0x7c00, 0x03e0, 0x001f, 0] : [0xff0000, 0xff00, 0xff, 0];
   if (compression === 3 || compression === 6) {
     const at = headerSize >= 52 ? 14 + 40 : 14 + headerSize;
-    masks = [view.getUint32(at, true), view.getUint32(at + 4, true), view.getUint32(at + 8, true), compression === 6 || headerSize >= 56 ? view.getUint32(at + 12, true) : 0];
+    masks = [
+      view.getUint32(at, true),
+      view.getUint32(at + 4, true),
+      view.getUint32(at + 8, true),
+      compression === 6 || headerSize >= 56 ? view.getUint32(at + 12, true) : 0,
+    ];
   } else if (bpp === 32 && headerSize >= 56) {
     masks = [0xff0000, 0xff00, 0xff, view.getUint32(14 + 52, true)];
   }

@@ -31,7 +31,9 @@ function u16(b: Uint8Array, at: number, le = false): number {
 }
 
 function u32(b: Uint8Array, at: number, le = false): number {
-  return le ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0 : ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+  return le
+    ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0
+    : ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
 }
 
 function text(b: Uint8Array, start: number, length: number): string {
@@ -77,7 +79,9 @@ export function iccDescribesSrgb(profile: Uint8Array): boolean {
     if (type === 'mluc' && offset + 28 <= profile.length) {
       const length = u32(profile, offset + 20);
       const start = offset + u32(profile, offset + 24);
-      description = Buffer.from(profile.subarray(start, start + length)).swap16().toString('utf16le');
+      description = Buffer.from(profile.subarray(start, start + length))
+        .swap16()
+        .toString('utf16le');
     }
     return /\bsRGB\b/i.test(description);
   }

@@ -21,7 +21,10 @@ export class AspectRatioChoiceError extends InputError {
 }
 
 /** The choice error when Pad or Crop would resolve every problem, else undefined (the caller throws its usual error). */
-export function aspectChoiceError(problems: readonly { rule: string; subject: string; message: string }[], offenders: readonly AspectOffender[]): AspectRatioChoiceError | undefined {
+export function aspectChoiceError(
+  problems: readonly { rule: string; subject: string; message: string }[],
+  offenders: readonly AspectOffender[],
+): AspectRatioChoiceError | undefined {
   if (offenders.length === 0 || problems.length !== offenders.length || !problems.every((p) => p.rule === 'aspectRatio')) return undefined;
   return new AspectRatioChoiceError(problems as FitProblem[], offenders);
 }

@@ -87,13 +87,24 @@ function sendAsIs(name: string, bytes: Uint8Array, format: SourceFormat, size: {
   }
   const problems: FitProblem[] = [];
   if (size.width > FIT_LIMITS.maxSide || size.height > FIT_LIMITS.maxSide) {
-    problems.push({ rule: 'resolution', subject: name, message: t('{0} is {1}×{2} pixels; the maximum resolution is 4096×4096 {3}.', name, size.width, size.height, offHint) });
+    problems.push({
+      rule: 'resolution',
+      subject: name,
+      message: t('{0} is {1}×{2} pixels; the maximum resolution is 4096×4096 {3}.', name, size.width, size.height, offHint),
+    });
   }
   if (!isInRange(size.width, size.height)) {
     problems.push({
       rule: 'aspectRatio',
       subject: name,
-      message: t('{0} has an aspect ratio of {1} ({2}×{3}); the width/height ratio must be within [1/3, 3] {4}.', name, ratioText(size.width, size.height), size.width, size.height, offHint),
+      message: t(
+        '{0} has an aspect ratio of {1} ({2}×{3}); the width/height ratio must be within [1/3, 3] {4}.',
+        name,
+        ratioText(size.width, size.height),
+        size.width,
+        size.height,
+        offHint,
+      ),
     });
   }
   const scan = scanContainer(bytes, format);
@@ -158,7 +169,11 @@ async function fitBytes(filePath: string, name: string, fitter: LocalFitter, sig
   }
   const header = dimensions(bytes);
   if (!header && (format === 'png' || format === 'jpeg')) {
-    return problem('unreadable', name, t('{0} starts like a {1} image but its dimensions cannot be read; the file may be damaged.', name, format.toUpperCase()));
+    return problem(
+      'unreadable',
+      name,
+      t('{0} starts like a {1} image but its dimensions cannot be read; the file may be damaged.', name, format.toUpperCase()),
+    );
   }
   const { settings } = fitter;
   if (settings.mode === 'off') return sendAsIs(name, bytes, format, header!, settings);
@@ -178,7 +193,12 @@ async function fitBytes(filePath: string, name: string, fitter: LocalFitter, sig
         ok: true,
         bytes: stripped,
         format: sentFormat,
-        report: { name, original, sent: { ...oriented, format: sentFormat, bytes: stripped.length }, changes: stripped === bytes ? [] : metadataChanges(found) },
+        report: {
+          name,
+          original,
+          sent: { ...oriented, format: sentFormat, bytes: stripped.length },
+          changes: stripped === bytes ? [] : metadataChanges(found),
+        },
       };
     }
   }
@@ -197,7 +217,17 @@ async function fitBytes(filePath: string, name: string, fitter: LocalFitter, sig
     if (e instanceof TransformFailure && e.reason === 'tooLarge') {
       return problem('fileSize', name, t('{0} is too large to process here ({1}).', name, detail));
     }
-    return problem('unreadable', name, t('{0} could not be read as a {1} image ({2}); the file may be damaged. Accepted formats: {3}.', name, formatLabel(format), detail, ACCEPTED_FORMATS_TEXT));
+    return problem(
+      'unreadable',
+      name,
+      t(
+        '{0} could not be read as a {1} image ({2}); the file may be damaged. Accepted formats: {3}.',
+        name,
+        formatLabel(format),
+        detail,
+        ACCEPTED_FORMATS_TEXT,
+      ),
+    );
   }
   if (!original.width) Object.assign(original, { width: output.sourceWidth, height: output.sourceHeight });
   // Some headers (HEIC, AVIF) give no size up front: the decoded size is checked the same way.
@@ -208,7 +238,11 @@ async function fitBytes(filePath: string, name: string, fitter: LocalFitter, sig
   const cropped = mode === 'crop' && !isInRange(output.sourceWidth, output.sourceHeight);
   if (cropped) changes.push('cropped');
   if (Math.max(output.width, output.height) < Math.max(output.sourceWidth, output.sourceHeight) && !cropped) changes.push('shrunk');
-  if (cropped && Math.max(output.width, output.height) < Math.min(3 * Math.min(output.sourceWidth, output.sourceHeight), Math.max(output.sourceWidth, output.sourceHeight))) changes.push('shrunk');
+  if (
+    cropped &&
+    Math.max(output.width, output.height) < Math.min(3 * Math.min(output.sourceWidth, output.sourceHeight), Math.max(output.sourceWidth, output.sourceHeight))
+  )
+    changes.push('shrunk');
   if (padded) changes.push('padded');
   if (output.colourConverted) changes.push('colourConverted');
   changes.push(output.format === format ? 'reencoded' : 'converted');

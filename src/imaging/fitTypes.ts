@@ -32,16 +32,7 @@ export type SourceFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp' | 'tiff' | 'a
 export type SentFormat = 'png' | 'jpeg';
 
 /** What was done to an image on its way out, in the order a reader cares about. */
-export type FitChange =
-  | 'metadataRemoved'
-  | 'locationRemoved'
-  | 'rotated'
-  | 'shrunk'
-  | 'padded'
-  | 'cropped'
-  | 'converted'
-  | 'reencoded'
-  | 'colourConverted';
+export type FitChange = 'metadataRemoved' | 'locationRemoved' | 'rotated' | 'shrunk' | 'padded' | 'cropped' | 'converted' | 'reencoded' | 'colourConverted';
 
 export interface ImageSide {
   width: number;
@@ -87,5 +78,4 @@ export interface TransformOutput {
 
 export type WorkerRequest = { id: number; input: Uint8Array; job: TransformJob };
 export type WorkerReply =
-  | { id: number; ok: true; output: TransformOutput }
-  | { id: number; ok: false; reason: 'decode' | 'tooLarge' | 'internal'; detail: string };
+  { id: number; ok: true; output: TransformOutput } | { id: number; ok: false; reason: 'decode' | 'tooLarge' | 'internal'; detail: string };

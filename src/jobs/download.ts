@@ -224,9 +224,7 @@ export class Downloader {
       const format = sniffImageFormat(head);
       if (!format) {
         throw new DownloadError(
-          looksLikeText(head)
-            ? t('{0} sent a web page or text instead of an image', host)
-            : t('what {0} sent is not a PNG, JPEG, WEBP or GIF image', host),
+          looksLikeText(head) ? t('{0} sent a web page or text instead of an image', host) : t('what {0} sent is not a PNG, JPEG, WEBP or GIF image', host),
           url,
           'permanent',
         );

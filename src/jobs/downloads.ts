@@ -133,7 +133,13 @@ export class DownloadQueue {
       : undefined;
     const next = await table.apply(id, {
       type: 'saveEnded',
-      files: saved.map((f) => ({ url: f.url, path: f.path, sidecarPath: f.sidecarPath, bytes: f.bytes, ...(f.width && f.height ? { width: f.width, height: f.height } : {}) })),
+      files: saved.map((f) => ({
+        url: f.url,
+        path: f.path,
+        sidecarPath: f.sidecarPath,
+        bytes: f.bytes,
+        ...(f.width && f.height ? { width: f.width, height: f.height } : {}),
+      })),
       outputUrls: urls,
       failure,
       at: this.deps.instant(),
@@ -163,7 +169,15 @@ export class DownloadQueue {
       if (saved && urls[i]) alreadySaved[urls[i]] = saved.path;
     });
     for (const f of job.files) if (urls.includes(f.url)) alreadySaved[f.url] = f.path;
-    const request: SaveJob = { requestId: job.requestId, outputDir: job.outputDir, outputRoot: job.outputRoot, baseName: job.baseName, urls, alreadySaved, sidecar: sidecarFor(job) };
+    const request: SaveJob = {
+      requestId: job.requestId,
+      outputDir: job.outputDir,
+      outputRoot: job.outputRoot,
+      baseName: job.baseName,
+      urls,
+      alreadySaved,
+      sidecar: sidecarFor(job),
+    };
     try {
       return await this.deps.saver.save(request, this.deps.signal);
     } catch (e) {
@@ -194,7 +208,9 @@ export function sidecarFor(job: JobWithOutputs): SidecarData {
     cost: job.cost,
     apiRequest,
     fittedInputs: job.inputs.flatMap((i) =>
-      i.fitted ? [{ source: i.label, original: i.fitted.original, sent: i.fitted.sent, removed: removedData(i.fitted.changes), changes: i.fitted.changes }] : [],
+      i.fitted
+        ? [{ source: i.label, original: i.fitted.original, sent: i.fitted.sent, removed: removedData(i.fitted.changes), changes: i.fitted.changes }]
+        : [],
     ),
   };
 }

@@ -130,7 +130,9 @@ export function parseSnapshot(value: unknown): { queue: Array<[number, number]>;
   const v = value as Partial<Record<keyof DurationSnapshot, unknown>>;
   if (v.version !== 1 || !Array.isArray(v.queue) || !Array.isArray(v.run)) return undefined;
   const queue = v.queue
-    .filter((q): q is [number, number] => Array.isArray(q) && q.length === 2 && typeof q[0] === 'number' && q[0] >= 1 && typeof q[1] === 'number' && plausible(q[1]))
+    .filter(
+      (q): q is [number, number] => Array.isArray(q) && q.length === 2 && typeof q[0] === 'number' && q[0] >= 1 && typeof q[1] === 'number' && plausible(q[1]),
+    )
     .map(([p, s]): [number, number] => [p, s])
     .slice(-MAX_SAMPLES);
   const run = v.run.filter((s): s is number => typeof s === 'number' && plausible(s) && s > 0).slice(-MAX_SAMPLES);

@@ -64,11 +64,20 @@ export function resolveImage(value: string, workspaceFolders: readonly string[])
 
 export function parseEditArgs(raw: unknown, workspaceFolders: readonly string[]): ParsedEditArgs {
   if (!looksLikeEditArgs(raw)) {
-    fail('arguments', 'arguments', t('runcomfy.edit expects an object like {0}.', '{ images: string[], prompt: string, size?, scale?, forceSingle?, wait?, fit? }'));
+    fail(
+      'arguments',
+      'arguments',
+      t('runcomfy.edit expects an object like {0}.', '{ images: string[], prompt: string, size?, scale?, forceSingle?, wait?, fit? }'),
+    );
   }
   const { images } = raw;
   if (!Array.isArray(images) || images.length === 0) fail('images', 'count', t('"images" must be a list of 1 to {0} image URLs or paths.', MAX_IMAGES));
-  if (images.length > MAX_IMAGES) fail('images', 'count', tn(images.length, '{0} image was given; at most {1} can be sent in one edit.|{0} images were given; at most {1} can be sent in one edit.', MAX_IMAGES));
+  if (images.length > MAX_IMAGES)
+    fail(
+      'images',
+      'count',
+      tn(images.length, '{0} image was given; at most {1} can be sent in one edit.|{0} images were given; at most {1} can be sent in one edit.', MAX_IMAGES),
+    );
   if (!images.every((i): i is string => typeof i === 'string' && i.trim() !== '')) {
     fail('images', 'type', t('Every entry of "images" must be a non-empty string (an https URL, a file URI or a path).'));
   }
@@ -84,7 +93,12 @@ export function parseEditFields(raw: Record<string, unknown>): Omit<ParsedEditAr
   const options: EditOptions = {};
   if (size !== undefined) {
     const parsed = typeof size === 'string' ? parseSize(size) : undefined;
-    if (!parsed) fail('size', 'size', t('"{0}" is not a size this model offers. Use one of: {1}.', typeof size === 'string' ? size : String(JSON.stringify(size)), SIZE_OPTIONS.join(', ')));
+    if (!parsed)
+      fail(
+        'size',
+        'size',
+        t('"{0}" is not a size this model offers. Use one of: {1}.', typeof size === 'string' ? size : String(JSON.stringify(size)), SIZE_OPTIONS.join(', ')),
+      );
     options.size = parsed;
   }
   if (scale !== undefined) {

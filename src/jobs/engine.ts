@@ -179,7 +179,15 @@ export class JobEngine extends Disposable {
     const at = this.instant();
     const event: JobEvent =
       view.state === 'succeeded' || view.state === 'failed' || view.state === 'cancelled'
-        ? { type: 'finished', remote: view.state, rawStatus: view.rawStatus, outputUrls: [...view.imageUrls, ...view.videoUrls], error: view.error, cost: view.cost, at }
+        ? {
+            type: 'finished',
+            remote: view.state,
+            rawStatus: view.rawStatus,
+            outputUrls: [...view.imageUrls, ...view.videoUrls],
+            error: view.error,
+            cost: view.cost,
+            at,
+          }
         : { type: 'polled', remote: view.state === 'unknown' ? 'unknown' : view.state, rawStatus: view.rawStatus, at };
     const next = (await this.apply(job.id, event)) ?? job;
     if (isTracked(next)) this.poller.scheduler.track(next.id, 0);
@@ -236,7 +244,10 @@ export class JobEngine extends Disposable {
         if (outcome) done(() => resolve(outcome));
         return !!outcome;
       };
-      subs.push(this.onDidChange(() => void check()), this.onDidChangeHealth(() => void check()));
+      subs.push(
+        this.onDidChange(() => void check()),
+        this.onDidChangeHealth(() => void check()),
+      );
       if (check()) return;
       const onAbort = () => done(() => reject(signal?.reason ?? new Error('aborted')));
       // A signal aborted before the call never fires 'abort' again.

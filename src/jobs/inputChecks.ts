@@ -9,16 +9,7 @@ import { sniffImageFormat } from './imageMagic';
 /** A file may carry the person's Pad or Crop choice for it (the panel's card), which overrides `auto` for that file alone. */
 export type InputRef = { kind: 'url'; url: string } | { kind: 'file'; path: string; fit?: 'pad' | 'crop' };
 
-export type InputRule =
-  | 'url'
-  | 'missing'
-  | 'type'
-  | 'fileSize'
-  | 'resolution'
-  | 'aspectRatio'
-  | 'unreadable'
-  | 'count'
-  | 'requestSize';
+export type InputRule = 'url' | 'missing' | 'type' | 'fileSize' | 'resolution' | 'aspectRatio' | 'unreadable' | 'count' | 'requestSize';
 
 export interface ImageFacts {
   format: 'png' | 'jpeg' | 'other';
@@ -91,8 +82,8 @@ export function inspect(name: string, bytes: Uint8Array, options: InspectOptions
       rule: 'type',
       subject: name,
       message: sniffed
-        ? t('{0} is a {1} image; only PNG and JPEG images can be sent (the file\'s content decides, not its extension).', name, sniffed.toUpperCase())
-        : t('{0} is not a PNG or JPEG image; only PNG and JPEG images can be sent (the file\'s content decides, not its extension).', name),
+        ? t("{0} is a {1} image; only PNG and JPEG images can be sent (the file's content decides, not its extension).", name, sniffed.toUpperCase())
+        : t("{0} is not a PNG or JPEG image; only PNG and JPEG images can be sent (the file's content decides, not its extension).", name),
     });
   }
   if (total > INPUT_LIMITS.maxFileBytes) {

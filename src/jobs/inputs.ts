@@ -45,7 +45,7 @@ function fsProblem(name: string, filePath: string, error: unknown): InputProblem
     return { rule: 'missing', subject: name, message: t('{0} was not found at {1}; it may have been moved or deleted.', name, filePath) };
   }
   if (code === 'EACCES' || code === 'EPERM') {
-    return { rule: 'unreadable', subject: name, message: t('{0} cannot be read (permission denied); check the file\'s permissions.', name) };
+    return { rule: 'unreadable', subject: name, message: t("{0} cannot be read (permission denied); check the file's permissions.", name) };
   }
   return { rule: 'unreadable', subject: name, message: t('{0} cannot be read ({1}).', name, code ?? String(error)) };
 }
@@ -79,15 +79,17 @@ export async function prepareInputs(refs: readonly InputRef[], fitter: LocalFitt
   const found: Array<{ at: number; problem: InputProblem }> = [];
   const report = (at: number, ...problems: InputProblem[]) => found.push(...problems.map((problem) => ({ at, problem })));
   if (refs.length === 0) {
-    throw new InputProblemsError([
-      { rule: 'count', subject: 'request', message: t('No input image was given; add at least one image.') },
-    ]);
+    throw new InputProblemsError([{ rule: 'count', subject: 'request', message: t('No input image was given; add at least one image.') }]);
   }
   if (refs.length > INPUT_LIMITS.maxImages) {
     report(Number.MAX_SAFE_INTEGER, {
       rule: 'count',
       subject: 'request',
-      message: tn(refs.length, '{0} image was given; at most {1} can be sent in one edit.|{0} images were given; at most {1} can be sent in one edit.', INPUT_LIMITS.maxImages),
+      message: tn(
+        refs.length,
+        '{0} image was given; at most {1} can be sent in one edit.|{0} images were given; at most {1} can be sent in one edit.',
+        INPUT_LIMITS.maxImages,
+      ),
     });
   }
 
@@ -197,7 +199,10 @@ export function requestSizeProblem(actual: number): InputProblem | undefined {
   return {
     rule: 'requestSize',
     subject: 'request',
-    message: t('Together the images make a request of about {0}; a request can be at most 64 MB, so send fewer or smaller images (or use https:// URLs).', formatMb(actual, INPUT_LIMITS.maxRequestBytes)),
+    message: t(
+      'Together the images make a request of about {0}; a request can be at most 64 MB, so send fewer or smaller images (or use https:// URLs).',
+      formatMb(actual, INPUT_LIMITS.maxRequestBytes),
+    ),
   };
 }
 

@@ -149,16 +149,7 @@ export interface CancelledJob extends Finished {
   state: 'cancelled';
 }
 
-export type Job =
-  | SubmittingJob
-  | SubmissionUnknownJob
-  | QueuedJob
-  | RunningJob
-  | SavingJob
-  | SavedJob
-  | SaveFailedJob
-  | FailedJob
-  | CancelledJob;
+export type Job = SubmittingJob | SubmissionUnknownJob | QueuedJob | RunningJob | SavingJob | SavedJob | SaveFailedJob | FailedJob | CancelledJob;
 
 export type TrackedJob = QueuedJob | RunningJob;
 export type JobWithOutputs = SavingJob | SavedJob | SaveFailedJob;

@@ -24,10 +24,7 @@ export interface EngineHealth {
 }
 
 /** What one look at a job found: an event for the state machine, a failure to count, or a refused token. */
-export type PollFinding =
-  | { kind: 'event'; event: JobEvent }
-  | { kind: 'failed'; error: unknown }
-  | { kind: 'auth'; error: AuthError };
+export type PollFinding = { kind: 'event'; event: JobEvent } | { kind: 'failed'; error: unknown } | { kind: 'auth'; error: AuthError };
 
 export interface PollerDeps {
   api: ApiPort;
@@ -74,7 +71,15 @@ function fromResult(view: ResultView, at: Instant): PollFinding {
   if (view.state === 'succeeded' || view.state === 'failed' || view.state === 'cancelled') {
     return {
       kind: 'event',
-      event: { type: 'finished', remote: view.state, rawStatus: view.rawStatus, outputUrls: [...view.imageUrls, ...view.videoUrls], error: view.error, cost: view.cost, at },
+      event: {
+        type: 'finished',
+        remote: view.state,
+        rawStatus: view.rawStatus,
+        outputUrls: [...view.imageUrls, ...view.videoUrls],
+        error: view.error,
+        cost: view.cost,
+        at,
+      },
     };
   }
   // The result can lag behind /status for a moment: what it says now is the state, and the next poll looks again.

@@ -215,15 +215,7 @@ export class ResultSaver {
     return configured.length > 0 ? configured : DEFAULT_ALLOWED_DOWNLOAD_HOSTS;
   }
 
-  private async saveOne(
-    dir: string,
-    job: SaveJob,
-    url: string,
-    index: number,
-    count: number,
-    touch: () => void,
-    signal?: AbortSignal,
-  ): Promise<SavedFile> {
+  private async saveOne(dir: string, job: SaveJob, url: string, index: number, count: number, touch: () => void, signal?: AbortSignal): Promise<SavedFile> {
     if (!isAllowedDownloadUrl(url, this.patterns())) throw refused(url);
     const started = this.deps.clock.now();
     const tempStem = outputStem(job.baseName, job.requestId, index, count);
@@ -239,9 +231,7 @@ export class ResultSaver {
     });
     try {
       const file = await this.place(dir, job, temp, url, index, count);
-      this.deps.logger.info(
-        `downloaded ${hostOf(url)}: ${file.bytes} bytes in ${this.deps.clock.now() - started} ms → ${path.basename(file.path)}`,
-      );
+      this.deps.logger.info(`downloaded ${hostOf(url)}: ${file.bytes} bytes in ${this.deps.clock.now() - started} ms → ${path.basename(file.path)}`);
       return file;
     } finally {
       await unlinkQuietly(temp.path);

@@ -2,17 +2,7 @@
 import { t, tn } from '../common/l10n';
 import { formatDuration } from '../common/wording';
 
-export const JOB_STATES = [
-  'submitting',
-  'submissionUnknown',
-  'queued',
-  'running',
-  'saving',
-  'saved',
-  'saveFailed',
-  'failed',
-  'cancelled',
-] as const;
+export const JOB_STATES = ['submitting', 'submissionUnknown', 'queued', 'running', 'saving', 'saved', 'saveFailed', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
 /** What `runcomfy.edit` with `wait: true` (and every outcome shown to people) reports. */

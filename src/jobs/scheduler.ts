@@ -40,12 +40,7 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
  * `nextMs` is the poller's own plan for the next poll (see noticePlanner), kept within denseMs..maxMs.
  */
 export type PollResult =
-  | 'changed'
-  | 'unchanged'
-  | 'done'
-  | 'error'
-  | { result: 'error'; notBefore: number }
-  | { result: 'changed' | 'unchanged'; nextMs: number };
+  'changed' | 'unchanged' | 'done' | 'error' | { result: 'error'; notBefore: number } | { result: 'changed' | 'unchanged'; nextMs: number };
 
 interface Entry {
   intervalMs: number;
@@ -199,9 +194,7 @@ export class PollScheduler {
   private runDue(): void {
     if (this.paused) return;
     const now = this.clock.monotonic();
-    const due = [...this.entries.entries()]
-      .filter(([, e]) => !e.running && e.dueAt <= now)
-      .sort((a, b) => a[1].dueAt - b[1].dueAt);
+    const due = [...this.entries.entries()].filter(([, e]) => !e.running && e.dueAt <= now).sort((a, b) => a[1].dueAt - b[1].dueAt);
     const slots = Math.max(0, this.policy.concurrency - this.inFlight);
     for (const [id, entry] of due.slice(0, slots)) void this.runOne(id, entry);
     // Whatever did not fit waits for a slot; runOne re-arms when it finishes.

@@ -68,12 +68,7 @@ function scrubRequest(request: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
-export function buildSidecar(
-  data: SidecarData,
-  output: SidecarRecord['output'],
-  file: string,
-  savedAt: string,
-): SidecarRecord {
+export function buildSidecar(data: SidecarData, output: SidecarRecord['output'], file: string, savedAt: string): SidecarRecord {
   // Readable keys first, for people; the API's spelling (with its U+00D7 key) only inside apiRequest.
   return {
     requestId: data.requestId,
@@ -97,7 +92,13 @@ export function buildSidecar(
 /** Only the listed fields are copied, so nothing a caller added by mistake reaches the file. */
 function fittedRecord(input: FittedInputRecord): FittedInputRecord {
   const side = ({ width, height, format, bytes }: ImageSide): ImageSide => ({ width, height, format, bytes });
-  return { source: withoutQuery(shortenDataUri(input.source)), original: side(input.original), sent: side(input.sent), removed: [...input.removed], changes: [...input.changes] };
+  return {
+    source: withoutQuery(shortenDataUri(input.source)),
+    original: side(input.original),
+    sent: side(input.sent),
+    removed: [...input.removed],
+    changes: [...input.changes],
+  };
 }
 
 /** Creates the sidecar, failing with EEXIST rather than replacing a file that is already there. */

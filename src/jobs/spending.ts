@@ -26,7 +26,9 @@ export const MAX_LEDGER_ENTRIES = 5000;
 function isEntry(value: unknown): value is SpendingEntry {
   if (!value || typeof value !== 'object') return false;
   const e = value as Record<string, unknown>;
-  return typeof e.requestId === 'string' && typeof e.cost === 'number' && Number.isFinite(e.cost) && e.cost >= 0 && typeof e.at === 'number' && Number.isFinite(e.at);
+  return (
+    typeof e.requestId === 'string' && typeof e.cost === 'number' && Number.isFinite(e.cost) && e.cost >= 0 && typeof e.at === 'number' && Number.isFinite(e.at)
+  );
 }
 
 /** The stored ledger, with anything malformed left out (it may come from an older or newer version). */

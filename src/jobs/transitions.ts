@@ -125,7 +125,13 @@ export function markSeen<J extends Job>(job: J, e: Extract<JobEvent, { type: 'se
 /** After a reload: a submit in flight is now of unknown fate; what a poll streak measured no longer holds. */
 export function restore(job: Job, e: Extract<JobEvent, { type: 'restored' }>): Job {
   if (job.state === 'submitting') {
-    return loseSubmission(job, { type: 'submitLost', error: t('The window closed while the submit was in flight, so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Check your RunComfy dashboard and use "RunComfy: Resume by Request ID" with its request_id.'), at: e.at });
+    return loseSubmission(job, {
+      type: 'submitLost',
+      error: t(
+        'The window closed while the submit was in flight, so it is not known whether RunComfy accepted (and charged for) the job. It was not resent. Check your RunComfy dashboard and use "RunComfy: Resume by Request ID" with its request_id.',
+      ),
+      at: e.at,
+    });
   }
   if ((job.state === 'queued' || job.state === 'running') && job.trouble) {
     const { trouble: _trouble, ...rest } = job;

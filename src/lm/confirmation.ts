@@ -19,7 +19,6 @@ export interface ConfirmationFacts {
   price?: string;
 }
 
-
 export function confirmationTitle(imageCount: number): string {
   return tn(imageCount, 'Run a paid Dreamina edit of {0} image?|Run a paid Dreamina edit of {0} images?');
 }
@@ -39,7 +38,7 @@ export function confirmationSegments(facts: ConfirmationFacts): Segment[] {
   md(`**${t('Options')}**: ${options.join(', ')}\n\n`);
   md(`**${t('Results are saved to')}** ${markdownCode(facts.outputFolder)}\n\n`);
   md(`**${t('Price')}**: `);
-  out.push({ text: facts.price ?? t('price unknown (the model\'s price could not be read)') });
+  out.push({ text: facts.price ?? t("price unknown (the model's price could not be read)") });
   md(`\n\n${t('RunComfy bills every output image. Once the job runs it cannot be cancelled.')}`);
   return out;
 }

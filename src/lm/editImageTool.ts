@@ -55,7 +55,10 @@ export class EditImageTool implements vscode.LanguageModelTool<EditImageInput> {
         invocationMessage: vscode.l10n.t('Checking the Dreamina edit…'),
         confirmationMessages: {
           title: vscode.l10n.t('This Dreamina edit cannot be sent'),
-          message: toMarkdown([{ text: e.message }, { markdown: `\n\n${vscode.l10n.t('Nothing is sent or charged; continuing tells the chat what to change.')}` }]),
+          message: toMarkdown([
+            { text: e.message },
+            { markdown: `\n\n${vscode.l10n.t('Nothing is sent or charged; continuing tells the chat what to change.')}` },
+          ]),
         },
       };
     } finally {
@@ -84,7 +87,11 @@ export class EditImageTool implements vscode.LanguageModelTool<EditImageInput> {
     };
   }
 
-  async invoke(options: vscode.LanguageModelToolInvocationOptions<EditImageInput>, token: vscode.CancellationToken, progress?: ToolProgress): Promise<vscode.LanguageModelToolResult> {
+  async invoke(
+    options: vscode.LanguageModelToolInvocationOptions<EditImageInput>,
+    token: vscode.CancellationToken,
+    progress?: ToolProgress,
+  ): Promise<vscode.LanguageModelToolResult> {
     const stop = new AbortController();
     const onStop = token.onCancellationRequested(() => stop.abort(new vscode.CancellationError()));
     try {
@@ -177,7 +184,10 @@ export class EditImageTool implements vscode.LanguageModelTool<EditImageInput> {
     if (stop === 'cancelled') void showInfo(vscode.l10n.t('RunComfy: the chat was stopped, so queued request {0} was cancelled. Nothing is billed.', id));
     if (stop === 'running') {
       void showInfo(
-        vscode.l10n.t('RunComfy: the chat was stopped, but request {0} was already running. It will finish and be billed, and its results will still be saved.', id),
+        vscode.l10n.t(
+          'RunComfy: the chat was stopped, but request {0} was already running. It will finish and be billed, and its results will still be saved.',
+          id,
+        ),
       );
     }
     if (stop === 'unknown') {

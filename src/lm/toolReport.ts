@@ -37,12 +37,13 @@ const NEXT_STEP: Record<EditOutcome['status'], string> = {
   succeeded: 'RunComfy finished the edit and every result is saved in the workspace at the paths above.',
   saveFailed:
     'RunComfy finished (and billed) the edit, but not every result could be saved. Do not call this tool again for the same edit: the user can use "Retry Download" in the RunComfy job list, or the command runcomfy.resume with the request_id, which fetch the results without a new paid submit.',
-  failed: 'RunComfy reported that the edit failed; nothing was saved. If the error says what was wrong with the input, fix it before calling again: a new call is a new paid submit.',
+  failed:
+    'RunComfy reported that the edit failed; nothing was saved. If the error says what was wrong with the input, fix it before calling again: a new call is a new paid submit.',
   cancelled: 'The job was cancelled while it was queued; nothing was saved or billed.',
   submissionUnknown:
     'The submit was sent but its answer was lost, so the job may exist and be billed. Do not call this tool again for this edit: ask the user to look for the job on their RunComfy dashboard and use "RunComfy: Resume by Request ID".',
   stalled:
-    'The job\'s state could not be read for a while. The extension keeps tracking it and saves its results when it can read them; do not submit the edit again.',
+    "The job's state could not be read for a while. The extension keeps tracking it and saves its results when it can read them; do not submit the edit again.",
 };
 
 const STOP_NOTE: Record<Stop, string> = {

@@ -11,7 +11,11 @@ function ratioText(width: number, height: number): string {
 }
 
 function factsOf(side: ImageSide): ImageFacts {
-  return { format: side.format === 'png' || side.format === 'jpeg' ? side.format : 'other', bytes: side.bytes, ...(side.width > 0 ? { width: side.width, height: side.height } : {}) };
+  return {
+    format: side.format === 'png' || side.format === 'jpeg' ? side.format : 'other',
+    bytes: side.bytes,
+    ...(side.width > 0 ? { width: side.width, height: side.height } : {}),
+  };
 }
 
 /** The card's own wording: the Pad and Crop buttons are right beside it, so it names them rather than a setting. */
@@ -19,7 +23,13 @@ export function aspectProblem(subject: string, aspect: { width: number; height: 
   return {
     rule: 'aspectRatio',
     subject,
-    message: t('{0} is {1} ({2}×{3}); the model accepts 1:3 to 3:1. Choose Pad or Crop to send it.', subject, ratioText(aspect.width, aspect.height), aspect.width, aspect.height),
+    message: t(
+      '{0} is {1} ({2}×{3}); the model accepts 1:3 to 3:1. Choose Pad or Crop to send it.',
+      subject,
+      ratioText(aspect.width, aspect.height),
+      aspect.width,
+      aspect.height,
+    ),
   };
 }
 

@@ -36,7 +36,10 @@ export function pastedFileName(now: Date): string {
 export function droppedFileName(name: string, format: SourceFormat): string {
   const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
   // eslint-disable-next-line no-control-regex
-  let safe = base.replace(/[<>:"|?*\u0000-\u001f]/g, '-').replace(/^[.\s]+|[.\s]+$/g, '').slice(0, 120);
+  let safe = base
+    .replace(/[<>:"|?*\u0000-\u001f]/g, '-')
+    .replace(/^[.\s]+|[.\s]+$/g, '')
+    .slice(0, 120);
   if (safe === '') safe = 'dropped';
   return isImageFileName(safe) ? safe : `${safe}.${EXTENSION[format]}`;
 }

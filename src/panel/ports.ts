@@ -55,4 +55,3 @@ export interface PanelPorts {
     revealResult(path: string): PromiseLike<unknown>;
   };
 }
-

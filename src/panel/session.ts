@@ -29,7 +29,10 @@ export class PanelSession {
   /** The run-again the panel was last asked to confirm. */
   private pendingRunAgain: PendingRunAgain | undefined;
 
-  constructor(private readonly ports: PanelPorts, options: { images?: readonly string[]; view?: PanelState['view']; hasToken?: boolean } = {}) {
+  constructor(
+    private readonly ports: PanelPorts,
+    options: { images?: readonly string[]; view?: PanelState['view']; hasToken?: boolean } = {},
+  ) {
     this.draft = loadDraft(ports.storedDraft(), ports.defaults());
     this.gate = new SubmitGate(ports.logger, (submitting) => this.post({ type: 'busy', submitting }));
     this.view = options.view;
@@ -40,7 +43,16 @@ export class PanelSession {
 
   /** The full state, as the bootstrap HTML and the answer to `ready` carry it. */
   state(): PanelState {
-    const state = panelState({ draft: this.draft, jobs: this.ports.jobs.list(), spending: this.ports.jobs.spending?.(), hasToken: this.hasToken, price: this.price, view: this.view, uri: this.ports.uri, exists: this.ports.exists });
+    const state = panelState({
+      draft: this.draft,
+      jobs: this.ports.jobs.list(),
+      spending: this.ports.jobs.spending?.(),
+      hasToken: this.hasToken,
+      price: this.price,
+      view: this.view,
+      uri: this.ports.uri,
+      exists: this.ports.exists,
+    });
     state.library = libraryView(this.ports.library);
     return this.gate.busy ? { ...state, submitting: true } : state;
   }
@@ -125,7 +137,8 @@ export class PanelSession {
         this.pending = [];
         this.ports.deliver({ type: 'state', state: this.state() });
         // The fresh state already holds the latest draft, jobs, results, token and price; only events still matter.
-        for (const m of pending) if (m.type === 'notice' || m.type === 'submitted' || m.type === 'showView' || m.type === 'confirmRunAgain') this.ports.deliver(m);
+        for (const m of pending)
+          if (m.type === 'notice' || m.type === 'submitted' || m.type === 'showView' || m.type === 'confirmRunAgain') this.ports.deliver(m);
         for (const w of this.readyWaiters.splice(0)) w();
         return;
       }
@@ -145,7 +158,11 @@ export class PanelSession {
         const paths = message.uris.map((u) => this.ports.filePathOf(u)).filter((p): p is string => !!p);
         const images = paths.filter((p) => isImageFileName(p));
         if (images.length < message.uris.length) {
-          this.post({ type: 'notice', level: 'warning', message: t('Only images (PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC) can be used as inputs; other dropped items were ignored.') });
+          this.post({
+            type: 'notice',
+            level: 'warning',
+            message: t('Only images (PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC) can be used as inputs; other dropped items were ignored.'),
+          });
         }
         for (const path of images) this.addRef({ kind: 'file', path });
         this.draftChanged();
@@ -280,7 +297,8 @@ export class PanelSession {
   submitProblem(): string | undefined {
     const images = this.draft.images;
     if (images.length === 0) return t('Add at least one input image.');
-    if (images.length > MAX_IMAGES) return tn(images.length, '{0} image is in the draft; at most {1} can be sent.|{0} images are in the draft; at most {1} can be sent.', MAX_IMAGES);
+    if (images.length > MAX_IMAGES)
+      return tn(images.length, '{0} image is in the draft; at most {1} can be sent.|{0} images are in the draft; at most {1} can be sent.', MAX_IMAGES);
     const broken = images.find((i) => i.problems.length > 0);
     if (broken) return broken.problems[0].message;
     if (images.some((i) => i.checking)) return t('The images are still being checked; try again in a moment.');
@@ -320,7 +338,11 @@ export class PanelSession {
   }
 
   private cannotRunAgain(): void {
-    this.post({ type: 'notice', level: 'error', message: t('The inputs of this job are not known (it was resumed by request_id), so it cannot be run again.') });
+    this.post({
+      type: 'notice',
+      level: 'error',
+      message: t('The inputs of this job are not known (it was resumed by request_id), so it cannot be run again.'),
+    });
   }
 
   /** Pasted or dropped bytes become files under the output folder's inputs/, then inputs; each refusal is said once. */

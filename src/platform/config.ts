@@ -78,12 +78,16 @@ export function outputFolderFor(firstFile: vscode.Uri | undefined): OutputPlace 
   const inspected = vscode.workspace.getConfiguration(SECTION, firstFile ?? folder?.uri).inspect<string>('outputFolder');
   const fromWorkspace = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
   const setting = fromWorkspace ?? inspected?.globalValue ?? inspected?.defaultValue;
-  return resolveOutputPlace(setting, {
-    workspaceFolder: folder?.uri.fsPath,
-    fileDirname: firstFile ? vscode.Uri.joinPath(firstFile, '..').fsPath : undefined,
-    userHome: os.homedir(),
-    now: new Date(),
-  }, fromWorkspace === undefined && inspected?.globalValue !== undefined);
+  return resolveOutputPlace(
+    setting,
+    {
+      workspaceFolder: folder?.uri.fsPath,
+      fileDirname: firstFile ? vscode.Uri.joinPath(firstFile, '..').fsPath : undefined,
+      userHome: os.homedir(),
+      now: new Date(),
+    },
+    fromWorkspace === undefined && inspected?.globalValue !== undefined,
+  );
 }
 
 export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {

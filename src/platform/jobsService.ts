@@ -173,7 +173,13 @@ export class JobsService extends Disposable {
   }
 
   /** Checks and fits every batch source with the references, sending nothing. */
-  async checkBatch(sources: readonly string[], references: readonly InputRef[], fit: FitSettings, progress?: (checked: number) => void, signal?: AbortSignal): Promise<BatchCheck> {
+  async checkBatch(
+    sources: readonly string[],
+    references: readonly InputRef[],
+    fit: FitSettings,
+    progress?: (checked: number) => void,
+    signal?: AbortSignal,
+  ): Promise<BatchCheck> {
     return (await this.load()).batches.check(sources, references, fit, progress, signal);
   }
 

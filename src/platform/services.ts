@@ -46,7 +46,9 @@ export class Services extends Disposable {
     const set = vscode.l10n.t('Set API Token');
     const get = vscode.l10n.t('Get a Token');
     const choice = await showWarning(
-      vscode.l10n.t('RunComfy needs your API token. Copy it from your RunComfy profile page (Profile → API token), then set it here. It is kept in VS Code\'s secret storage.'),
+      vscode.l10n.t(
+        "RunComfy needs your API token. Copy it from your RunComfy profile page (Profile → API token), then set it here. It is kept in VS Code's secret storage.",
+      ),
       set,
       get,
     );

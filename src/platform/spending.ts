@@ -29,7 +29,13 @@ export class SpendingService extends Disposable {
   }
 
   private current() {
-    return costEntries(this.host.jobs.list().map((j) => (hasRequestId(j) ? { requestId: j.requestId, cost: j.cost, submittedAt: j.submittedAt, finishedAt: 'finishedAt' in j ? j.finishedAt : undefined } : {})));
+    return costEntries(
+      this.host.jobs
+        .list()
+        .map((j) =>
+          hasRequestId(j) ? { requestId: j.requestId, cost: j.cost, submittedAt: j.submittedAt, finishedAt: 'finishedAt' in j ? j.finishedAt : undefined } : {},
+        ),
+    );
   }
 
   private stored() {
@@ -39,8 +45,8 @@ export class SpendingService extends Disposable {
   private record(): void {
     const { ledger, changed } = mergeEntries(this.stored(), this.current());
     if (!changed) return;
-    this.host.globalState.update(LEDGER_KEY, pruneLedger(ledger, this.now())).then(undefined, (e: unknown) =>
-      this.host.logger.warn(`[spending] the ledger could not be stored: ${String(e)}`),
-    );
+    this.host.globalState
+      .update(LEDGER_KEY, pruneLedger(ledger, this.now()))
+      .then(undefined, (e: unknown) => this.host.logger.warn(`[spending] the ledger could not be stored: ${String(e)}`));
   }
 }

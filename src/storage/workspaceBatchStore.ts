@@ -13,7 +13,11 @@ export class WorkspaceBatchStore implements BatchStore {
   ) {}
 
   load(): Promise<BatchRecord[]> {
-    return Promise.resolve(parseStoredBatches(this.memento.get<unknown>(BATCHES_KEY, []), (reason) => this.logger.warn(`dropped a stored batch that no longer validates: ${reason}`)));
+    return Promise.resolve(
+      parseStoredBatches(this.memento.get<unknown>(BATCHES_KEY, []), (reason) =>
+        this.logger.warn(`dropped a stored batch that no longer validates: ${reason}`),
+      ),
+    );
   }
 
   async save(batches: readonly BatchRecord[]): Promise<void> {

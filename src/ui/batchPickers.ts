@@ -39,7 +39,10 @@ export async function pickReferences(): Promise<InputRef[] | undefined> {
     const listed = refs.map((r) => (r.kind === 'file' ? vscode.workspace.asRelativePath(r.path) : r.url)).join(', ');
     const rows: Row[] = [
       {
-        label: refs.length === 0 ? `$(arrow-right) ${vscode.l10n.t('No reference images')}` : `$(arrow-right) ${tn(refs.length, 'Continue with {0} reference image|Continue with {0} reference images')}`,
+        label:
+          refs.length === 0
+            ? `$(arrow-right) ${vscode.l10n.t('No reference images')}`
+            : `$(arrow-right) ${tn(refs.length, 'Continue with {0} reference image|Continue with {0} reference images')}`,
         ...(listed ? { detail: plainLabel(listed) } : {}),
         action: 'done',
       },
@@ -88,7 +91,10 @@ export async function askAboutProblems(lines: string, bad: number, good: number,
   const pad = vscode.l10n.t('Pad {0} to 3:1', aspectOnly);
   const crop = vscode.l10n.t('Crop {0} to 3:1', aspectOnly);
   const buttons = [...(good > 0 ? [go] : []), ...(aspectOnly > 0 ? [pad, crop] : [])];
-  const message = good > 0 ? tn(bad, '{0} of the images cannot be sent as it is.|{0} of the images cannot be sent as they are.') : vscode.l10n.t('None of the images can be sent as they are.');
+  const message =
+    good > 0
+      ? tn(bad, '{0} of the images cannot be sent as it is.|{0} of the images cannot be sent as they are.')
+      : vscode.l10n.t('None of the images can be sent as they are.');
   const choice = await showWarning(message, { modal: true, detail: lines }, ...buttons);
   return choice === go ? 'continue' : choice === pad ? 'pad' : choice === crop ? 'crop' : undefined;
 }
@@ -106,7 +112,7 @@ export interface BatchSummaryForConfirm {
 export async function confirmBatch(s: BatchSummaryForConfirm): Promise<boolean> {
   const cost =
     s.unitPrice === undefined
-      ? vscode.l10n.t('Estimated cost: price unknown (the model\'s price could not be read).')
+      ? vscode.l10n.t("Estimated cost: price unknown (the model's price could not be read).")
       : tn(
           s.jobs,
           'Estimated cost: {1} ({0} job × {2} per image; a job that returns several images costs more).|Estimated cost: {1} ({0} jobs × {2} per image; a job that returns several images costs more).',
@@ -121,10 +127,6 @@ export async function confirmBatch(s: BatchSummaryForConfirm): Promise<boolean> 
     vscode.l10n.t('Prompt: {0}', plainText(s.prompt.length > 200 ? `${s.prompt.slice(0, 199)}…` : s.prompt)),
   ].join('\n');
   const send = tn(s.jobs, 'Send {0} Job|Send {0} Jobs');
-  const choice = await showInfo(
-    tn(s.jobs, 'Send {0} paid edit to RunComfy?|Send {0} paid edits to RunComfy?'),
-    { modal: true, detail },
-    send,
-  );
+  const choice = await showInfo(tn(s.jobs, 'Send {0} paid edit to RunComfy?|Send {0} paid edits to RunComfy?'), { modal: true, detail }, send);
   return choice === send;
 }

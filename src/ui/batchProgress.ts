@@ -38,7 +38,10 @@ export function outcomeWords(batch: BatchRecord): string {
     ['submissionUnknown', (n) => tn(n, '{0} with unknown submission (not resent)|{0} with unknown submission (not resent)')],
     ['stalled', (n) => tn(n, '{0} not reachable|{0} not reachable')],
   ];
-  return words.filter(([key]) => tally.get(key)).map(([key, say]) => say(tally.get(key)!)).join(', ');
+  return words
+    .filter(([key]) => tally.get(key))
+    .map(([key, say]) => say(tally.get(key)!))
+    .join(', ');
 }
 
 class BatchProgressUi extends Disposable {
@@ -80,7 +83,11 @@ class BatchProgressUi extends Disposable {
       void this.offer(vscode.l10n.t('RunComfy: the batch "{0}" is paused: {1} of {2} left.', label, c.left, c.total), batch.id, ['resume', 'cancel']);
       return;
     }
-    void this.offer(vscode.l10n.t('RunComfy: the batch "{0}" continues after the reload: {1} of {2} left. Nothing is sent twice.', label, c.left, c.total), batch.id, ['pause', 'cancel']);
+    void this.offer(
+      vscode.l10n.t('RunComfy: the batch "{0}" continues after the reload: {1} of {2} left. Nothing is sent twice.', label, c.left, c.total),
+      batch.id,
+      ['pause', 'cancel'],
+    );
     this.showProgress(batch.id);
   }
 
@@ -90,25 +97,27 @@ class BatchProgressUi extends Disposable {
     this.open.add(id);
     const title = vscode.l10n.t('RunComfy batch "{0}"', plainText(batch.label));
     void vscode.window
-      .withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
-        new Promise<'ask' | 'ended'>((resolve) => {
-          let reported = 0;
-          const end = (why: 'ask' | 'ended') => {
-            sub.dispose();
-            cancel.dispose();
-            resolve(why);
-          };
-          const report = (b: BatchRecord) => {
-            const c = countsOf(b);
-            const percent = ((c.done + c.failed) / Math.max(1, c.total)) * 100;
-            progress.report({ message: countsText(b), increment: percent - reported });
-            reported = percent;
-            if (b.state === 'paused' || b.state === 'finished') end('ended');
-          };
-          const sub = this.services.jobs.onDidChangeBatch((b) => b.id === id && report(b));
-          const cancel = token.onCancellationRequested(() => end('ask'));
-          report(this.services.jobs.batch(id) ?? batch);
-        }),
+      .withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+        (progress, token) =>
+          new Promise<'ask' | 'ended'>((resolve) => {
+            let reported = 0;
+            const end = (why: 'ask' | 'ended') => {
+              sub.dispose();
+              cancel.dispose();
+              resolve(why);
+            };
+            const report = (b: BatchRecord) => {
+              const c = countsOf(b);
+              const percent = ((c.done + c.failed) / Math.max(1, c.total)) * 100;
+              progress.report({ message: countsText(b), increment: percent - reported });
+              reported = percent;
+              if (b.state === 'paused' || b.state === 'finished') end('ended');
+            };
+            const sub = this.services.jobs.onDidChangeBatch((b) => b.id === id && report(b));
+            const cancel = token.onCancellationRequested(() => end('ask'));
+            report(this.services.jobs.batch(id) ?? batch);
+          }),
       )
       .then((why) => {
         this.open.delete(id);
@@ -127,7 +136,9 @@ class BatchProgressUi extends Disposable {
       vscode.l10n.t('Pause or cancel the batch "{0}"?', plainText(batch.label)),
       {
         modal: true,
-        detail: vscode.l10n.t('Pause sends nothing more until you resume. Cancel never sends the remaining images and asks RunComfy to cancel queued jobs. Jobs already running finish either way, are billed, and their results are saved.'),
+        detail: vscode.l10n.t(
+          'Pause sends nothing more until you resume. Cancel never sends the remaining images and asks RunComfy to cancel queued jobs. Jobs already running finish either way, are billed, and their results are saved.',
+        ),
       },
       pause,
       cancel,
@@ -139,7 +150,11 @@ class BatchProgressUi extends Disposable {
 
   private paused(batch: BatchRecord): Promise<void> {
     const c = countsOf(batch);
-    return this.offer(vscode.l10n.t('RunComfy: the batch "{0}" is paused: {1} of {2} left. Jobs already sent go on.', plainText(batch.label), c.left, c.total), batch.id, ['resume', 'cancel']);
+    return this.offer(
+      vscode.l10n.t('RunComfy: the batch "{0}" is paused: {1} of {2} left. Jobs already sent go on.', plainText(batch.label), c.left, c.total),
+      batch.id,
+      ['resume', 'cancel'],
+    );
   }
 
   private async offer(message: string, id: string, actions: Array<'pause' | 'resume' | 'cancel'>): Promise<void> {

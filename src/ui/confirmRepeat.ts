@@ -9,7 +9,9 @@ export async function confirmRepeat(): Promise<boolean> {
     vscode.l10n.t('Submit the same edit again?'),
     {
       modal: true,
-      detail: vscode.l10n.t('The same images, prompt and options were submitted moments ago. Submitting again starts a second job, and RunComfy charges for it too.'),
+      detail: vscode.l10n.t(
+        'The same images, prompt and options were submitted moments ago. Submitting again starts a second job, and RunComfy charges for it too.',
+      ),
     },
     again,
   );

@@ -133,7 +133,9 @@ async function browseImages(): Promise<InputRef[] | undefined> {
   });
   if (!uris || uris.length === 0) return undefined;
   if (uris.length > MAX_IMAGES) {
-    void showError(tn(uris.length, '{0} image was chosen; at most {1} can be sent in one edit.|{0} images were chosen; at most {1} can be sent in one edit.', MAX_IMAGES));
+    void showError(
+      tn(uris.length, '{0} image was chosen; at most {1} can be sent in one edit.|{0} images were chosen; at most {1} can be sent in one edit.', MAX_IMAGES),
+    );
     return undefined;
   }
   return uris.map((u) => ({ kind: 'file', path: u.fsPath }));
@@ -148,7 +150,10 @@ export function urlProblem(text: string): string | undefined {
 }
 
 export function splitUrls(text: string): string[] {
-  return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 async function enterUrls(title: string): Promise<InputRef[] | undefined> {

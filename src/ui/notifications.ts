@@ -27,10 +27,7 @@ export function registerNotifications(services: Services): vscode.Disposable {
 
 async function tokenRefused(error: string): Promise<void> {
   const set = vscode.l10n.t('Set API Token');
-  const choice = await showWarning(
-    `RunComfy: ${error} ${vscode.l10n.t('Tracking of every job is paused until a token is set.')}`,
-    set,
-  );
+  const choice = await showWarning(`RunComfy: ${error} ${vscode.l10n.t('Tracking of every job is paused until a token is set.')}`, set);
   if (choice === set) await vscode.commands.executeCommand('runcomfy.setApiToken');
 }
 
@@ -85,7 +82,11 @@ async function stalled(job: Job, error: string, jobs: JobsService): Promise<void
   const showLog = vscode.l10n.t('Show Log');
   const retry = vscode.l10n.t('Retry');
   const choice = await showWarning(
-    vscode.l10n.t('RunComfy: the state of "{0}" could not be read for a while: {1} It is still being tracked, and its result will be saved when it can be read.', shortPrompt(job, 40), error),
+    vscode.l10n.t(
+      'RunComfy: the state of "{0}" could not be read for a while: {1} It is still being tracked, and its result will be saved when it can be read.',
+      shortPrompt(job, 40),
+      error,
+    ),
     showLog,
     retry,
   );
@@ -100,11 +101,7 @@ async function saved(job: Job): Promise<void> {
   const open = vscode.l10n.t('Open');
   const reveal = vscode.l10n.t('Reveal');
   const prompt = shortPrompt(job, 40);
-  const choice = await showInfo(
-    tn(files.length, 'RunComfy: {0} result saved for "{1}".|RunComfy: {0} results saved for "{1}".', prompt),
-    open,
-    reveal,
-  );
+  const choice = await showInfo(tn(files.length, 'RunComfy: {0} result saved for "{1}".|RunComfy: {0} results saved for "{1}".', prompt), open, reveal);
   if (choice === open) await vscode.commands.executeCommand('runcomfy.openResult', job.id);
   if (choice === reveal) await vscode.commands.executeCommand('runcomfy.revealResult', job.id);
 }

@@ -35,7 +35,11 @@ export function registerStatusBar(services: Services): vscode.Disposable {
   };
 
   void refreshToken();
-  return vscode.Disposable.from(item, services.jobs.onDidChange(render), services.tokens.onDidChange(() => void refreshToken()));
+  return vscode.Disposable.from(
+    item,
+    services.jobs.onDidChange(render),
+    services.tokens.onDidChange(() => void refreshToken()),
+  );
 }
 
 interface StatusView {
@@ -87,7 +91,8 @@ function describe(jobs: Job[], health: EngineHealth, hasToken: boolean, spent: S
   md.isTrusted = { enabledCommands: ['runcomfy.showJobs', 'runcomfy.cancel', 'runcomfy.setApiToken', 'runcomfy.openPanel', 'runcomfy.showLog'] };
   md.supportThemeIcons = true;
   md.appendMarkdown(`**${vscode.l10n.t('RunComfy — Dreamina edit')}**\n\n`);
-  if (paused) md.appendMarkdown(`$(key) ${vscode.l10n.t('Polling is paused: RunComfy refused the API token. [Set API token](command:runcomfy.setApiToken)')}\n\n`);
+  if (paused)
+    md.appendMarkdown(`$(key) ${vscode.l10n.t('Polling is paused: RunComfy refused the API token. [Set API token](command:runcomfy.setApiToken)')}\n\n`);
   else if (!hasToken) md.appendMarkdown(`$(key) ${vscode.l10n.t('No API token is set. [Set API token](command:runcomfy.setApiToken)')}\n\n`);
   section(md, vscode.l10n.t('Running ({0})', counts.running.length), counts.running);
   section(md, vscode.l10n.t('Queued ({0})', counts.queued.length), counts.queued);
@@ -95,7 +100,9 @@ function describe(jobs: Job[], health: EngineHealth, hasToken: boolean, spent: S
   section(md, vscode.l10n.t('Saving ({0})', counts.saving.length), counts.saving);
   section(md, vscode.l10n.t('Needs you ({0})', counts.attention.length), counts.attention, '$(warning) ');
   md.appendMarkdown(`$(credit-card) ${markdownText(spendingText(spent))}\n\n`);
-  md.appendMarkdown(`\n${vscode.l10n.t('[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel) · [Show log](command:runcomfy.showLog)')}`);
+  md.appendMarkdown(
+    `\n${vscode.l10n.t('[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel) · [Show log](command:runcomfy.showLog)')}`,
+  );
 
   const background = paused || !hasToken ? 'statusBarItem.warningBackground' : counts.attention.length > 0 ? 'statusBarItem.errorBackground' : undefined;
   const label = [
@@ -116,7 +123,8 @@ function section(md: vscode.MarkdownString, title: string, jobs: Job[], icon = '
   md.appendMarkdown(`**${title}**\n\n`);
   for (const job of jobs) {
     md.appendMarkdown(`- ${icon}${markdownCode(jobReference(job))} — ${markdownText(stateText(job))} — ${markdownText(shortPrompt(job, 40))}`);
-    if (hasRequestId(job) && isCancellable(factsOf(job))) md.appendMarkdown(` · ${vscode.l10n.t('[Cancel]({0})', `command:runcomfy.cancel?${arg(job.requestId)}`)}`);
+    if (hasRequestId(job) && isCancellable(factsOf(job)))
+      md.appendMarkdown(` · ${vscode.l10n.t('[Cancel]({0})', `command:runcomfy.cancel?${arg(job.requestId)}`)}`);
     md.appendMarkdown('\n');
   }
   md.appendMarkdown('\n');

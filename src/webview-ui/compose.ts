@@ -50,7 +50,10 @@ export class ComposeView {
   private readonly submitRow: HTMLElement;
   private readonly tokenRow: HTMLElement;
 
-  constructor(private readonly deps: ComposeDeps, state: PanelState) {
+  constructor(
+    private readonly deps: ComposeDeps,
+    state: PanelState,
+  ) {
     this.state = state;
     this.prompt = state.draft.prompt;
     this.hostBusy = state.submitting === true;
@@ -73,7 +76,10 @@ export class ComposeView {
       'section',
       { class: 'compose-section', 'aria-labelledby': 'images-heading' },
       h('div', { class: 'section-heading' }, h('h2', { id: 'images-heading', text: t('Input images') }), this.imageCount),
-      h('p', { class: 'section-hint', text: t('Any common image format; each card says what is sent. The model reads them in this order; drag cards or use the arrows to reorder.') }),
+      h('p', {
+        class: 'section-hint',
+        text: t('Any common image format; each card says what is sent. The model reads them in this order; drag cards or use the arrows to reorder.'),
+      }),
       this.imageArea,
       this.sources.dropMessage,
       this.sources.urlBlock,
@@ -105,11 +111,21 @@ export class ComposeView {
     const promptSection = h(
       'section',
       { class: 'compose-section', 'aria-labelledby': 'prompt-label' },
-      h('div', { class: 'section-heading' }, h('label', { id: 'prompt-label', for: 'prompt-field', class: 'plain-label', text: t('Prompt') }), this.history.button, this.counter),
+      h(
+        'div',
+        { class: 'section-heading' },
+        h('label', { id: 'prompt-label', for: 'prompt-field', class: 'plain-label', text: t('Prompt') }),
+        this.history.button,
+        this.counter,
+      ),
       this.history.element,
       this.promptField,
       this.promptMessage,
-      h('p', { class: 'section-hint' }, ...fillIn(t('Refer to the inputs as “image 1”, “image 2”… in the order above. {0} submits.'), h('kbd', { text: `${modifier}+Enter` }))),
+      h(
+        'p',
+        { class: 'section-hint' },
+        ...fillIn(t('Refer to the inputs as “image 1”, “image 2”… in the order above. {0} submits.'), h('kbd', { text: `${modifier}+Enter` })),
+      ),
     );
 
     this.options = new OptionControls(deps);

@@ -81,13 +81,19 @@ export class InputCards {
         'div',
         { class: 'card-body' },
         h('div', { class: 'card-title', title: image.url ?? image.path ?? image.label, text: image.label }),
-        image.fitSummary ? h('div', { class: 'card-fit', title: t('What is sent: {0}', image.fitSummary), text: image.fitSummary }) : facts ? h('div', { class: 'card-facts', text: facts }) : null,
+        image.fitSummary
+          ? h('div', { class: 'card-fit', title: t('What is sent: {0}', image.fitSummary), text: image.fitSummary })
+          : facts
+            ? h('div', { class: 'card-facts', text: facts })
+            : null,
         image.checking ? h('div', { class: 'card-checking' }, codicon('loading', 'codicon-modifier-spin'), ` ${t('Checking…')}`) : null,
         broken
           ? h(
               'ul',
               { class: 'problems', 'aria-label': t('Problems with {0}', image.label) },
-              ...image.problems.map((problem) => h('li', { class: 'problem', 'data-rule': problem.rule }, codicon('error'), h('span', { text: problem.message }))),
+              ...image.problems.map((problem) =>
+                h('li', { class: 'problem', 'data-rule': problem.rule }, codicon('error'), h('span', { text: problem.message })),
+              ),
             )
           : null,
         image.canFit ? this.fitChoice(image) : null,
@@ -95,8 +101,20 @@ export class InputCards {
       h(
         'div',
         { class: 'card-actions' },
-        iconButton({ icon: 'arrow-left', label: t('Move {0} earlier', image.label), key: `${image.id}:left`, disabled: index === 0, onClick: () => this.move(image.id, index - 1) }),
-        iconButton({ icon: 'arrow-right', label: t('Move {0} later', image.label), key: `${image.id}:right`, disabled: index === count - 1, onClick: () => this.move(image.id, index + 1) }),
+        iconButton({
+          icon: 'arrow-left',
+          label: t('Move {0} earlier', image.label),
+          key: `${image.id}:left`,
+          disabled: index === 0,
+          onClick: () => this.move(image.id, index - 1),
+        }),
+        iconButton({
+          icon: 'arrow-right',
+          label: t('Move {0} later', image.label),
+          key: `${image.id}:right`,
+          disabled: index === count - 1,
+          onClick: () => this.move(image.id, index + 1),
+        }),
         h('span', { class: 'spacer' }),
         iconButton({ icon: 'trash', label: t('Remove {0}', image.label), key: `${image.id}:remove`, onClick: () => this.remove(image.id) }),
       ),
@@ -110,7 +128,12 @@ export class InputCards {
   private fitChoice(image: InputView): HTMLElement {
     const option = (fit: 'pad' | 'crop', label: string, hint: string) => {
       const chosen = image.fit === fit;
-      const button = textButton(label, { key: `${image.id}:${fit}`, secondary: !chosen, ...(chosen ? { icon: 'check' } : {}), onClick: () => this.deps.post({ type: 'chooseFit', id: image.id, fit }) });
+      const button = textButton(label, {
+        key: `${image.id}:${fit}`,
+        secondary: !chosen,
+        ...(chosen ? { icon: 'check' } : {}),
+        onClick: () => this.deps.post({ type: 'chooseFit', id: image.id, fit }),
+      });
       button.setAttribute('aria-pressed', String(chosen));
       button.title = hint;
       button.classList.add('fit-option');
@@ -136,8 +159,7 @@ export class InputCards {
     } else if (event.key === 'ArrowLeft' || event.key === 'ArrowRight' || event.key === 'Home' || event.key === 'End') {
       event.preventDefault();
       const cards = Array.from(this.cards.container.children) as HTMLElement[];
-      const next =
-        event.key === 'Home' ? 0 : event.key === 'End' ? cards.length - 1 : index + (event.key === 'ArrowLeft' ? -1 : 1);
+      const next = event.key === 'Home' ? 0 : event.key === 'End' ? cards.length - 1 : index + (event.key === 'ArrowLeft' ? -1 : 1);
       cards[Math.max(0, Math.min(cards.length - 1, next))]?.focus();
     }
   }

@@ -63,8 +63,19 @@ export class OptionControls {
         'div',
         { class: 'option' },
         h('label', { class: 'plain-label', for: 'scale-range', text: t('Prompt strength') }),
-        h('div', { class: 'range-row' }, h('span', { class: 'range-end', text: t('Images'), 'aria-hidden': 'true' }), this.scaleRange, h('span', { class: 'range-end', text: t('Prompt'), 'aria-hidden': 'true' }), this.scaleValue),
-        h('p', { id: 'scale-help', class: 'option-help', text: t('0 stays close to the input images; 1 follows the prompt more freely. 0.5 is the model’s default.') }),
+        h(
+          'div',
+          { class: 'range-row' },
+          h('span', { class: 'range-end', text: t('Images'), 'aria-hidden': 'true' }),
+          this.scaleRange,
+          h('span', { class: 'range-end', text: t('Prompt'), 'aria-hidden': 'true' }),
+          this.scaleValue,
+        ),
+        h('p', {
+          id: 'scale-help',
+          class: 'option-help',
+          text: t('0 stays close to the input images; 1 follows the prompt more freely. 0.5 is the model’s default.'),
+        }),
       ),
       h(
         'div',

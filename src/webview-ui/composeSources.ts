@@ -46,13 +46,14 @@ export class ImageSources {
     });
     this.urlField.addEventListener('input', () => this.showUrlMessage(undefined));
     this.urlMessage = h('p', { class: 'field-message error', 'aria-live': 'polite', hidden: true });
-    const urlRow = h(
+    const urlRow = h('div', { class: 'url-row' }, this.urlField, textButton(t('Add URL'), { key: 'add-url', secondary: true, onClick: () => this.addUrls() }));
+    this.urlBlock = h(
       'div',
-      { class: 'url-row' },
-      this.urlField,
-      textButton(t('Add URL'), { key: 'add-url', secondary: true, onClick: () => this.addUrls() }),
+      { class: 'url-block' },
+      h('label', { class: 'plain-label', for: 'url-field', text: t('Or add images by address') }),
+      urlRow,
+      this.urlMessage,
     );
-    this.urlBlock = h('div', { class: 'url-block' }, h('label', { class: 'plain-label', for: 'url-field', text: t('Or add images by address') }), urlRow, this.urlMessage);
   }
 
   /** Lets files dropped on `zone` (from the Explorer, with Shift) in; `cardDrag` says a card is being moved instead. */

@@ -31,7 +31,12 @@ export class RunAgainQuestion {
     this.token = question.token;
     const prompt = question.prompt.trim() === '' ? t('(no prompt)') : question.prompt;
     this.body.replaceChildren(
-      h('p', { class: 'confirm-price' }, codicon('tag'), ` ${question.price ? t('Price: {0}', question.price) : t('The price could not be read; RunComfy charges per output image.')}`),
+      h(
+        'p',
+        { class: 'confirm-price' },
+        codicon('tag'),
+        ` ${question.price ? t('Price: {0}', question.price) : t('The price could not be read; RunComfy charges per output image.')}`,
+      ),
       h('p', { class: 'confirm-note', text: t('This starts a new paid job with the same inputs, prompt and options:') }),
       h('ol', { class: 'confirm-inputs' }, ...question.inputs.map((label) => h('li', { text: label }))),
       h('p', { class: 'confirm-prompt', text: prompt }),

@@ -3,8 +3,7 @@ import { isActive } from '../jobs/rules';
 import type { JobView } from '../protocol/messages';
 
 export type JobRow =
-  | { kind: 'job'; key: string; job: JobView; inBatch: boolean }
-  | { kind: 'batch'; key: string; id: string; label: string; count: number; active: number };
+  { kind: 'job'; key: string; job: JobView; inBatch: boolean } | { kind: 'batch'; key: string; id: string; label: string; count: number; active: number };
 
 export function jobRows(sorted: readonly JobView[]): JobRow[] {
   const members = new Map<string, JobView[]>();
@@ -19,7 +18,14 @@ export function jobRows(sorted: readonly JobView[]): JobRow[] {
     if (placed.has(job.batch.id)) continue;
     placed.add(job.batch.id);
     const jobs = members.get(job.batch.id) ?? [];
-    rows.push({ kind: 'batch', key: `batch:${job.batch.id}`, id: job.batch.id, label: job.batch.label, count: jobs.length, active: jobs.filter(isActive).length });
+    rows.push({
+      kind: 'batch',
+      key: `batch:${job.batch.id}`,
+      id: job.batch.id,
+      label: job.batch.label,
+      count: jobs.length,
+      active: jobs.filter(isActive).length,
+    });
     for (const member of jobs) rows.push({ kind: 'job', key: member.id, job: member, inBatch: true });
   }
   return rows;

@@ -28,7 +28,11 @@ export class JobsView {
   private readonly empty: HTMLElement;
   private readonly confirmation: HTMLElement;
 
-  constructor(private readonly deps: JobsDeps, jobs: JobView[], spending?: SpendingView) {
+  constructor(
+    private readonly deps: JobsDeps,
+    jobs: JobView[],
+    spending?: SpendingView,
+  ) {
     const list = h('ol', { class: 'job-list', 'aria-label': t('Jobs, newest first') });
     this.rows = new KeyedList<JobRow>(
       list,
@@ -71,7 +75,11 @@ export class JobsView {
     this.empty.hidden = this.jobs.length > 0;
     const active = activeCount(this.jobs);
     this.summary.textContent =
-      this.jobs.length === 0 ? '' : active > 0 ? `${tn(this.jobs.length, '{0} job|{0} jobs')} · ${tn(active, '{0} active|{0} active')}` : tn(this.jobs.length, '{0} job|{0} jobs');
+      this.jobs.length === 0
+        ? ''
+        : active > 0
+          ? `${tn(this.jobs.length, '{0} job|{0} jobs')} · ${tn(active, '{0} active|{0} active')}`
+          : tn(this.jobs.length, '{0} job|{0} jobs');
     this.syncTicker();
   }
 
@@ -154,7 +162,11 @@ export class JobsView {
       h(
         'div',
         { class: 'job-side' },
-        h('span', { class: 'job-time', title: new Date(job.submittedAt ?? job.createdAt).toLocaleString(), text: formatAgo(job.submittedAt ?? job.createdAt, this.deps.now()) }),
+        h('span', {
+          class: 'job-time',
+          title: new Date(job.submittedAt ?? job.createdAt).toLocaleString(),
+          text: formatAgo(job.submittedAt ?? job.createdAt, this.deps.now()),
+        }),
         h('div', { class: 'job-actions' }, ...this.actions(job)),
       ),
     );
@@ -178,10 +190,24 @@ export class JobsView {
   private actions(job: JobView): HTMLElement[] {
     const actions: HTMLElement[] = [];
     if (canRetrySave(job)) {
-      actions.push(textButton(t('Retry download'), { key: `${job.id}:retry`, icon: 'refresh', secondary: true, onClick: () => this.deps.post({ type: 'retryDownload', jobId: job.id }) }));
+      actions.push(
+        textButton(t('Retry download'), {
+          key: `${job.id}:retry`,
+          icon: 'refresh',
+          secondary: true,
+          onClick: () => this.deps.post({ type: 'retryDownload', jobId: job.id }),
+        }),
+      );
     }
     if (isCancellable(job)) {
-      actions.push(textButton(t('Cancel'), { key: `${job.id}:cancel`, icon: 'stop-circle', secondary: true, onClick: () => this.deps.post({ type: 'cancelJob', jobId: job.id }) }));
+      actions.push(
+        textButton(t('Cancel'), {
+          key: `${job.id}:cancel`,
+          icon: 'stop-circle',
+          secondary: true,
+          onClick: () => this.deps.post({ type: 'cancelJob', jobId: job.id }),
+        }),
+      );
     }
     return actions;
   }

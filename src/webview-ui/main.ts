@@ -123,11 +123,15 @@ function start(): void {
   }
 
   for (const view of ['compose', 'jobs', 'results'] as const) {
-    shell.scroller(view).addEventListener('scroll', () => {
-      if (shell.view !== view) return;
-      ui.scroll[view] = shell.scroller(view).scrollTop;
-      persist();
-    }, { passive: true });
+    shell.scroller(view).addEventListener(
+      'scroll',
+      () => {
+        if (shell.view !== view) return;
+        ui.scroll[view] = shell.scroller(view).scrollTop;
+        persist();
+      },
+      { passive: true },
+    );
   }
 
   acceptPastedImages({ post: host.post, notice: (message) => shell.notice('error', message) });

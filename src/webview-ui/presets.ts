@@ -30,7 +30,10 @@ export class PresetControls {
       h('div', { class: 'url-row' }, this.select, this.applyButton, this.deleteButton),
       this.summary,
     );
-    this.none = h('p', { class: 'section-hint', text: t('No presets yet. Save the current prompt, options and images to use them again, on any computer where Settings Sync is on.') });
+    this.none = h('p', {
+      class: 'section-hint',
+      text: t('No presets yet. Save the current prompt, options and images to use them again, on any computer where Settings Sync is on.'),
+    });
 
     this.nameField = document.createElement('vscode-textfield');
     this.nameField.id = 'preset-name';
@@ -43,7 +46,12 @@ export class PresetControls {
         this.save();
       }
     });
-    const saveRow = h('div', { class: 'url-row' }, this.nameField, textButton(t('Save as preset'), { key: 'save-preset', icon: 'save', secondary: true, onClick: () => this.save() }));
+    const saveRow = h(
+      'div',
+      { class: 'url-row' },
+      this.nameField,
+      textButton(t('Save as preset'), { key: 'save-preset', icon: 'save', secondary: true, onClick: () => this.save() }),
+    );
 
     this.element = h(
       'section',

@@ -25,7 +25,10 @@ export class ResultsView {
   private readonly empty: HTMLElement;
   private readonly compare: CompareView;
 
-  constructor(private readonly deps: ResultsDeps, results: ResultView[]) {
+  constructor(
+    private readonly deps: ResultsDeps,
+    results: ResultView[],
+  ) {
     const grid = h('ol', { class: 'result-grid', 'aria-label': t('Saved results, newest first') });
     this.cards = new KeyedList<ResultView>(
       grid,
@@ -103,7 +106,13 @@ export class ResultsView {
     const meta = resultMeta(result);
     const open = h(
       'button',
-      { type: 'button', class: 'result-thumb', 'data-key': `${result.path}:thumb`, 'aria-label': t('Open {0}', result.name), title: t('Open {0}', result.name) },
+      {
+        type: 'button',
+        class: 'result-thumb',
+        'data-key': `${result.path}:thumb`,
+        'aria-label': t('Open {0}', result.name),
+        title: t('Open {0}', result.name),
+      },
       h('img', { src: result.thumb, alt: result.name, draggable: 'false', decoding: 'async', loading: 'lazy' }),
     );
     open.addEventListener('click', () => post({ type: 'openResult', path: result.path }));
@@ -122,9 +131,19 @@ export class ResultsView {
             'div',
             { class: 'result-toolbar', role: 'group', 'aria-label': t('Actions for {0}', result.name) },
             iconButton({ icon: 'go-to-file', label: t('Open'), key: `${result.path}:open`, onClick: () => post({ type: 'openResult', path: result.path }) }),
-            iconButton({ icon: 'folder-opened', label: t('Reveal in Explorer'), key: `${result.path}:reveal`, onClick: () => post({ type: 'revealResult', path: result.path }) }),
+            iconButton({
+              icon: 'folder-opened',
+              label: t('Reveal in Explorer'),
+              key: `${result.path}:reveal`,
+              onClick: () => post({ type: 'revealResult', path: result.path }),
+            }),
             iconButton({ icon: 'reply', label: t('Use as input'), key: `${result.path}:use`, onClick: () => post({ type: 'useAsInput', path: result.path }) }),
-            iconButton({ icon: 'debug-rerun', label: t('Run again with the same prompt and inputs'), key: `${result.path}:again`, onClick: () => post({ type: 'runAgain', jobId: result.jobId, edit: false }) }),
+            iconButton({
+              icon: 'debug-rerun',
+              label: t('Run again with the same prompt and inputs'),
+              key: `${result.path}:again`,
+              onClick: () => post({ type: 'runAgain', jobId: result.jobId, edit: false }),
+            }),
           ),
         ),
         h('p', { class: 'result-prompt', title: result.prompt, text: result.prompt.trim() === '' ? t('(no prompt)') : truncate(result.prompt, 220) }),

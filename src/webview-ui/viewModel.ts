@@ -48,7 +48,10 @@ export function submitBlockers(input: SubmitInputs): SubmitBlocker[] {
   if (broken.length === 1) {
     blockers.push({ kind: 'problems', message: t('Fix or remove {0}: {1}', broken[0].label, broken[0].problems[0].message) });
   } else if (broken.length > 1) {
-    blockers.push({ kind: 'problems', message: tn(broken.length, 'Fix or remove the {0} image marked with errors.|Fix or remove the {0} images marked with errors.') });
+    blockers.push({
+      kind: 'problems',
+      message: tn(broken.length, 'Fix or remove the {0} image marked with errors.|Fix or remove the {0} images marked with errors.'),
+    });
   }
   const problem = promptProblem(input.prompt, limits.maxPromptLength);
   if (problem) blockers.push({ kind: 'prompt', message: problem });
@@ -152,9 +155,7 @@ export function urlProblem(text: string): string | undefined {
   }
   if (url.protocol === 'https:') return url.hostname ? undefined : t('“{0}” has no host name.', shorten(text));
   if (url.protocol === 'http:') {
-    return isLoopbackHost(url.hostname)
-      ? undefined
-      : t('“{0}” uses http://; RunComfy only fetches https:// addresses.', shorten(text));
+    return isLoopbackHost(url.hostname) ? undefined : t('“{0}” uses http://; RunComfy only fetches https:// addresses.', shorten(text));
   }
   return t('“{0}” is not a web address; use https://.', shorten(text));
 }

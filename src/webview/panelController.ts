@@ -130,7 +130,11 @@ export class PanelController extends Disposable {
   }
 
   private setRoots(folders: string[]): void {
-    const roots = [vscode.Uri.joinPath(this.context.extensionUri, 'dist'), vscode.Uri.joinPath(this.context.extensionUri, 'media'), ...folders.map((f) => vscode.Uri.file(f))];
+    const roots = [
+      vscode.Uri.joinPath(this.context.extensionUri, 'dist'),
+      vscode.Uri.joinPath(this.context.extensionUri, 'media'),
+      ...folders.map((f) => vscode.Uri.file(f)),
+    ];
     const key = roots.map((r) => r.toString()).join('|');
     if (key === this.roots) return;
     this.roots = key;

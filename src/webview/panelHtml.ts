@@ -4,7 +4,9 @@ import * as vscode from 'vscode';
 import type { PanelState } from '../protocol/messages';
 
 export function nonce(): string {
-  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  return randomBytes(18)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 function escapeAttribute(value: string): string {

@@ -139,7 +139,8 @@ export async function runBatchBench(): Promise<BatchBenchResult> {
     sub.dispose();
     await service.flushed();
     const ended = service.runner.get(batch.id)!;
-    for (const item of ended.items) if (itemOutcome(item) !== 'succeeded') problems.push(`${item.relative}: ${item.state}${item.error ? ` (${item.error})` : ''}`);
+    for (const item of ended.items)
+      if (itemOutcome(item) !== 'succeeded') problems.push(`${item.relative}: ${item.state}${item.error ? ` (${item.error})` : ''}`);
     gc();
     const end = process.memoryUsage();
     const s = emulator.stats;

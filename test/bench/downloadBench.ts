@@ -332,7 +332,7 @@ export function reportDownload(r: DownloadResult): { text: string; summary: Summ
       ],
     ),
     '',
-    '  where the saver\'s time goes (same process, plain undici, no saver):',
+    "  where the saver's time goes (same process, plain undici, no saver):",
     table(
       ['', ...f.map((x) => x.label)],
       [

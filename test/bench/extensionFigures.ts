@@ -108,7 +108,12 @@ export function reportExtension(f: ExtensionFigures): { text: string; summary: S
       f.bundles.map((b) => [
         b.file,
         kb(b.bytes),
-        b.top === undefined ? 'no metafile: npm run build' : b.top.slice(0, TOP_CONTRIBUTORS).map((c) => `${c.name} ${fixed(c.bytes / 1024, 1)}`).join(', '),
+        b.top === undefined
+          ? 'no metafile: npm run build'
+          : b.top
+              .slice(0, TOP_CONTRIBUTORS)
+              .map((c) => `${c.name} ${fixed(c.bytes / 1024, 1)}`)
+              .join(', '),
       ]),
     ),
   );
@@ -117,7 +122,13 @@ export function reportExtension(f: ExtensionFigures): { text: string; summary: S
     if (b.top?.[0]) summary.push([`extension.bundle.${b.key}_largest`, `${b.top[0].name} ${fixed(b.top[0].bytes / 1024, 1)} KB`]);
   }
   if (f.assets && f.assets.length > 0) {
-    text.push('', table(['other shipped file', 'size (KB)'], f.assets.map((a) => [a.file, kb(a.bytes)])));
+    text.push(
+      '',
+      table(
+        ['other shipped file', 'size (KB)'],
+        f.assets.map((a) => [a.file, kb(a.bytes)]),
+      ),
+    );
     for (const a of f.assets) summary.push([`extension.asset.${path.basename(a.file)}_kb`, kb(a.bytes)]);
   }
 

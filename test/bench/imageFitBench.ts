@@ -82,9 +82,22 @@ function runConvert(input: string, output: string): Promise<{ ms: number; peakMb
 
 /** The compressed size each file takes in the .vsix, from the packaged file when there is one, else by deflating dist/. */
 export function vsixWeight(root = REPO_ROOT): { before: number; after: number; source: string } {
-  const listed = ['package.json', 'package.nls.json', 'package.nls.ru.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png', 'l10n/bundle.l10n.ru.json'];
-  const dist = fs.existsSync(path.join(root, 'dist')) ? fs.readdirSync(path.join(root, 'dist'), { recursive: true, encoding: 'utf8' }).map((f) => `dist/${f}`) : [];
-  const files = [...listed, ...dist.filter((f) => !f.endsWith('.map'))].filter((f) => fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).isFile());
+  const listed = [
+    'package.json',
+    'package.nls.json',
+    'package.nls.ru.json',
+    'README.md',
+    'CHANGELOG.md',
+    'LICENSE',
+    'media/icon.png',
+    'l10n/bundle.l10n.ru.json',
+  ];
+  const dist = fs.existsSync(path.join(root, 'dist'))
+    ? fs.readdirSync(path.join(root, 'dist'), { recursive: true, encoding: 'utf8' }).map((f) => `dist/${f}`)
+    : [];
+  const files = [...listed, ...dist.filter((f) => !f.endsWith('.map'))].filter(
+    (f) => fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).isFile(),
+  );
   let before = 0;
   let after = 0;
   for (const file of files) {
@@ -178,7 +191,11 @@ export function reportImageFit(r: Awaited<ReturnType<typeof runImageFitBench>>):
     summary.push([`fit.${m.fixture.key}.ratio_to_convert`, ratio(m.warmMs, m.convertMs)]);
   }
   const weight = vsixWeight();
-  summary.push(['fit.event_loop_max_ms', fixed(r.loopMaxMs, 1)], ['fit.event_loop_p99_ms', fixed(r.loopP99Ms, 1)], ['fit.event_loop_idle_max_ms', fixed(r.idleMaxMs, 1)]);
+  summary.push(
+    ['fit.event_loop_max_ms', fixed(r.loopMaxMs, 1)],
+    ['fit.event_loop_p99_ms', fixed(r.loopP99Ms, 1)],
+    ['fit.event_loop_idle_max_ms', fixed(r.idleMaxMs, 1)],
+  );
   summary.push(['fit.os', `${os.loadavg()[0].toFixed(1)} load on ${os.cpus().length} CPU(s)`]);
   summary.push(['fit.vsix_before_mb', mib(weight.before, 2)], ['fit.vsix_after_mb', mib(weight.after, 2)]);
   const text = [
@@ -190,7 +207,7 @@ export function reportImageFit(r: Awaited<ReturnType<typeof runImageFitBench>>):
     '  "first" includes starting the worker and compiling WebAssembly; peak MB is the process RSS above its start (worker included);',
     '  convert: ImageMagick with -auto-orient -filter Lanczos -resize 4096x4096> -strip -quality 90, in the same run.',
     ...r.measured.filter((m) => m.convertError).map((m) => `  convert failed on ${m.fixture.label}: ${m.convertError}`),
-    ...(r.convertMissing ? ['  convert: not installed (bash scripts/installTestTools.sh installs Debian\'s imagemagick)'] : []),
+    ...(r.convertMissing ? ["  convert: not installed (bash scripts/installTestTools.sh installs Debian's imagemagick)"] : []),
   ];
   return { text: text.join('\n'), summary };
 }

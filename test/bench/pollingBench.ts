@@ -114,7 +114,10 @@ async function runEngine(timings: readonly JobTiming[]): Promise<SideResult> {
     }
     for (const j of jobs) {
       const now = engine.get(j.id);
-      if (now?.state !== 'saved') problems.push(`engine job ${hasRequestId(j) ? j.requestId : j.id} ended ${now?.state ?? 'missing'}${now?.state === 'saveFailed' ? `: ${now.error}` : ''}`);
+      if (now?.state !== 'saved')
+        problems.push(
+          `engine job ${hasRequestId(j) ? j.requestId : j.id} ended ${now?.state ?? 'missing'}${now?.state === 'saveFailed' ? `: ${now.error}` : ''}`,
+        );
     }
     return { jobs: jobs.length, finished: noticedAt.size, ...counts(emulator), latencies, drive, wallMs, problems };
   } finally {

@@ -71,7 +71,7 @@ export function routesForKind(kind: Fault['kind']): readonly ApiRoute[] {
 function assertKindFields(kind: Fault['kind'], f: Record<string, unknown>): void {
   const num = (key: string, min: number, optional = false) => {
     if (optional && f[key] === undefined) return;
-    if (typeof f[key] !== 'number' || !Number.isFinite(f[key]) || (f[key]) < min) {
+    if (typeof f[key] !== 'number' || !Number.isFinite(f[key]) || f[key] < min) {
       throw new Error(`a '${kind}' fault needs a number ${key} ≥ ${min}`);
     }
   };

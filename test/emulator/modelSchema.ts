@@ -79,8 +79,7 @@ export const INPUT_SCHEMA = {
     },
     scale: {
       title: 'Scale',
-      description:
-        'Controls how strongly the text prompt influences the result relative to input images. Higher values increase text influence.',
+      description: 'Controls how strongly the text prompt influences the result relative to input images. Higher values increase text influence.',
       type: 'float',
       minimum: 0,
       maximum: 1,

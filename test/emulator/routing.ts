@@ -5,9 +5,7 @@ import { errorReply, jsonReply, type Reply } from './replies';
 
 export const MODEL_PATH = `/v1/models/${EMULATED_MODEL_ID}`;
 
-export type Matched =
-  | { route: ApiRoute; requestId?: string; fileName?: string }
-  | { route: undefined; reply: Reply; needsAuth: boolean };
+export type Matched = { route: ApiRoute; requestId?: string; fileName?: string } | { route: undefined; reply: Reply; needsAuth: boolean };
 
 export function matchRoute(method: string, path: string): Matched {
   const methodNotAllowed = (): Matched => ({ route: undefined, reply: jsonReply(405, { detail: 'Method Not Allowed' }), needsAuth: false });

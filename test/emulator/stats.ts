@@ -142,9 +142,7 @@ export class StatsRecorder implements EmulatorStats {
       max === undefined
         ? body
         : JSON.parse(
-            JSON.stringify(body, (_k, v: unknown) =>
-              typeof v === 'string' && v.length > max ? `${v.slice(0, max)}…(${v.length} chars)` : v,
-            ) ?? 'null',
+            JSON.stringify(body, (_k, v: unknown) => (typeof v === 'string' && v.length > max ? `${v.slice(0, max)}…(${v.length} chars)` : v)) ?? 'null',
           );
     return {
       submits: this.submits,

@@ -145,7 +145,9 @@ async function runInteractiveDemo(command: string, cwd: string, logFile: string)
     if (after) throw new Error(`VS Code is still served at ${url} after Ctrl-C: ${after}`);
   } catch (error) {
     killGroup(run.child, 'SIGKILL');
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; output ends:\n${run.output().slice(-3000)}\n(whole log: ${logFile})`, { cause: error });
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; output ends:\n${run.output().slice(-3000)}\n(whole log: ${logFile})`, {
+      cause: error,
+    });
   }
 }
 
@@ -161,7 +163,7 @@ function copyScreenshots(from: string): string[] {
 
 async function main(): Promise<number> {
   if (process.env[nestedMarker] === '1') {
-    console.log('fresh clone: this is the fresh clone\'s own `npm test`; the clone is not cloned again');
+    console.log("fresh clone: this is the fresh clone's own `npm test`; the clone is not cloned again");
     return 0;
   }
   fs.rmSync(artifacts, { recursive: true, force: true });
@@ -194,38 +196,34 @@ async function main(): Promise<number> {
         }
       },
     },
-    ...tryIt.map(
-      (command, n): Check => ({
-        title: `\`${command}\``,
-        run: async () => {
-          const log = path.join(artifacts, `try-it-${n + 1}.log`);
-          if (!/--check\b/.test(command) && /\bnpm run demo\b/.test(command)) {
-            await runInteractiveDemo(command, clone, log);
-            return;
-          }
-          const finished = await runToEnd(command, clone, log, 30 * 60_000);
-          if (/--check\b/.test(command) && !/check passed/.test(finished.output)) throw new Error('the demo did not report "check passed"');
-          const shots = copyScreenshots(path.join(clone, 'test-artifacts'));
-          if (shots.length > 0) console.log(`    screenshots: ${shots.map((name) => path.join('test-artifacts', 'fresh-clone', name)).join(', ')}`);
-        },
-      }),
-    ),
-    ...runTests.map(
-      (command, n): Check => ({
-        title: `\`${command}\` (quick to set up, since the commands before installed everything)`,
-        run: async () => {
-          const finished = await runToEnd(command, clone, path.join(artifacts, `run-the-tests-${n + 1}.log`), 60 * 60_000);
-          for (const line of finished.output.split('\n').filter((text) => summaryLine.test(text))) {
-            console.log(`    ${line.trim()}`);
-          }
-          for (const expected of [/\[setup\] npm packages match package-lock\.json/, /\[installTestTools\] already installed/]) {
-            if (!expected.test(finished.output)) throw new Error(`it installed again: no line matches ${expected}`);
-          }
-          const leftovers = spawnSync('git', ['status', '--porcelain'], { cwd: clone, encoding: 'utf8' }).stdout.trim();
-          if (leftovers) throw new Error(`the clone is left with files git does not ignore:\n${leftovers}`);
-        },
-      }),
-    ),
+    ...tryIt.map((command, n): Check => ({
+      title: `\`${command}\``,
+      run: async () => {
+        const log = path.join(artifacts, `try-it-${n + 1}.log`);
+        if (!/--check\b/.test(command) && /\bnpm run demo\b/.test(command)) {
+          await runInteractiveDemo(command, clone, log);
+          return;
+        }
+        const finished = await runToEnd(command, clone, log, 30 * 60_000);
+        if (/--check\b/.test(command) && !/check passed/.test(finished.output)) throw new Error('the demo did not report "check passed"');
+        const shots = copyScreenshots(path.join(clone, 'test-artifacts'));
+        if (shots.length > 0) console.log(`    screenshots: ${shots.map((name) => path.join('test-artifacts', 'fresh-clone', name)).join(', ')}`);
+      },
+    })),
+    ...runTests.map((command, n): Check => ({
+      title: `\`${command}\` (quick to set up, since the commands before installed everything)`,
+      run: async () => {
+        const finished = await runToEnd(command, clone, path.join(artifacts, `run-the-tests-${n + 1}.log`), 60 * 60_000);
+        for (const line of finished.output.split('\n').filter((text) => summaryLine.test(text))) {
+          console.log(`    ${line.trim()}`);
+        }
+        for (const expected of [/\[setup\] npm packages match package-lock\.json/, /\[installTestTools\] already installed/]) {
+          if (!expected.test(finished.output)) throw new Error(`it installed again: no line matches ${expected}`);
+        }
+        const leftovers = spawnSync('git', ['status', '--porcelain'], { cwd: clone, encoding: 'utf8' }).stdout.trim();
+        if (leftovers) throw new Error(`the clone is left with files git does not ignore:\n${leftovers}`);
+      },
+    })),
   ];
 
   let passed = 0;

@@ -93,7 +93,10 @@ describe('chat tool runcomfy_edit_image', () => {
       const files = filesIn(answer.text);
       assert.equal(files.length, 1);
       const saved = await waitForResults(resultsDir(), requestId, 1);
-      assert.deepEqual(files, saved.map((s) => s.image));
+      assert.deepEqual(
+        files,
+        saved.map((s) => s.image),
+      );
       for (const file of files) {
         assert.ok(path.isAbsolute(file));
         assert.ok(isPng(fs.readFileSync(file)), `${file} is not a PNG on disk`);
@@ -116,7 +119,12 @@ describe('chat tool runcomfy_edit_image', () => {
     emulator.configure({ outputWeight: 'realistic' });
     const server = await serveImage(readFixture('landscape.png'));
     try {
-      const answer = await invokeTool({ images: [server.url('shared/lake.png')], prompt: 'Add a small boat on the lake', size: '2048x2048(1:1)', forceSingle: true });
+      const answer = await invokeTool({
+        images: [server.url('shared/lake.png')],
+        prompt: 'Add a small boat on the lake',
+        size: '2048x2048(1:1)',
+        forceSingle: true,
+      });
       assert.equal(field(answer.text, 'status'), 'succeeded', answer.text);
       const files = filesIn(answer.text);
       assert.equal(files.length, 1);
@@ -157,9 +165,21 @@ describe('chat tool runcomfy_edit_image', () => {
   describe('refuses before anything is sent, with the message runcomfy.edit gives and what to change', () => {
     const cases: Array<{ title: string; input: () => Record<string, unknown>; message: RegExp }> = [
       { title: 'no images', input: () => ({ images: [], prompt: 'x' }), message: /"images" must be a list of 1 to 10 image URLs or paths/ },
-      { title: 'an 801-character prompt', input: () => ({ images: ['landscape.png'], prompt: 'p'.repeat(801) }), message: /The prompt is 801 characters long; the limit is 800/ },
-      { title: 'a missing file', input: () => ({ images: ['no-such-picture.png'], prompt: 'x' }), message: /"no-such-picture\.png" was not found in the workspace folder/ },
-      { title: 'a size the model does not offer', input: () => ({ images: ['landscape.png'], prompt: 'x', size: '999x999' }), message: /"999x999" is not a size this model offers/ },
+      {
+        title: 'an 801-character prompt',
+        input: () => ({ images: ['landscape.png'], prompt: 'p'.repeat(801) }),
+        message: /The prompt is 801 characters long; the limit is 800/,
+      },
+      {
+        title: 'a missing file',
+        input: () => ({ images: ['no-such-picture.png'], prompt: 'x' }),
+        message: /"no-such-picture\.png" was not found in the workspace folder/,
+      },
+      {
+        title: 'a size the model does not offer',
+        input: () => ({ images: ['landscape.png'], prompt: 'x', size: '999x999' }),
+        message: /"999x999" is not a size this model offers/,
+      },
       {
         title: 'a text file renamed .png',
         input: () => {
@@ -231,7 +251,7 @@ describe('chat tool runcomfy_edit_image', () => {
       return { title: asked.title, message: markdown.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1') };
     }
 
-    it('names the images, the prompt, the options, the output folder and the price from the model\'s metadata', async () => {
+    it("names the images, the prompt, the options, the output folder and the price from the model's metadata", async () => {
       const asked = await confirmation({ images: ['landscape.png'], prompt: 'Add a small boat', size: '1024x1024(1:1)', forceSingle: true });
       assert.equal(asked.title, 'Run a paid Dreamina edit of 1 image?');
       assert.match(asked.message, /`landscape\.png`/);
@@ -267,7 +287,11 @@ describe('chat tool runcomfy_edit_image', () => {
     emulator.nextJob({ queueMs: 120_000 });
     const info = spyOnWindow('showInformationMessage');
     const cts = new vscode.CancellationTokenSource();
-    const call = vscode.lm.invokeTool(TOOL, { input: { images: ['landscape.png'], prompt: 'Queued for a long time' }, toolInvocationToken: undefined }, cts.token);
+    const call = vscode.lm.invokeTool(
+      TOOL,
+      { input: { images: ['landscape.png'], prompt: 'Queued for a long time' }, toolInvocationToken: undefined },
+      cts.token,
+    );
     const settled = Promise.resolve(call).then(answerOf, (e: unknown) => e);
     const job = await waitFor('the job to be submitted', () => emulator.jobs()[0]);
     // Polled once: the extension holds its request_id and tracks it as queued.

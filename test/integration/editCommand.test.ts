@@ -235,7 +235,10 @@ describe('runcomfy.edit automation API', () => {
     const { emulator } = env;
     emulator.configure({ refuseDataUris: true });
     const message = await rejectionOf(runEdit({ images: ['landscape.png'], prompt: 'Inline refused', forceSingle: true }));
-    assert.match(message, /^RunComfy refused the inline images \(body\.image_urls\.0: Value error, inline data: images are not accepted; each image must be a publicly reachable https URL\)\./);
+    assert.match(
+      message,
+      /^RunComfy refused the inline images \(body\.image_urls\.0: Value error, inline data: images are not accepted; each image must be a publicly reachable https URL\)\./,
+    );
     assert.match(message, /use public https:\/\/ URLs of the images instead/);
     assert.equal(emulator.stats.submits, 1);
     assert.equal(emulator.jobs().length, 0);

@@ -3,18 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import {
-  delay,
-  listFiles,
-  rawSubmit,
-  rejectionOf,
-  resultsDir,
-  resultsOf,
-  runEdit,
-  useEmulator,
-  waitForEmulatorState,
-  waitForResults,
-} from './support';
+import { delay, listFiles, rawSubmit, rejectionOf, resultsDir, resultsOf, runEdit, useEmulator, waitForEmulatorState, waitForResults } from './support';
 
 type ResumeAnswer = { requestId: string; status: string };
 

@@ -2,18 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import {
-  delay,
-  listFiles,
-  resultsDir,
-  runEdit,
-  spyOnWindow,
-  testToken,
-  useEmulator,
-  waitFor,
-  waitForResults,
-  type EditAnswer,
-} from './support';
+import { delay, listFiles, resultsDir, runEdit, spyOnWindow, testToken, useEmulator, waitFor, waitForResults, type EditAnswer } from './support';
 
 /** The first text argument of each recorded call: the message shown. */
 function messages(calls: unknown[][]): string[] {
@@ -41,7 +30,11 @@ describe('network and service trouble', () => {
     assert.equal(emulator.stats.downloads(answer.requestId), 2, 'the cut download and its retry');
     assert.deepEqual(fs.readFileSync(answer.files[0]), await served(job.outputUrls[0]), 'the saved file is the whole file');
     assert.equal(emulator.stats.submits, 1, 'never a second submit');
-    assert.deepEqual(listFiles(resultsDir()).filter((f) => f.startsWith('.')), [], 'no temp or lock file left');
+    assert.deepEqual(
+      listFiles(resultsDir()).filter((f) => f.startsWith('.')),
+      [],
+      'no temp or lock file left',
+    );
   });
 
   it('expired output links end in saveFailed with the reason and no partial file', async function () {

@@ -79,13 +79,13 @@ describe('output folder', () => {
       assert.ok(fs.readFileSync(file).equals(bytes), `${path.basename(file)} was changed`);
     }
     const expected = [
-        'keep-me.png',
-        `resumed-${id8}-1-2.json`,
-        `resumed-${id8}-1-2.png`,
-        `resumed-${id8}-1.png`,
-        `resumed-${id8}-2-2.json`,
-        `resumed-${id8}-2-2.png`,
-        `resumed-${id8}-2.json`,
+      'keep-me.png',
+      `resumed-${id8}-1-2.json`,
+      `resumed-${id8}-1-2.png`,
+      `resumed-${id8}-1.png`,
+      `resumed-${id8}-2-2.json`,
+      `resumed-${id8}-2-2.png`,
+      `resumed-${id8}-2.json`,
     ];
     // The lock is released just after the last sidecar is written.
     await waitFor('only the expected files in the folder', () => JSON.stringify(listFiles(dir)) === JSON.stringify(expected), 5000).catch(() => undefined);

@@ -199,7 +199,11 @@ interface Harness {
   results(): ResultView[];
   waitDraft(what: string, test: (draft: DraftView) => boolean, timeoutMs?: number): Promise<DraftView>;
   waitJob(what: string, test: (job: JobView) => boolean, timeoutMs?: number): Promise<JobView>;
-  waitPosted<T extends ToWebview['type']>(type: T, test?: (m: Extract<ToWebview, { type: T }>) => boolean, timeoutMs?: number): Promise<Extract<ToWebview, { type: T }>>;
+  waitPosted<T extends ToWebview['type']>(
+    type: T,
+    test?: (m: Extract<ToWebview, { type: T }>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Extract<ToWebview, { type: T }>>;
   of<T extends ToWebview['type']>(type: T): Array<Extract<ToWebview, { type: T }>>;
   close(): Promise<void>;
 }
@@ -259,7 +263,7 @@ async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
       await controller.receive({ type: 'ready' });
       const answer = fake.posted[before];
       assert.equal(answer?.type, 'state', `ready was answered with ${JSON.stringify(answer)?.slice(0, 200)}`);
-      return (answer).state;
+      return answer.state;
     },
     draft() {
       const draft = lastOf(fake.posted, (m) => (m.type === 'draft' ? m.draft : m.type === 'state' ? m.state.draft : undefined));
@@ -269,13 +273,16 @@ async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
     jobs: () => lastOf(fake.posted, (m) => (m.type === 'jobs' ? m.jobs : m.type === 'state' ? m.state.jobs : undefined)) ?? [],
     results: () => lastOf(fake.posted, (m) => (m.type === 'results' ? m.results : m.type === 'state' ? m.state.results : undefined)) ?? [],
     waitDraft: (what, test, timeoutMs = 5000) =>
-      waitFor(`draft: ${what}`, () => {
-        const draft = lastOf(fake.posted, (m) => (m.type === 'draft' ? m.draft : m.type === 'state' ? m.state.draft : undefined));
-        return draft && test(draft) ? draft : undefined;
-      }, timeoutMs),
+      waitFor(
+        `draft: ${what}`,
+        () => {
+          const draft = lastOf(fake.posted, (m) => (m.type === 'draft' ? m.draft : m.type === 'state' ? m.state.draft : undefined));
+          return draft && test(draft) ? draft : undefined;
+        },
+        timeoutMs,
+      ),
     waitJob: (what, test, timeoutMs = 10_000) => waitFor(`job view: ${what}`, () => harness.jobs().find(test), timeoutMs),
-    waitPosted: (type, test, timeoutMs = 10_000) =>
-      waitFor(`a posted ${type} message`, () => harness.of(type).find((m) => !test || test(m)), timeoutMs),
+    waitPosted: (type, test, timeoutMs = 10_000) => waitFor(`a posted ${type} message`, () => harness.of(type).find((m) => !test || test(m)), timeoutMs),
     of: <T extends ToWebview['type']>(type: T) => fake.posted.filter((m): m is Extract<ToWebview, { type: T }> => m.type === type),
     async close() {
       if (!openHarnesses.delete(harness)) return;
@@ -300,14 +307,21 @@ function assertNoSecrets(h: Harness, secrets: readonly string[] = [testToken]): 
 }
 
 function unescapeAttribute(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 function cspOf(html: string): Map<string, string[]> {
   const content = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
   assert.ok(content, 'the HTML has no Content-Security-Policy meta tag');
   const directives = new Map<string, string[]>();
-  for (const part of content.split(';').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of content
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [name, ...values] = part.split(/\s+/);
     assert.ok(!directives.has(name), `${name} appears twice in the CSP`);
     directives.set(name, values);
@@ -359,7 +373,7 @@ describe('panel host: HTML, handshake and every webview message', () => {
     for (const h of [...openHarnesses]) {
       // A runtime that cannot stop (a download that never ends) must not take the following tests down with it.
       const stopped = await Promise.race([h.close().then(() => true), delay(5000).then(() => false)]);
-      if (!stopped) console.warn('a panel controller\'s runtime did not stop within 5 s');
+      if (!stopped) console.warn("a panel controller's runtime did not stop within 5 s");
     }
   });
   const env = useEmulator();
@@ -414,7 +428,10 @@ describe('panel host: HTML, handshake and every webview message', () => {
       assert.equal(state.draft.forceSingle, false);
       assert.deepEqual(state.limits, { maxImages: 10, maxPromptLength: 800 });
       assert.equal(state.sizes.length, 11);
-      assert.deepEqual(state.sizes.find((s) => s.value === '2048x2048(1:1)'), { value: '2048x2048(1:1)', label: '2048 × 2048 — square' });
+      assert.deepEqual(
+        state.sizes.find((s) => s.value === '2048x2048(1:1)'),
+        { value: '2048x2048(1:1)', label: '2048 × 2048 — square' },
+      );
       assert.deepEqual(state.sizes.find((s) => s.value === '2560x1440(16:9)')?.label, '2560 × 1440 — 16:9 widescreen');
       for (const size of state.sizes) assert.match(size.label, /^\d+ × \d+ — \S/);
       assert.deepEqual(state.jobs, []);
@@ -445,9 +462,15 @@ describe('panel host: HTML, handshake and every webview message', () => {
     await waitFor('the answer to ready', () => h.posted.length > 0);
     const first = h.posted[0];
     assert.equal(first.type, 'state');
-    const state = (first).state;
-    assert.deepEqual(state.draft.images.map((i) => i.label), ['portrait.png', 'landscape.png']);
-    assert.ok(state.draft.images.every((i) => !i.checking && i.format === 'png'), 'the state does not carry what the checks found');
+    const state = first.state;
+    assert.deepEqual(
+      state.draft.images.map((i) => i.label),
+      ['portrait.png', 'landscape.png'],
+    );
+    assert.ok(
+      state.draft.images.every((i) => !i.checking && i.format === 'png'),
+      'the state does not carry what the checks found',
+    );
     assert.equal(state.hasToken, true);
     assert.equal(state.view, 'jobs');
     assert.equal(state.price, '$0.03 per image', 'the price from the model metadata');
@@ -466,13 +489,25 @@ describe('panel host: HTML, handshake and every webview message', () => {
     const urls = ['https://example.com/photos/lake.png', 'http://example.com/b.png', 'http://127.0.0.1:9/c.png'];
     await h.send({ type: 'addUrls', urls: urls.map((u) => ` ${u} `) });
     const draft = h.draft();
-    assert.deepEqual(draft.images.map((i) => i.url), urls);
-    assert.deepEqual(draft.images.map((i) => i.kind), ['url', 'url', 'url']);
+    assert.deepEqual(
+      draft.images.map((i) => i.url),
+      urls,
+    );
+    assert.deepEqual(
+      draft.images.map((i) => i.kind),
+      ['url', 'url', 'url'],
+    );
     assert.deepEqual(draft.images[0].problems, []);
-    assert.deepEqual(draft.images[1].problems.map((p) => p.rule), ['url']);
+    assert.deepEqual(
+      draft.images[1].problems.map((p) => p.rule),
+      ['url'],
+    );
     assert.match(draft.images[1].problems[0].message, /example\.com/);
     assert.deepEqual(draft.images[2].problems, []);
-    assert.ok(draft.images.every((i) => i.thumb === undefined), 'a remote URL was given to the panel as a thumbnail');
+    assert.ok(
+      draft.images.every((i) => i.thumb === undefined),
+      'a remote URL was given to the panel as a thumbnail',
+    );
   });
 
   it('dropFiles: file URIs become checked inputs with facts and webview thumbnails; a .txt is ignored with a warning', async function () {
@@ -486,8 +521,24 @@ describe('panel host: HTML, handshake and every webview message', () => {
     const draft = await h.waitDraft('both images checked', (d) => d.images.length === 2 && d.images.every((i) => !i.checking));
     const [landscape, portrait] = draft.images;
     assert.deepEqual(
-      { label: landscape.label, path: landscape.path, kind: landscape.kind, format: landscape.format, bytes: landscape.bytes, width: landscape.width, height: landscape.height },
-      { label: 'landscape.png', path: workspacePath('landscape.png'), kind: 'file', format: 'png', bytes: readFixture('landscape.png').length, width: 64, height: 48 },
+      {
+        label: landscape.label,
+        path: landscape.path,
+        kind: landscape.kind,
+        format: landscape.format,
+        bytes: landscape.bytes,
+        width: landscape.width,
+        height: landscape.height,
+      },
+      {
+        label: 'landscape.png',
+        path: workspacePath('landscape.png'),
+        kind: 'file',
+        format: 'png',
+        bytes: readFixture('landscape.png').length,
+        width: 64,
+        height: 48,
+      },
     );
     assert.deepEqual(
       { label: portrait.label, format: portrait.format, bytes: portrait.bytes, width: portrait.width, height: portrait.height },
@@ -511,18 +562,33 @@ describe('panel host: HTML, handshake and every webview message', () => {
     await h.send({ type: 'addUrls', urls: ['https://example.com/a.png', 'https://example.com/b.png', 'https://example.com/c.png'] });
     const ids = h.draft().images.map((i) => i.id);
     await h.send({ type: 'moveImage', id: ids[2], to: 0 });
-    assert.deepEqual(h.draft().images.map((i) => i.url?.slice(-5)), ['c.png', 'a.png', 'b.png']);
+    assert.deepEqual(
+      h.draft().images.map((i) => i.url?.slice(-5)),
+      ['c.png', 'a.png', 'b.png'],
+    );
     await h.send({ type: 'moveImage', id: ids[2], to: 99 });
-    assert.deepEqual(h.draft().images.map((i) => i.url?.slice(-5)), ['a.png', 'b.png', 'c.png']);
+    assert.deepEqual(
+      h.draft().images.map((i) => i.url?.slice(-5)),
+      ['a.png', 'b.png', 'c.png'],
+    );
     await h.send({ type: 'removeImage', id: ids[1] });
-    assert.deepEqual(h.draft().images.map((i) => i.id), [ids[0], ids[2]]);
+    assert.deepEqual(
+      h.draft().images.map((i) => i.id),
+      [ids[0], ids[2]],
+    );
     await h.send({ type: 'removeImage', id: 'no-such-id' });
     await h.send({ type: 'moveImage', id: 'no-such-id', to: 0 });
-    assert.deepEqual(h.draft().images.map((i) => i.id), [ids[0], ids[2]]);
+    assert.deepEqual(
+      h.draft().images.map((i) => i.id),
+      [ids[0], ids[2]],
+    );
 
     const again = await openHarness({ memento: h.memento });
     const restored = await again.ready();
-    assert.deepEqual(restored.draft.images.map((i) => i.url), ['https://example.com/a.png', 'https://example.com/c.png']);
+    assert.deepEqual(
+      restored.draft.images.map((i) => i.url),
+      ['https://example.com/a.png', 'https://example.com/c.png'],
+    );
   });
 
   it('updateDraft: prompt, size, scale and forceSingle are kept, and a second controller over the same workspace state restores them', async function () {
@@ -546,10 +612,19 @@ describe('panel host: HTML, handshake and every webview message', () => {
       assert.equal(draft.size, '2560x1440(16:9)');
       assert.equal(draft.scale, 0.8);
       assert.equal(draft.forceSingle, true);
-      assert.deepEqual(draft.images.map((i) => i.path), [workspacePath('landscape.png'), workspacePath('portrait.png')]);
+      assert.deepEqual(
+        draft.images.map((i) => i.path),
+        [workspacePath('landscape.png'), workspacePath('portrait.png')],
+      );
     }
     const checked = await again.waitDraft('restored images checked', (d) => d.images.every((i) => !i.checking));
-    assert.deepEqual(checked.images.map((i) => [i.width, i.height]), [[64, 48], [48, 64]]);
+    assert.deepEqual(
+      checked.images.map((i) => [i.width, i.height]),
+      [
+        [64, 48],
+        [48, 64],
+      ],
+    );
   });
 
   it('marks a text file named .png (type) and a 3100×1000 PNG (aspectRatio), and refuses to submit them', async function () {
@@ -568,9 +643,15 @@ describe('panel host: HTML, handshake and every webview message', () => {
     await h.send({ type: 'dropFiles', uris: [vscode.Uri.file(notPng).toString(), vscode.Uri.file(tooWide).toString(), fileUriString('portrait.png')] });
     const draft = await h.waitDraft('all three checked', (d) => d.images.length === 3 && d.images.every((i) => !i.checking));
     const byLabel = new Map(draft.images.map((i) => [i.label, i]));
-    assert.deepEqual(byLabel.get('notes.png')?.problems.map((p) => p.rule), ['type']);
+    assert.deepEqual(
+      byLabel.get('notes.png')?.problems.map((p) => p.rule),
+      ['type'],
+    );
     assert.equal(byLabel.get('notes.png')?.thumb, undefined, 'a file that is not an image is offered as a thumbnail');
-    assert.deepEqual(byLabel.get('too-wide.png')?.problems.map((p) => p.rule), ['aspectRatio']);
+    assert.deepEqual(
+      byLabel.get('too-wide.png')?.problems.map((p) => p.rule),
+      ['aspectRatio'],
+    );
     assert.deepEqual([byLabel.get('too-wide.png')?.width, byLabel.get('too-wide.png')?.height], [3100, 1000]);
     assert.deepEqual(byLabel.get('portrait.png')?.problems, []);
 
@@ -650,7 +731,7 @@ describe('panel host: HTML, handshake and every webview message', () => {
     assertNoSecrets(h);
   });
 
-  it('the Jobs view gets today\'s and this month\'s spending from RunComfy\'s cost, kept in global state beyond the job history', async function () {
+  it("the Jobs view gets today's and this month's spending from RunComfy's cost, kept in global state beyond the job history", async function () {
     this.timeout(25_000);
     const globalState = memoryMemento();
     const h = await openHarness({ globalState });
@@ -665,7 +746,10 @@ describe('panel host: HTML, handshake and every webview message', () => {
     const posted = await h.waitPosted('jobs', (m) => m.spending?.today === 0.03);
     assert.deepEqual(posted.spending, { today: 0.03, month: 0.03 });
     const ledger = globalState.get<Array<{ requestId: string; cost: number }>>('runcomfy.spending.v1') ?? [];
-    assert.deepEqual(ledger.map((e) => [e.requestId, e.cost]), [[requestId, 0.03]]);
+    assert.deepEqual(
+      ledger.map((e) => [e.requestId, e.cost]),
+      [[requestId, 0.03]],
+    );
     await h.close();
 
     // Another workspace (no jobs in its history) over the same global state still knows what was spent.
@@ -734,7 +818,10 @@ describe('panel host: HTML, handshake and every webview message', () => {
     assert.equal(draft.size, '1024x1024(1:1)');
     assert.equal(draft.scale, 0.3);
     assert.equal(draft.forceSingle, true);
-    assert.deepEqual(draft.images.map((i) => i.path), [workspacePath('landscape.png'), workspacePath('portrait.png')]);
+    assert.deepEqual(
+      draft.images.map((i) => i.path),
+      [workspacePath('landscape.png'), workspacePath('portrait.png')],
+    );
     assert.equal(emulator.stats.submits, 1, 'editing a job submitted it');
 
     await h.send({ type: 'runAgain', jobId: job.id, edit: false });
@@ -768,8 +855,14 @@ describe('panel host: HTML, handshake and every webview message', () => {
     await waitFor('the second submit handled', () => h.log.some((l) => /dropped submit/.test(l)));
     assert.equal(emulator.stats.submits, 1, 'a double click paid twice');
     assert.equal(h.of('submitted').length, 1);
-    assert.deepEqual(h.of('busy').map((m) => m.submitting), [true, false]);
-    assert.ok(h.log.some((l) => /dropped submit/.test(l)), h.log.join('\n'));
+    assert.deepEqual(
+      h.of('busy').map((m) => m.submitting),
+      [true, false],
+    );
+    assert.ok(
+      h.log.some((l) => /dropped submit/.test(l)),
+      h.log.join('\n'),
+    );
   });
 
   it('the same draft submitted again within seconds asks "Submit the same edit again?" first; no means no submit', async function () {
@@ -848,7 +941,7 @@ describe('panel host: HTML, handshake and every webview message', () => {
     assert.match(stateWords(cancelled), /cancel/i);
   });
 
-  it('copyRequestId puts the job\'s request_id on the clipboard, and nothing for an unknown job', async function () {
+  it("copyRequestId puts the job's request_id on the clipboard, and nothing for an unknown job", async function () {
     this.timeout(15_000);
     const { emulator } = env;
     emulator.nextJob({ queueMs: 30_000 });
@@ -946,7 +1039,8 @@ describe('panel host: HTML, handshake and every webview message', () => {
     assert.equal(dialog.calls.length, 1);
     // The sources name every format fitting reads, as the file dialog's filter and the workspace search take them.
     const workspaceRow = (quickPick.calls[0][0] as SourceItem[]).find((i) => i.source === 'workspace');
-    for (const format of ['PNG', 'JPEG', 'WebP', 'GIF', 'BMP', 'TIFF', 'AVIF', 'HEIC']) assert.ok(workspaceRow?.detail?.includes(format), `${format} in "${workspaceRow?.detail}"`);
+    for (const format of ['PNG', 'JPEG', 'WebP', 'GIF', 'BMP', 'TIFF', 'AVIF', 'HEIC'])
+      assert.ok(workspaceRow?.detail?.includes(format), `${format} in "${workspaceRow?.detail}"`);
     const filters = (dialog.calls[0][0] as vscode.OpenDialogOptions).filters ?? {};
     assert.deepEqual(Object.values(filters)[0], ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'avif', 'heic', 'heif']);
     await h.waitDraft('landscape picked', (d) => d.images.some((i) => i.path === workspacePath('landscape.png') && !i.checking));
@@ -964,7 +1058,10 @@ describe('panel host: HTML, handshake and every webview message', () => {
     await acceptQuickInput('the portrait added to the draft', () => h.draft().images.some((i) => i.path === workspacePath('portrait.png')));
     await picking;
     const draft = await h.waitDraft('both checked', (d) => d.images.length === 2 && d.images.every((i) => !i.checking));
-    assert.deepEqual(draft.images.map((i) => i.label), ['landscape.png', 'portrait.png']);
+    assert.deepEqual(
+      draft.images.map((i) => i.label),
+      ['landscape.png', 'portrait.png'],
+    );
 
     // Escape at the first step adds nothing.
     source = 'none';

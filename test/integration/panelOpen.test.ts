@@ -64,7 +64,10 @@ describe('runcomfy.openPanel in the workbench', () => {
     );
     const added = draft.images.find((i) => i.path === portrait)!;
     assert.deepEqual([added.label, added.format, added.width, added.height, added.problems], ['portrait.png', 'png', 48, 64, []]);
-    assert.ok(posted.slice(before).some((m) => m.type === 'showView' && m.view === 'compose'), 'the panel was not switched to compose');
+    assert.ok(
+      posted.slice(before).some((m) => m.type === 'showView' && m.view === 'compose'),
+      'the panel was not switched to compose',
+    );
     assert.equal(panelTabs().length, 1, 'more than one RunComfy Edit tab');
     assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'RunComfy Edit').length, 1);
 

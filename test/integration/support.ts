@@ -357,7 +357,8 @@ export function waitForResults(dir: string, requestId: string, count: number, ti
 /** Every file under `dir`, relative, sorted (hidden ones included). */
 export function listFiles(dir: string): string[] {
   try {
-    return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }))
+    return fs
+      .readdirSync(dir, { recursive: true, encoding: 'utf8' })
       .filter((rel) => fs.statSync(path.join(dir, rel)).isFile())
       .sort();
   } catch {

@@ -44,9 +44,15 @@ describe('API token and log', () => {
     const api = emulator.stats.requests.filter((r) => r.path.startsWith('/v1/'));
     const files = emulator.stats.requests.filter((r) => r.path.startsWith('/files/'));
     assert.ok(api.length >= 3, `only ${api.length} API requests were seen`);
-    assert.ok(api.every((r) => r.authorization), 'an API request went out without the token');
+    assert.ok(
+      api.every((r) => r.authorization),
+      'an API request went out without the token',
+    );
     assert.equal(files.length, 2);
-    assert.ok(files.every((r) => !r.authorization), 'a result download carried the token');
+    assert.ok(
+      files.every((r) => !r.authorization),
+      'a result download carried the token',
+    );
     assert.equal(emulator.stats.authHeadersOnDownloads, 0);
   });
 
@@ -85,7 +91,9 @@ describe('API token and log', () => {
         'request traces in the log file',
         () => {
           const text = fs.readFileSync(logFile, 'utf8');
-          return text.includes(`POST ${modelPath}`) && text.includes(`/v1/requests/${answer.requestId}/status`) && text.includes(`submitted ${answer.requestId}`)
+          return text.includes(`POST ${modelPath}`) &&
+            text.includes(`/v1/requests/${answer.requestId}/status`) &&
+            text.includes(`submitted ${answer.requestId}`)
             ? text
             : undefined;
         },

@@ -45,7 +45,7 @@ describe('the palette wizard and where results open', () => {
     assert.equal(env.emulator.stats.submits, 0);
   });
 
-  it('opens a result in the panel\'s group when the panel is alone, without a new group', async function () {
+  it("opens a result in the panel's group when the panel is alone, without a new group", async function () {
     this.timeout(30_000);
     await vscode.commands.executeCommand('workbench.action.closeAllGroups');
     await vscode.commands.executeCommand('runcomfy.openPanel');
@@ -65,13 +65,16 @@ describe('the palette wizard and where results open', () => {
     await vscode.commands.executeCommand('vscode.open', workspaceUri('landscape.png'), { viewColumn: vscode.ViewColumn.One });
     await vscode.commands.executeCommand('workbench.action.newGroupRight');
     await vscode.commands.executeCommand('runcomfy.openPanel');
-    await waitFor('the panel in the second group', () => activeViewType()?.includes('runcomfy.panel') && vscode.window.tabGroups.activeTabGroup.viewColumn === vscode.ViewColumn.Two);
+    await waitFor(
+      'the panel in the second group',
+      () => activeViewType()?.includes('runcomfy.panel') && vscode.window.tabGroups.activeTabGroup.viewColumn === vscode.ViewColumn.Two,
+    );
 
     const image = workspacePath('portrait.png');
     await vscode.commands.executeCommand('runcomfy.openResult', image);
     const group = await waitFor('the image tab', () => tabGroupOf(image));
     assert.equal(vscode.window.tabGroups.all.length, 2, 'the groups changed');
-    assert.equal(group.viewColumn, vscode.ViewColumn.One, 'the result did not open in the user\'s other group');
+    assert.equal(group.viewColumn, vscode.ViewColumn.One, "the result did not open in the user's other group");
     const panelGroup = vscode.window.tabGroups.all[1];
     const input = panelGroup.activeTab?.input;
     assert.ok(input instanceof vscode.TabInputWebview && input.viewType.includes('runcomfy.panel'), 'the panel is no longer the shown tab of its group');

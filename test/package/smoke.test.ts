@@ -38,10 +38,7 @@ describe('packaged extension (installed from the .vsix)', () => {
     const extensionsDir = process.env.PACKAGE_TEST_EXTENSIONS_DIR;
     const repoRoot = process.env.PACKAGE_TEST_REPO_ROOT;
     assert.ok(extensionsDir && repoRoot, 'PACKAGE_TEST_EXTENSIONS_DIR and PACKAGE_TEST_REPO_ROOT must be set');
-    assert.ok(
-      isInside(extension.extensionPath, extensionsDir),
-      `${extension.extensionPath} is not under ${extensionsDir}`,
-    );
+    assert.ok(isInside(extension.extensionPath, extensionsDir), `${extension.extensionPath} is not under ${extensionsDir}`);
     assert.ok(!isInside(extension.extensionPath, repoRoot), `${extension.extensionPath} is inside the repository`);
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
     assert.equal((extension.packageJSON as { version: string }).version, manifest.version);
@@ -62,9 +59,7 @@ describe('packaged extension (installed from the .vsix)', () => {
     const workspace = vscode.workspace.workspaceFolders?.[0];
     assert.ok(workspace, 'no workspace folder is open');
     emulator = await startEmulator({ queueMs: 300, runMs: 500, requiredToken: token });
-    await vscode.workspace
-      .getConfiguration('runcomfy')
-      .update('apiBaseUrl', emulator.baseUrl, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('runcomfy').update('apiBaseUrl', emulator.baseUrl, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('runcomfy.setApiToken', token);
 
     const outcome = await vscode.commands.executeCommand<EditOutcome>('runcomfy.edit', {

@@ -134,9 +134,7 @@ export async function installVsix(vsix: string, extensionsDir: string): Promise<
       child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
       child.on('error', reject);
-      child.on('exit', (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`code-server --install-extension exited with ${code}:\n${text}`)),
-      );
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`code-server --install-extension exited with ${code}:\n${text}`))));
     });
     if (!/successfully installed/i.test(output)) {
       throw new Error(`code-server did not report the install:\n${output}`);

@@ -123,7 +123,13 @@ export class FakeSaver implements SaverPort {
       const scripted = this.outcomes.shift();
       if (scripted) return await scripted(job, signal);
       return {
-        saved: job.urls.map((url, i) => ({ url, path: `${job.outputDir}/${job.baseName}-${i + 1}.png`, sidecarPath: `${job.outputDir}/${job.baseName}-${i + 1}.json`, bytes: 10, format: 'png' as const })),
+        saved: job.urls.map((url, i) => ({
+          url,
+          path: `${job.outputDir}/${job.baseName}-${i + 1}.png`,
+          sidecarPath: `${job.outputDir}/${job.baseName}-${i + 1}.json`,
+          bytes: 10,
+          format: 'png' as const,
+        })),
         failed: [],
       };
     } finally {

@@ -31,8 +31,7 @@ export function rawRequest(url: string, request: RawRequest = {}): Promise<RawAn
     const req = http.request(url, { method: request.method ?? 'GET', headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      const done = (error?: string) =>
-        finish({ status: res.statusCode, headers: res.headers, bytes: Buffer.concat(chunks), complete: res.complete, error });
+      const done = (error?: string) => finish({ status: res.statusCode, headers: res.headers, bytes: Buffer.concat(chunks), complete: res.complete, error });
       res.on('end', () => done());
       res.on('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
       res.on('close', () => done(res.complete ? undefined : 'closed'));

@@ -11,17 +11,28 @@ export interface Dialog {
 
 /** Waits until a modal dialog whose message contains `text` is shown. */
 export async function waitForDialog(page: Page, text: string | RegExp, timeoutMs = 15_000): Promise<Dialog> {
-  const box = page.locator('.monaco-dialog-box').filter({ has: page.locator('.dialog-message-text', { hasText: text }) }).first();
+  const box = page
+    .locator('.monaco-dialog-box')
+    .filter({ has: page.locator('.dialog-message-text', { hasText: text }) })
+    .first();
   try {
     await box.waitFor({ state: 'visible', timeout: timeoutMs });
   } catch (error) {
-    const shown = await page.locator('.monaco-dialog-box .dialog-message-text').allTextContents().catch(() => []);
+    const shown = await page
+      .locator('.monaco-dialog-box .dialog-message-text')
+      .allTextContents()
+      .catch(() => []);
     throw new Error(`no dialog saying ${String(text)} within ${timeoutMs} ms; dialogs shown: ${JSON.stringify(shown)}`, { cause: error });
   }
   const clean = (value: string | null) => (value ?? '').replace(/\s+/g, ' ').trim();
   return {
     message: clean(await box.locator('.dialog-message-text').textContent()),
-    detail: clean(await box.locator('.dialog-message-detail').textContent().catch(() => '')),
+    detail: clean(
+      await box
+        .locator('.dialog-message-detail')
+        .textContent()
+        .catch(() => ''),
+    ),
     buttons: (await box.locator('.dialog-buttons .monaco-button').allTextContents()).map((label) => label.trim()).filter((label) => label !== ''),
     box,
   };

@@ -157,7 +157,9 @@ async function addWorkspaceImages(names: readonly string[]): Promise<void> {
 }
 
 async function removeImage(label: string): Promise<void> {
-  await card(label).getByRole('button', { name: `Remove ${label}` }).click();
+  await card(label)
+    .getByRole('button', { name: `Remove ${label}` })
+    .click();
   await card(label).waitFor({ state: 'detached' });
 }
 
@@ -187,9 +189,13 @@ async function promptBoxHeight(): Promise<number> {
  * and the divider control has no box around it (VS Code's default `input:focus` outline).
  */
 async function checkCompareLooks(): Promise<void> {
-  const before = await panel().locator('.compare-before').evaluate((image) => getComputedStyle(image).backgroundColor);
+  const before = await panel()
+    .locator('.compare-before')
+    .evaluate((image) => getComputedStyle(image).backgroundColor);
   assert.doesNotMatch(before, /^rgba\(.*,\s*0\)$|^transparent$/, `the before image's bands are see-through: ${before}`);
-  const outline = await panel().locator('#compare-range').evaluate((range) => getComputedStyle(range).outlineStyle);
+  const outline = await panel()
+    .locator('#compare-range')
+    .evaluate((range) => getComputedStyle(range).outlineStyle);
   assert.equal(outline, 'none', 'the divider control draws a box around itself');
 }
 
@@ -240,7 +246,12 @@ async function focusedControl(frame: FrameLocator): Promise<FocusInfo | undefine
       const ids = element.getAttribute('aria-labelledby');
       if (!ids) return '';
       const root = element.getRootNode() as Document | ShadowRoot;
-      return text(ids.split(/\s+/).map((id) => root.getElementById(id)?.textContent ?? '').join(' '));
+      return text(
+        ids
+          .split(/\s+/)
+          .map((id) => root.getElementById(id)?.textContent ?? '')
+          .join(' '),
+      );
     };
     const labelFor = (element: HTMLElement): string => {
       if (!element.id) return '';
@@ -251,7 +262,11 @@ async function focusedControl(frame: FrameLocator): Promise<FocusInfo | undefine
       text(element.getAttribute('aria-label')) ||
       byIds(element) ||
       labelFor(element) ||
-      text(Array.from((element as HTMLInputElement).labels ?? []).map((label) => label.textContent).join(' '));
+      text(
+        Array.from((element as HTMLInputElement).labels ?? [])
+          .map((label) => label.textContent)
+          .join(' '),
+      );
     const role = inner.getAttribute('role') ?? host.getAttribute('role') ?? inner.tagName.toLowerCase();
     const buttonLike = /button|tab|switch|checkbox|option/.test(role) || inner.tagName === 'BUTTON' || host.tagName === 'VSCODE-BUTTON';
     const name =
@@ -291,7 +306,10 @@ async function lowContrastTexts(frame: FrameLocator): Promise<LowContrast[]> {
     const parse = (value: string): Rgba => {
       const m = /rgba?\(([^)]+)\)/.exec(value);
       if (m) {
-        const parts = m[1].split(/[,\s/]+/).filter(Boolean).map(Number);
+        const parts = m[1]
+          .split(/[,\s/]+/)
+          .filter(Boolean)
+          .map(Number);
         return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
       }
       // color(srgb …) and the like: let a canvas normalise it.
@@ -319,7 +337,7 @@ async function lowContrastTexts(frame: FrameLocator): Promise<LowContrast[]> {
     };
     const backgroundOf = (element: Element): Rgba => {
       const layers: Rgba[] = [];
-      for (let node: Element | null = element; node; node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host ?? null)) {
+      for (let node: Element | null = element; node; node = node.parentElement ?? (node.getRootNode() as ShadowRoot).host ?? null) {
         const layer = parse(getComputedStyle(node).backgroundColor);
         if (layer[3] > 0) layers.push(layer);
         if (layer[3] >= 1) break;
@@ -359,7 +377,6 @@ async function lowContrastTexts(frame: FrameLocator): Promise<LowContrast[]> {
     return found;
   });
 }
-
 
 /** Opens the panel from the palette; returns the milliseconds from Enter to its painted Compose tab. */
 async function openPanelTimed(page: ReturnType<typeof uiSession>['page']): Promise<number> {
@@ -494,18 +511,31 @@ describe('RunComfy Edit panel', function () {
     const unnamed = seen.filter((info) => info.name === '');
     assert.deepEqual(unnamed.map(show), [], `controls without an accessible name: ${trail}`);
     for (const key of ['add-images', 'prompt', 'size', 'scale', 'single', 'submit']) {
-      assert.ok(seen.some((info) => info.key === key), `Tab skipped ${key}: ${trail}`);
+      assert.ok(
+        seen.some((info) => info.key === key),
+        `Tab skipped ${key}: ${trail}`,
+      );
     }
     // The cards' icon-only buttons are reached and say what they do.
     const iconButtons = seen.filter((info) => info.iconOnly);
-    assert.ok(iconButtons.some((info) => /^Remove portrait\.png$/.test(info.name)), `icon buttons reached: ${trail}`);
-    assert.ok(iconButtons.some((info) => /^Move landscape\.png later$/.test(info.name)), `icon buttons reached: ${trail}`);
+    assert.ok(
+      iconButtons.some((info) => /^Remove portrait\.png$/.test(info.name)),
+      `icon buttons reached: ${trail}`,
+    );
+    assert.ok(
+      iconButtons.some((info) => /^Move landscape\.png later$/.test(info.name)),
+      `icon buttons reached: ${trail}`,
+    );
     // And every icon-only button in the panel has an aria-label, reachable or not (disabled ones are skipped by Tab).
     const labels = await panel()
       .locator('button.action')
       .evaluateAll((buttons) => buttons.map((button) => ({ label: button.getAttribute('aria-label') ?? '', text: (button.textContent ?? '').trim() })));
     assert.ok(labels.length >= 6, `only ${labels.length} icon buttons`);
-    assert.deepEqual(labels.filter((button) => button.label.trim() === ''), [], 'icon buttons without aria-label');
+    assert.deepEqual(
+      labels.filter((button) => button.label.trim() === ''),
+      [],
+      'icon buttons without aria-label',
+    );
     // Focus is visible on a native control: it draws an outline.
     const card = seen.find((info) => info.key.endsWith(':card'));
     assert.ok(card, `no image card took focus: ${trail}`);
@@ -525,11 +555,7 @@ describe('RunComfy Edit panel', function () {
     await page.keyboard.press('Backspace');
     await waitUntil('the counter to show 0/800', async () => (await counter.textContent()) === '0/800', 5000);
     await page.keyboard.type(panelPrompt);
-    await waitUntil(
-      `the counter to show ${panelPrompt.length}/800`,
-      async () => (await counter.textContent()) === `${panelPrompt.length}/800`,
-      5000,
-    );
+    await waitUntil(`the counter to show ${panelPrompt.length}/800`, async () => (await counter.textContent()) === `${panelPrompt.length}/800`, 5000);
 
     // Output size from the dropdown.
     const select = panel().locator('vscode-single-select#size-select');
@@ -559,19 +585,17 @@ describe('RunComfy Edit panel', function () {
 
     await waitUntil('the emulator to receive the submit', () => emulator.stats.submits > submitsBefore, 15_000);
     await waitForSelectedTab('jobs', 10_000);
-    const row = panel().locator('.job-row').filter({ has: panel().locator('.job-prompt', { hasText: panelPrompt }) });
+    const row = panel()
+      .locator('.job-row')
+      .filter({ has: panel().locator('.job-prompt', { hasText: panelPrompt }) });
     await row.waitFor({ state: 'visible' });
     const early = (await row.getAttribute('class')) ?? '';
     assert.match(early, /state-(submitting|queued|running)/, `the new job is already ${early}`);
     await panel().locator('.confirmation:not([hidden])').waitFor({ state: 'visible' });
-    await waitUntil(
-      'the job to show queued or running',
-      async () => /state-(queued|running)/.test((await row.getAttribute('class')) ?? ''),
-      10_000,
-    );
+    await waitUntil('the job to show queued or running', async () => /state-(queued|running)/.test((await row.getAttribute('class')) ?? ''), 10_000);
     const activeState = ((await row.locator('.job-state-text').textContent()) ?? '').trim();
     assert.match(activeState, /^(Queued|Running)/);
-    assert.match(((await tabHeader('jobs').getAttribute('aria-label')) ?? ''), /Jobs, 1 active/);
+    assert.match((await tabHeader('jobs').getAttribute('aria-label')) ?? '', /Jobs, 1 active/);
 
     assert.equal(emulator.stats.submits, submitsBefore + 1, 'exactly one submit');
     const body = emulator.stats.submitBodies[submitsBefore] as SubmitBody;
@@ -602,10 +626,12 @@ describe('RunComfy Edit panel', function () {
       10_000,
     );
     assert.match(((await row.locator('.job-state-text').textContent()) ?? '').trim(), /^Done/);
-    assert.equal(((await tabHeader('jobs').getAttribute('aria-label')) ?? ''), 'Jobs');
+    assert.equal((await tabHeader('jobs').getAttribute('aria-label')) ?? '', 'Jobs');
 
     await showTab('results');
-    const results = panel().locator('.result-card').filter({ has: panel().locator('.result-prompt', { hasText: panelPrompt }) });
+    const results = panel()
+      .locator('.result-card')
+      .filter({ has: panel().locator('.result-prompt', { hasText: panelPrompt }) });
     await results.first().waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await results.count(), 1, 'single output: one result');
     await waitUntil('the result thumbnail to load', () => imagesLoaded(results.locator('.result-thumb img')), 10_000);
@@ -637,7 +663,9 @@ describe('RunComfy Edit panel', function () {
     await page.keyboard.press('Escape');
     await compare.waitFor({ state: 'hidden' });
     await panel().locator('.gallery').waitFor({ state: 'visible' });
-    const focusedKey = await panel().locator('body').evaluate((body) => (body.ownerDocument.activeElement as HTMLElement | null)?.dataset.key ?? '');
+    const focusedKey = await panel()
+      .locator('body')
+      .evaluate((body) => (body.ownerDocument.activeElement as HTMLElement | null)?.dataset.key ?? '');
     assert.match(focusedKey, /:compare$/, 'focus does not return to the Compare button');
   });
 
@@ -663,7 +691,10 @@ describe('RunComfy Edit panel', function () {
       await panelScreenshot(`panel-jobs-${theme.suffix}`);
 
       await showTab('results');
-      const result = panel().locator('.result-card').filter({ has: panel().locator('.result-prompt', { hasText: panelPrompt }) }).first();
+      const result = panel()
+        .locator('.result-card')
+        .filter({ has: panel().locator('.result-prompt', { hasText: panelPrompt }) })
+        .first();
       await waitUntil('the result thumbnail to load', () => imagesLoaded(result.locator('.result-thumb img')), 10_000);
       await panelScreenshot(`panel-results-${theme.suffix}`);
 
@@ -684,7 +715,10 @@ describe('RunComfy Edit panel', function () {
     const { page, emulator } = uiSession();
     await revealPanel();
     await showTab('results');
-    const result = panel().locator('.result-card').filter({ has: panel().locator('.result-prompt', { hasText: panelPrompt }) }).first();
+    const result = panel()
+      .locator('.result-card')
+      .filter({ has: panel().locator('.result-prompt', { hasText: panelPrompt }) })
+      .first();
     await result.waitFor({ state: 'visible', timeout: 10_000 });
     const dialog = panel().locator('dialog.confirm-dialog');
     const submitsBefore = emulator.stats.submits;
@@ -727,15 +761,22 @@ describe('RunComfy Edit panel', function () {
     console.log(`      panel reopened: ${reopenMs} ms from Enter to the Compose tab`);
 
     await waitForSelectedTab('compose');
-    await waitUntil('the saved draft\'s two cards', async () => (await imageCards().count()) === 2, 10_000);
+    await waitUntil("the saved draft's two cards", async () => (await imageCards().count()) === 2, 10_000);
     assert.deepEqual(await imageCards().locator('.card-title').allTextContents(), ['landscape.png', 'portrait.png']);
     assert.equal(await panel().locator('.counter').textContent(), `${panelPrompt.length}/800`);
     assert.equal(await panel().locator('#scale-range').inputValue(), '0.6');
     assert.equal(
-      await panel().locator('vscode-single-select#size-select').evaluate((element) => (element as HTMLInputElement).value),
+      await panel()
+        .locator('vscode-single-select#size-select')
+        .evaluate((element) => (element as HTMLInputElement).value),
       chosenSize.value,
     );
-    assert.equal(await panel().locator('vscode-checkbox[data-key="single"]').evaluate((element) => (element as HTMLInputElement).checked), true);
+    assert.equal(
+      await panel()
+        .locator('vscode-checkbox[data-key="single"]')
+        .evaluate((element) => (element as HTMLInputElement).checked),
+      true,
+    );
     await waitUntil('Submit to be enabled for the restored draft', async () => !(await submitDisabled()), 10_000);
   });
 

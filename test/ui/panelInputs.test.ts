@@ -75,7 +75,7 @@ async function fireWithFiles(kind: 'paste' | 'drop', files: Array<{ name: string
   }
 }
 
-describe('the panel\'s everyday inputs', function () {
+describe("the panel's everyday inputs", function () {
   this.timeout(60_000);
 
   before(async () => {
@@ -100,7 +100,7 @@ describe('the panel\'s everyday inputs', function () {
     await panelShot('panel-from-image-preview');
   });
 
-  it('adds a pasted screenshot as an input, saved as a PNG named by time under the output folder\'s inputs/', async () => {
+  it("adds a pasted screenshot as an input, saved as a PNG named by time under the output folder's inputs/", async () => {
     const before = new Set(fs.existsSync(inputsFolder()) ? fs.readdirSync(inputsFolder()) : []);
     const shot = makePng(320, 200, { shade: 0x90 });
     await fireWithFiles('paste', [{ name: 'image.png', type: 'image/png', bytes: shot }]);
@@ -126,7 +126,10 @@ describe('the panel\'s everyday inputs', function () {
     await notice.waitFor({ state: 'visible', timeout: 10_000 });
     assert.match((await notice.textContent()) ?? '', /notes\.txt is not an image/);
     const copies = fs.readdirSync(inputsFolder()).filter((n) => /^dropped-photo(-\d+)?\.png$/.test(n));
-    assert.ok(copies.some((n) => fs.readFileSync(path.join(inputsFolder(), n)).equals(photo)), `no copy holds the dropped bytes: ${copies.join(', ')}`);
+    assert.ok(
+      copies.some((n) => fs.readFileSync(path.join(inputsFolder(), n)).equals(photo)),
+      `no copy holds the dropped bytes: ${copies.join(', ')}`,
+    );
     assert.ok(!fs.readdirSync(inputsFolder()).some((n) => n.startsWith('notes')), 'the text file was copied');
   });
 
@@ -151,7 +154,7 @@ describe('the panel\'s everyday inputs', function () {
     await typePrompt('Something else');
     await panel().locator('vscode-button[data-key="apply-preset"]').click();
     await waitUntil(
-      'the preset\'s prompt in the box',
+      "the preset's prompt in the box",
       async () => (await prompt.evaluate((field) => (field as HTMLTextAreaElement).value)) === presetPrompt,
       10_000,
     );

@@ -25,7 +25,10 @@ const extensionId = 'runcomfy-edit.runcomfy-dreamina-edit';
 
 /** Whether the element's text is cut off (ellipsis or overflow) where it is shown. */
 async function cutOff(page: Page, selector: string): Promise<boolean> {
-  return page.locator(selector).first().evaluate((element) => element.scrollWidth > element.clientWidth + 1);
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((element) => element.scrollWidth > element.clientWidth + 1);
 }
 
 /**
@@ -75,10 +78,19 @@ describe('in Russian', function () {
     const tabs = panel.locator('vscode-tab-header');
     await waitUntil('the panel to show its tabs', async () => (await tabs.count()) === 3, 60_000);
     const tabNames = (await tabs.allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
-    assert.ok(tabNames.some((name) => name.startsWith('Новая правка')), `tabs: ${JSON.stringify(tabNames)}`);
-    assert.ok(tabNames.some((name) => name.startsWith('Задания')), `tabs: ${JSON.stringify(tabNames)}`);
-    assert.ok(tabNames.some((name) => name.startsWith('Результаты')), `tabs: ${JSON.stringify(tabNames)}`);
-    assert.ok(!tabNames.includes('Правка'), 'the Compose tab is not called like VS Code\'s Edit menu');
+    assert.ok(
+      tabNames.some((name) => name.startsWith('Новая правка')),
+      `tabs: ${JSON.stringify(tabNames)}`,
+    );
+    assert.ok(
+      tabNames.some((name) => name.startsWith('Задания')),
+      `tabs: ${JSON.stringify(tabNames)}`,
+    );
+    assert.ok(
+      tabNames.some((name) => name.startsWith('Результаты')),
+      `tabs: ${JSON.stringify(tabNames)}`,
+    );
+    assert.ok(!tabNames.includes('Правка'), "the Compose tab is not called like VS Code's Edit menu");
     const text = async () => ((await panel.locator('body').textContent()) ?? '').replace(/\s+/g, ' ');
     await waitUntil('the price in Russian', async () => /\$0,03 за изображение/.test(await text()), 30_000);
     const body = await text();
@@ -99,7 +111,10 @@ describe('in Russian', function () {
     await screenshot(page, 'ru-wizard-step-1');
     assert.match(title, /[а-яё]/i, `title: ${title}`);
     assert.match(placeholder, /[а-яё]/i, `placeholder: ${placeholder}`);
-    assert.ok(rows.some((row) => row.includes('Изображения из рабочей области')), `rows: ${JSON.stringify(rows)}`);
+    assert.ok(
+      rows.some((row) => row.includes('Изображения из рабочей области')),
+      `rows: ${JSON.stringify(rows)}`,
+    );
     assert.ok(!(await cutOff(page, '.quick-input-widget .quick-input-title')), `the title is cut off: ${title}`);
     assert.ok((await placeholderShare(page)) < 0.85, `the placeholder barely fits: ${placeholder}`);
 

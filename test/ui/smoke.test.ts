@@ -84,10 +84,14 @@ describe('workbench smoke', () => {
     // A job made at the service directly, then picked up by request_id: nothing is submitted by the extension.
     const requestId = await submitElsewhere('smoke test: status bar item', { queueMs: 0, runMs: 1000 });
     await resume(requestId);
-    const state = await waitUntil('the RunComfy status bar item', async () => {
-      const s = await statusBarItemState(page, jobsItemId);
-      return s.visible ? s : undefined;
-    }, 20_000);
+    const state = await waitUntil(
+      'the RunComfy status bar item',
+      async () => {
+        const s = await statusBarItemState(page, jobsItemId);
+        return s.visible ? s : undefined;
+      },
+      20_000,
+    );
     assert.match(state.ariaLabel, /^RunComfy: /, JSON.stringify(state));
     await statusBarItem(page, jobsItemId).click();
     await waitForQuickInput(page, 'RunComfy Jobs');

@@ -46,7 +46,10 @@ describe('status bar', () => {
 
     const running = await submitElsewhere('runs at once', { queueMs: 0, runMs: 45_000 });
     await resume(running);
-    const both = await waitForState('the status bar to show one running and one queued job', (s) => /\b1 running\b/.test(s.text) && /\b1 queued\b/.test(s.text));
+    const both = await waitForState(
+      'the status bar to show one running and one queued job',
+      (s) => /\b1 running\b/.test(s.text) && /\b1 queued\b/.test(s.text),
+    );
     assert.ok(both.icons.includes('sync') && both.icons.includes('clock'), `icons: ${JSON.stringify(both.icons)}`);
     assert.ok(both.text.indexOf('running') < both.text.indexOf('queued'), `running comes first: ${both.text}`);
     assert.match(both.ariaLabel, /1 running, 1 queued/);

@@ -54,8 +54,13 @@ export async function waitForToast(page: Page, text: string | RegExp, timeoutMs 
       return value;
     });
     const onScreen =
-      box !== null && box.width >= 50 && box.height >= 20 && box.x >= 0 && box.y >= 0 &&
-      box.x + box.width <= viewport.width && box.y + box.height <= viewport.height;
+      box !== null &&
+      box.width >= 50 &&
+      box.height >= 20 &&
+      box.x >= 0 &&
+      box.y >= 0 &&
+      box.x + box.width <= viewport.width &&
+      box.y + box.height <= viewport.height;
     if (onScreen && opacity > 0.95) {
       return { ...details, box };
     }
@@ -68,9 +73,11 @@ export async function waitForToast(page: Page, text: string | RegExp, timeoutMs 
 
 /** The messages of the toasts shown now. */
 export async function visibleToastMessages(page: Page): Promise<string[]> {
-  return page.locator(toasts).evaluateAll((elements) =>
-    elements
-      .filter((element) => (element as HTMLElement).offsetParent !== null)
-      .map((element) => (element.querySelector('.notification-list-item-message')?.textContent ?? '').replace(/\s+/g, ' ').trim()),
-  );
+  return page
+    .locator(toasts)
+    .evaluateAll((elements) =>
+      elements
+        .filter((element) => (element as HTMLElement).offsetParent !== null)
+        .map((element) => (element.querySelector('.notification-list-item-message')?.textContent ?? '').replace(/\s+/g, ' ').trim()),
+    );
 }

@@ -33,7 +33,10 @@ async function capture(name: string, area?: ScreenshotArea): Promise<Buffer> {
   const { page } = uiSession();
   await page.waitForTimeout(300);
   const raw = await screenshot(page, `walkthrough-${name}`, area);
-  const small = await sharp(raw).resize({ width: WIDTH, withoutEnlargement: true }).png({ palette: true, quality: 90, compressionLevel: 9, effort: 10 }).toBuffer();
+  const small = await sharp(raw)
+    .resize({ width: WIDTH, withoutEnlargement: true })
+    .png({ palette: true, quality: 90, compressionLevel: 9, effort: 10 })
+    .toBuffer();
   fs.writeFileSync(raw.replace(/\.png$/, '-small.png'), small);
   assert.ok(small.length < MAX_BYTES, `${name} is ${small.length} bytes, over ${MAX_BYTES}`);
   if (process.env.WALKTHROUGH_IMAGES) {

@@ -84,9 +84,7 @@ export async function quickPickItems(page: Page): Promise<string[]> {
     .first()
     .waitFor({ state: 'visible', timeout: 2000 })
     .catch(() => undefined);
-  return page
-    .locator(`${quickInputRows} ${quickPickLabel}`)
-    .evaluateAll((labels) => labels.map((label) => label.textContent?.trim() ?? ''));
+  return page.locator(`${quickInputRows} ${quickPickLabel}`).evaluateAll((labels) => labels.map((label) => label.textContent?.trim() ?? ''));
 }
 
 /** Closes the quick pick (or quick input box) when one is open. */
@@ -123,9 +121,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = 10_000):
   // The palette closes, or the command replaces it with a quick input of its own (whose text has no '>' prefix).
   await waitUntil(
     'the command palette to close',
-    async () =>
-      !(await page.locator(quickInput).isVisible()) ||
-      !(await page.locator(`${quickInput} .quick-input-box input`).inputValue()).startsWith('>'),
+    async () => !(await page.locator(quickInput).isVisible()) || !(await page.locator(`${quickInput} .quick-input-box input`).inputValue()).startsWith('>'),
     timeoutMs,
   ).catch(() => undefined);
 }
@@ -327,13 +323,12 @@ export function quickPickRow(page: Page, label: string): Locator {
 
 /** The labels of the open quick pick's rows that are checked (a quick pick that allows several choices). */
 export async function checkedQuickPickItems(page: Page): Promise<string[]> {
-  return page.locator(quickInputRows).evaluateAll(
-    (rows, label) =>
-      rows
-        .filter((row) => row.getAttribute('aria-checked') === 'true')
-        .map((row) => row.querySelector(label)?.textContent?.trim() ?? ''),
-    quickPickLabel,
-  );
+  return page
+    .locator(quickInputRows)
+    .evaluateAll(
+      (rows, label) => rows.filter((row) => row.getAttribute('aria-checked') === 'true').map((row) => row.querySelector(label)?.textContent?.trim() ?? ''),
+      quickPickLabel,
+    );
 }
 
 /** The status bar item whose DOM id contains `id` (an extension's item id is prefixed by its extension id). */
@@ -395,13 +390,8 @@ export async function notificationCenterEntries(page: Page): Promise<Notificatio
       items.map((item) => {
         const icon = item.querySelector('.notification-list-item-icon');
         const classes = icon ? Array.from(icon.classList) : [];
-        const severity = classes.includes('codicon-error')
-          ? 'error'
-          : classes.includes('codicon-warning')
-            ? 'warning'
-            : 'info';
-        const text = (selector: string): string =>
-          (item.querySelector(selector)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+        const severity = classes.includes('codicon-error') ? 'error' : classes.includes('codicon-warning') ? 'warning' : 'info';
+        const text = (selector: string): string => (item.querySelector(selector)?.textContent ?? '').replace(/\s+/g, ' ').trim();
         return {
           message: text('.notification-list-item-message'),
           severity,
@@ -417,8 +407,7 @@ export async function notificationCenterEntries(page: Page): Promise<Notificatio
 
 /** Waits until the notification center lists a notification whose message contains `text`. */
 export async function waitForNotification(page: Page, text: string | RegExp, timeoutMs = 10_000): Promise<NotificationEntry> {
-  const matches = (message: string): boolean =>
-    typeof text === 'string' ? message.includes(text) : text.test(message);
+  const matches = (message: string): boolean => (typeof text === 'string' ? message.includes(text) : text.test(message));
   return waitUntil(
     `a notification saying ${String(text)}`,
     async () => (await notificationCenterEntries(page)).find((entry) => matches(entry.message)),
@@ -434,9 +423,7 @@ export async function clearNotifications(page: Page): Promise<void> {
 
 /** The labels of the open editor tabs, left to right. */
 export async function editorTabs(page: Page): Promise<string[]> {
-  return page
-    .locator('.tabs-container .tab')
-    .evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('aria-label') ?? tab.textContent?.trim() ?? ''));
+  return page.locator('.tabs-container .tab').evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('aria-label') ?? tab.textContent?.trim() ?? ''));
 }
 
 // ---- webviews, color themes and measured figures ----

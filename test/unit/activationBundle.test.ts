@@ -6,12 +6,24 @@ import * as path from 'node:path';
 const root = path.resolve(__dirname, '..', '..', '..');
 
 /** Code that only a job needs: the HTTP stack, image decoding, the engine and the runtime bundle itself. */
-const RUNTIME_ONLY = [/node_modules\/undici\//, /node_modules\/sharp\//, /node_modules\/libheif-js\//, /node_modules\/image-size\//, /^src\/runtime\.ts$/, /^src\/jobs\/engine\.ts$/, /^src\/api\/client\.ts$/, /^src\/imaging\/worker\//];
+const RUNTIME_ONLY = [
+  /node_modules\/undici\//,
+  /node_modules\/sharp\//,
+  /node_modules\/libheif-js\//,
+  /node_modules\/image-size\//,
+  /^src\/runtime\.ts$/,
+  /^src\/jobs\/engine\.ts$/,
+  /^src\/api\/client\.ts$/,
+  /^src\/imaging\/worker\//,
+];
 
 describe('the activation bundle', () => {
   it('holds none of the code only a job needs, which stays in dist/runtime.js', () => {
     const metaFile = path.join(root, 'dist', 'meta', 'extension.json');
-    const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, { imports: Array<{ path: string; external?: boolean }> }> };
+    const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as {
+      inputs: Record<string, unknown>;
+      outputs: Record<string, { imports: Array<{ path: string; external?: boolean }> }>;
+    };
     const inputs = Object.keys(meta.inputs);
     assert.ok(inputs.includes('src/extension.ts'), 'the metafile is the extension bundle');
     const heavy = inputs.filter((input) => RUNTIME_ONLY.some((re) => re.test(input)));

@@ -26,27 +26,43 @@ function tree(files: Record<string, string>): string {
 describe('batch sources', () => {
   it('expands a folder recursively to the formats fitting reads, sorted by path, skipping hidden, tool and result folders', async () => {
     const root = tree({
-      'b.png': '', 'a10.jpg': '', 'a2.JPEG': '', 'notes.txt': '', '.hidden.png': '', 'icon.svg': '',
-      'sub/c.webp': '', 'sub/deeper/d.heic': '', '.git/x.png': '', 'node_modules/y.png': '',
-      'runcomfy-results/old-1234.png': '', 'elsewhere/batch-x/batch.json': '{}', 'elsewhere/batch-x/r.png': '',
+      'b.png': '',
+      'a10.jpg': '',
+      'a2.JPEG': '',
+      'notes.txt': '',
+      '.hidden.png': '',
+      'icon.svg': '',
+      'sub/c.webp': '',
+      'sub/deeper/d.heic': '',
+      '.git/x.png': '',
+      'node_modules/y.png': '',
+      'runcomfy-results/old-1234.png': '',
+      'elsewhere/batch-x/batch.json': '{}',
+      'elsewhere/batch-x/r.png': '',
     });
     const found = await expandSources([root], [path.join(root, 'runcomfy-results')]);
     assert.equal(found.root, root);
-    assert.deepEqual(found.files.map((f) => relativeSource(root, f)), ['a2.JPEG', 'a10.jpg', 'b.png', 'sub/c.webp', 'sub/deeper/d.heic']);
+    assert.deepEqual(
+      found.files.map((f) => relativeSource(root, f)),
+      ['a2.JPEG', 'a10.jpg', 'b.png', 'sub/c.webp', 'sub/deeper/d.heic'],
+    );
   });
 
   it('takes the deepest common folder of several images as the root, and refuses what is not an image', async () => {
     const root = tree({ 'x/a.png': '', 'y/z/b.png': '', 'x/readme.md': '' });
     const found = await expandSources([path.join(root, 'y/z/b.png'), path.join(root, 'x/a.png'), path.join(root, 'x/a.png')]);
     assert.equal(found.root, root);
-    assert.deepEqual(found.files.map((f) => relativeSource(root, f)), ['x/a.png', 'y/z/b.png']);
+    assert.deepEqual(
+      found.files.map((f) => relativeSource(root, f)),
+      ['x/a.png', 'y/z/b.png'],
+    );
     await assert.rejects(expandSources([path.join(root, 'x/readme.md')]), /not an image/);
     await assert.rejects(expandSources([path.join(root, 'missing')]), /was not found/);
     await assert.rejects(expandSources([path.join(root, 'x'), path.join(root, 'y')].map((d) => path.join(d, 'nothing'))), /was not found/);
     assert.equal(commonRoot(['/a/b/c', '/a/b/d/e']), '/a/b');
   });
 
-  it('puts results under the source\'s own relative folder, in a batch folder that is always new', async () => {
+  it("puts results under the source's own relative folder, in a batch folder that is always new", async () => {
     assert.equal(itemOutputDir('/out/batch-1', 'sub/deeper/d.heic'), path.join('/out/batch-1', 'sub', 'deeper'));
     assert.equal(itemOutputDir('/out/batch-1', 'a.png'), '/out/batch-1');
     const out = tree({});
@@ -60,18 +76,39 @@ describe('batch sources', () => {
 
 describe('batch.json', () => {
   const batch: BatchRecord = {
-    id: 'b1', origin: 'scripted', state: 'running', createdAt: 0, updatedAt: 1000, prompt: 'p',
-    options: { size: '2048x2048(1:1)', scale: 0.5, forceSingle: false }, fit: { mode: 'auto', stripMetadata: true },
-    references: [{ kind: 'url', url: 'https://cdn.example.com/logo.png?X-Signature=secret' }, { kind: 'file', path: '/w/brand/logo.png' }],
-    root: '/w/photos', folder: '/w/runcomfy-results/batch-1', label: 'photos', concurrency: 3, unitPrice: 0.03,
+    id: 'b1',
+    origin: 'scripted',
+    state: 'running',
+    createdAt: 0,
+    updatedAt: 1000,
+    prompt: 'p',
+    options: { size: '2048x2048(1:1)', scale: 0.5, forceSingle: false },
+    fit: { mode: 'auto', stripMetadata: true },
+    references: [
+      { kind: 'url', url: 'https://cdn.example.com/logo.png?X-Signature=secret' },
+      { kind: 'file', path: '/w/brand/logo.png' },
+    ],
+    root: '/w/photos',
+    folder: '/w/runcomfy-results/batch-1',
+    label: 'photos',
+    concurrency: 3,
+    unitPrice: 0.03,
     items: [
-      { source: '/w/photos/a.png', relative: 'a.png', state: 'saved', jobId: 'j1', requestId: 'r1', files: ['/w/runcomfy-results/batch-1/a-r1.png'], cost: 0.03 },
+      {
+        source: '/w/photos/a.png',
+        relative: 'a.png',
+        state: 'saved',
+        jobId: 'j1',
+        requestId: 'r1',
+        files: ['/w/runcomfy-results/batch-1/a-r1.png'],
+        cost: 0.03,
+      },
       { source: '/w/photos/s/b.png', relative: 's/b.png', state: 'failed', jobId: 'j2', requestId: 'r2', error: 'bad' },
       { source: '/w/photos/s/c.png', relative: 's/c.png', state: 'pending' },
     ],
   };
 
-  it('records prompt, options, every item\'s source, request_id, status, files, cost and error, and no signed query', () => {
+  it("records prompt, options, every item's source, request_id, status, files, cost and error, and no signed query", () => {
     const s = batchSummary(batch) as Record<string, any>;
     assert.equal(s.prompt, 'p');
     assert.deepEqual(s.options, { size: '2048x2048(1:1)', scale: 0.5, forceSingle: false, fit: 'auto' });
@@ -110,9 +147,15 @@ describe('batch arguments', () => {
   };
 
   it('accepts folders, files and references, relative to the workspace', () => {
-    const parsed = parseBatchArgs({ images: ['photos'], references: ['logo.png', 'https://example.com/s.png'], prompt: 'x', concurrency: 3, wait: true, fit: 'pad' }, [ws]);
+    const parsed = parseBatchArgs(
+      { images: ['photos'], references: ['logo.png', 'https://example.com/s.png'], prompt: 'x', concurrency: 3, wait: true, fit: 'pad' },
+      [ws],
+    );
     assert.deepEqual(parsed.images, [path.join(ws, 'photos')]);
-    assert.deepEqual(parsed.references, [{ kind: 'file', path: path.join(ws, 'logo.png') }, { kind: 'url', url: 'https://example.com/s.png' }]);
+    assert.deepEqual(parsed.references, [
+      { kind: 'file', path: path.join(ws, 'logo.png') },
+      { kind: 'url', url: 'https://example.com/s.png' },
+    ]);
     assert.equal(parsed.concurrency, 3);
     assert.equal(parsed.wait, true);
     assert.equal(parsed.fit, 'pad');
@@ -134,18 +177,35 @@ describe('batch arguments', () => {
 });
 
 describe('the Jobs view groups a batch', () => {
-  const job = (id: string, createdAt: number, batch?: string, state: JobView['state'] = 'queued'): JobView => ({ id, state, prompt: 'p', createdAt, ...(batch ? { batch: { id: batch, label: 'photos' } } : {}) });
+  const job = (id: string, createdAt: number, batch?: string, state: JobView['state'] = 'queued'): JobView => ({
+    id,
+    state,
+    prompt: 'p',
+    createdAt,
+    ...(batch ? { batch: { id: batch, label: 'photos' } } : {}),
+  });
 
-  it('puts a batch\'s jobs under one heading where its newest job stands', () => {
+  it("puts a batch's jobs under one heading where its newest job stands", () => {
     const rows = jobRows([job('x', 9), job('b3', 8, 'B'), job('y', 7), job('b2', 6, 'B', 'saved'), job('b1', 5, 'B')]);
-    assert.deepEqual(rows.map((r) => (r.kind === 'batch' ? `[${r.label} ${r.count}/${r.active}]` : r.inBatch ? `  ${r.job.id}` : r.job.id)), ['x', '[photos 3/2]', '  b3', '  b2', '  b1', 'y']);
+    assert.deepEqual(
+      rows.map((r) => (r.kind === 'batch' ? `[${r.label} ${r.count}/${r.active}]` : r.inBatch ? `  ${r.job.id}` : r.job.id)),
+      ['x', '[photos 3/2]', '  b3', '  b2', '  b1', 'y'],
+    );
   });
 });
 
-describe('a job\'s batch tag', () => {
+describe("a job's batch tag", () => {
   it('stays with the job through every transition and a round trip through storage', () => {
     const at = (wall: number) => ({ wall, mono: wall });
-    const fields = { origin: 'submit' as const, prompt: 'p', options: {}, inputs: [], outputDir: '/o', baseName: 'a', batch: { id: 'B', item: 4, label: 'photos' } };
+    const fields = {
+      origin: 'submit' as const,
+      prompt: 'p',
+      options: {},
+      inputs: [],
+      outputDir: '/o',
+      baseName: 'a',
+      batch: { id: 'B', item: 4, label: 'photos' },
+    };
     let job: Job = startSubmission('j1', fields, at(1));
     const events: JobEvent[] = [
       { type: 'accepted', requestId: 'r1', at: at(2) },

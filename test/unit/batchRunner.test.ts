@@ -7,7 +7,13 @@ import { flushMicrotasks, ManualClock } from '../support/manualClock';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `img${String(i + 1).padStart(2, '0')}.png`);
 
-function setup(limit: number, plans: Record<string, ItemPlan> = {}, store = new MemoryBatchStore(), clock = new ManualClock(), fake = new FakeBatchJobs(clock, limit, plans)) {
+function setup(
+  limit: number,
+  plans: Record<string, ItemPlan> = {},
+  store = new MemoryBatchStore(),
+  clock = new ManualClock(),
+  fake = new FakeBatchJobs(clock, limit, plans),
+) {
   const runner = new BatchRunner<string>(fake.ports(store));
   fake.attach(runner);
   const inFlight: number[] = [];
@@ -35,7 +41,11 @@ describe('batch runner', () => {
     assert.deepEqual(fake.violations, []);
     assert.equal(fake.maxActive, 3, 'the limit is used, not just respected');
     assert.ok(Math.max(...inFlight) <= 3);
-    assert.deepEqual(fake.submits, names(20).map((n) => `/photos/${n}`), 'each item once, in path order');
+    assert.deepEqual(
+      fake.submits,
+      names(20).map((n) => `/photos/${n}`),
+      'each item once, in path order',
+    );
     assert.ok(done.items.every((i) => itemOutcome(i) === 'succeeded' && i.files?.length === 1 && i.requestId));
   });
 
@@ -63,7 +73,10 @@ describe('batch runner', () => {
     const batch = await runner.start(batchInit(list, 2));
     const done = await runUntilFinished(clock, runner, batch.id);
     assert.equal(fake.submits.length, 3);
-    assert.deepEqual(done.items.map((i) => i.state), ['saved', 'saved', 'notSent', 'notSent', 'notSent', 'notSent']);
+    assert.deepEqual(
+      done.items.map((i) => i.state),
+      ['saved', 'saved', 'notSent', 'notSent', 'notSent', 'notSent'],
+    );
     assert.equal(done.notice, `refused ${list[2]}`);
   });
 
@@ -86,7 +99,11 @@ describe('batch runner', () => {
 
   it('cancels honestly: unsent items stay unsent, queued jobs are cancelled, running ones finish and are saved', async () => {
     const list = names(7);
-    const plans: Record<string, ItemPlan> = { [list[0]]: { queueMs: 100, runMs: 5000 }, [list[1]]: { queueMs: 100, runMs: 5000 }, [list[2]]: { queueMs: 10_000 } };
+    const plans: Record<string, ItemPlan> = {
+      [list[0]]: { queueMs: 100, runMs: 5000 },
+      [list[1]]: { queueMs: 100, runMs: 5000 },
+      [list[2]]: { queueMs: 10_000 },
+    };
     const { clock, fake, runner } = setup(3, plans);
     const batch = await runner.start(batchInit(list, 3));
     await clock.advance(500);
@@ -117,7 +134,12 @@ describe('batch runner', () => {
     const list = names(8);
     const store = new MemoryBatchStore();
     const clock = new ManualClock();
-    const fake = new FakeBatchJobs(clock, 3, { [list[0]]: { runMs: 1000 }, [list[1]]: { runMs: 10_000 }, [list[2]]: { runMs: 10_000 }, [list[3]]: { hold: true } });
+    const fake = new FakeBatchJobs(clock, 3, {
+      [list[0]]: { runMs: 1000 },
+      [list[1]]: { runMs: 10_000 },
+      [list[2]]: { runMs: 10_000 },
+      [list[3]]: { hold: true },
+    });
     const first = setup(3, {}, store, clock, fake);
     const batch = await first.runner.start(batchInit(list, 3));
     // Items 1-3 go out; when the first finishes, item 4's submit goes out and is never answered before the window closes.
@@ -131,7 +153,10 @@ describe('batch runner', () => {
 
     const second = setup(3, {}, store, clock, fake);
     const unfinished = await second.runner.restore();
-    assert.deepEqual(unfinished.map((b) => b.id), [batch.id]);
+    assert.deepEqual(
+      unfinished.map((b) => b.id),
+      [batch.id],
+    );
     const restored = second.runner.get(batch.id)!;
     assert.equal(restored.items[3].state, 'submissionUnknown');
     assert.match(restored.items[3].error ?? '', /not resent/);

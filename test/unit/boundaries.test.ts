@@ -9,14 +9,16 @@ const root = path.resolve(__dirname, '../../..');
 function sourceFiles(dir: string): string[] {
   const abs = path.join(root, dir);
   if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs, { recursive: true, encoding: 'utf8' })
+  return fs
+    .readdirSync(abs, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
     .map((f) => path.join(abs, f));
 }
 
 const IMPORT = /(?:import\s[^'"]*?from\s*|export\s[^'";]*?from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)['"]([^'"]+)['"]/g;
 /** Imports that reach the bundle: `import type` and `export type … from` are erased by the compiler. */
-const VALUE_IMPORT = /^(?:import(?!\s+type\b)[^'";]*?from\s*|import\s+|export\s+(?!type\b)[^'";]*?from\s*)['"]([^'"]+)['"]|require\s*\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const VALUE_IMPORT =
+  /^(?:import(?!\s+type\b)[^'";]*?from\s*|import\s+|export\s+(?!type\b)[^'";]*?from\s*)['"]([^'"]+)['"]|require\s*\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function importsIn(text: string): string[] {
   return [...text.matchAll(IMPORT)].map((m) => m[1]);
@@ -88,9 +90,14 @@ describe('module boundaries', () => {
   });
 
   it('knows every adapter folder, and the scan sees re-exports', () => {
-    for (const name of ['platform', 'storage', 'commands', 'webview', 'ui', 'webview-ui', 'lm', 'extension', 'runtime']) assert.ok(ADAPTERS.includes(name), name);
+    for (const name of ['platform', 'storage', 'commands', 'webview', 'ui', 'webview-ui', 'lm', 'extension', 'runtime'])
+      assert.ok(ADAPTERS.includes(name), name);
     for (const dir of PURE) assert.ok(!ADAPTERS.includes(dir.slice('src/'.length)), dir);
-    assert.deepEqual(importsIn("export { x } from '../ui/statusBar';\nexport * from 'vscode';\nimport fs = require('fs');\n"), ['../ui/statusBar', 'vscode', 'fs']);
+    assert.deepEqual(importsIn("export { x } from '../ui/statusBar';\nexport * from 'vscode';\nimport fs = require('fs');\n"), [
+      '../ui/statusBar',
+      'vscode',
+      'fs',
+    ]);
     assert.ok(isNodeBuiltin('fs') && isNodeBuiltin('node:path') && isNodeBuiltin('fs/promises') && !isNodeBuiltin('zod') && !isNodeBuiltin('@vscode/l10n'));
   });
 
@@ -107,7 +114,8 @@ describe('module boundaries', () => {
         const target = targetOf(file, spec);
         if (target && !target.startsWith(`webview-ui${path.sep}`)) {
           const source = `${path.join(root, 'src', target)}.ts`;
-          for (const inner of importsOf(source)) assert.ok(inner !== 'vscode' && !isNodeBuiltin(inner), `${path.relative(root, source)} (used by the panel) imports ${inner}`);
+          for (const inner of importsOf(source))
+            assert.ok(inner !== 'vscode' && !isNodeBuiltin(inner), `${path.relative(root, source)} (used by the panel) imports ${inner}`);
         }
       }
     }

@@ -72,10 +72,13 @@ describe('RunComfyClient', () => {
     for (const status of [429, 500, 503]) {
       const { pool, client } = setup();
       let calls = 0;
-      pool.intercept({ path: SUBMIT_PATH, method: 'POST' }).reply(status, () => {
-        calls++;
-        return { error_code: 500000, error_message: 'boom' };
-      }).persist();
+      pool
+        .intercept({ path: SUBMIT_PATH, method: 'POST' })
+        .reply(status, () => {
+          calls++;
+          return { error_code: 500000, error_message: 'boom' };
+        })
+        .persist();
       await assert.rejects(client.submit(body), status === 429 ? RateLimitError : ServerError);
       assert.equal(calls, 1, `exactly one submit for HTTP ${status}`);
     }
@@ -182,7 +185,10 @@ describe('RunComfyClient', () => {
     ];
     for (const [status, answer, type, whatToDo] of cases) {
       const { pool, client } = setup();
-      pool.intercept({ path: '/v1/models/bytedance/dreamina-4-0/edit', method: 'GET' }).reply(status, answer as object).times(5);
+      pool
+        .intercept({ path: '/v1/models/bytedance/dreamina-4-0/edit', method: 'GET' })
+        .reply(status, answer as object)
+        .times(5);
       const error = await client.model().then(
         () => undefined,
         (e: unknown) => e,
@@ -194,7 +200,9 @@ describe('RunComfyClient', () => {
 
   it('puts the 422 detail into the message the user sees', async () => {
     const { pool, client } = setup();
-    pool.intercept({ path: SUBMIT_PATH, method: 'POST' }).reply(422, { detail: [{ loc: ['body', 'image_urls', 0], msg: 'The input image aspect ratio must be within [1/3, 3].' }] });
+    pool
+      .intercept({ path: SUBMIT_PATH, method: 'POST' })
+      .reply(422, { detail: [{ loc: ['body', 'image_urls', 0], msg: 'The input image aspect ratio must be within [1/3, 3].' }] });
     const error = (await client.submit(body).catch((e: unknown) => e)) as ValidationError;
     assert.ok(error instanceof ValidationError);
     assert.match(error.userMessage, /aspect ratio must be within \[1\/3, 3\]/);
@@ -239,7 +247,9 @@ describe('RunComfyClient', () => {
 
   it('reports the real cancel outcome from a 202', async () => {
     const { pool, client } = setup();
-    pool.intercept({ path: '/v1/requests/req-5/cancel', method: 'POST' }).reply(202, { request_id: 'req-5', status: 'in_progress', outcome: 'not_cancellable' });
+    pool
+      .intercept({ path: '/v1/requests/req-5/cancel', method: 'POST' })
+      .reply(202, { request_id: 'req-5', status: 'in_progress', outcome: 'not_cancellable' });
     pool.intercept({ path: '/v1/requests/req-6/cancel', method: 'POST' }).reply(202, { request_id: 'req-6', status: 'cancelled', outcome: 'cancelled' });
     assert.equal((await client.cancel('req-5')).outcome, 'not_cancellable');
     assert.equal((await client.cancel('req-6')).outcome, 'cancelled');
@@ -264,11 +274,17 @@ describe('RunComfyClient', () => {
     for (const [status, answer, what] of answers) {
       const { pool, client } = setup();
       let calls = 0;
-      pool.intercept({ path: SUBMIT_PATH, method: 'POST' }).reply(status, () => {
-        calls++;
-        return answer as string;
-      }).persist();
-      const error = await client.submit(body).then(() => undefined, (e: unknown) => e);
+      pool
+        .intercept({ path: SUBMIT_PATH, method: 'POST' })
+        .reply(status, () => {
+          calls++;
+          return answer as string;
+        })
+        .persist();
+      const error = await client.submit(body).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof SubmissionUnknownError, `${what}: got ${String(error)}`);
       assert.match(error.userMessage, /Resume by Request ID/, what);
       assert.equal(calls, 1, `${what}: sent once, never again`);

@@ -112,7 +112,10 @@ describe('client against the emulator faults', function () {
       const error = await failureOf(client.submit({ ...BODY, image_urls: ['https://example.com/a.png', IMAGE] }));
       assert.ok(error instanceof InlineImagesRefusedError, String(error));
       assert.equal(error.kind, 'inlineImagesRefused');
-      assert.match(error.userMessage, /^RunComfy refused the inline images \(body\.image_urls\.1: Value error, inline data: images are not accepted; each image must be a publicly reachable https URL\)\. /);
+      assert.match(
+        error.userMessage,
+        /^RunComfy refused the inline images \(body\.image_urls\.1: Value error, inline data: images are not accepted; each image must be a publicly reachable https URL\)\. /,
+      );
       assert.match(error.userMessage, /use public https:\/\/ URLs of the images instead/);
       assert.doesNotMatch(error.userMessage, /\.\./, 'no doubled full stop where the server text ends');
       assert.ok(DATA_URI_REFUSED.endsWith('.'), 'the server text does end with a full stop');
@@ -124,7 +127,10 @@ describe('client against the emulator faults', function () {
       const tooWide = `data:image/png;base64,${encodePng(400, 100, () => [1, 2, 3]).toString('base64')}`;
       const error = await failureOf(client.submit({ ...BODY, image_urls: [tooWide] }));
       assert.ok(error instanceof ValidationError, String(error));
-      assert.match(error.userMessage, /^RunComfy refused the inputs: body\.image_urls\.0: The input image aspect ratio must be within \[1\/3, 3\]\. Fix the inputs/);
+      assert.match(
+        error.userMessage,
+        /^RunComfy refused the inputs: body\.image_urls\.0: The input image aspect ratio must be within \[1\/3, 3\]\. Fix the inputs/,
+      );
       assert.doesNotMatch(error.userMessage, /\.\./);
     });
 
@@ -147,7 +153,10 @@ describe('client against the emulator faults', function () {
       const done = await runner.waitForEnd(batch.id);
       await runner.idle();
       assert.equal(emu.stats.submits, 1);
-      assert.deepEqual(done.items.map((i) => i.state), ['notSent', 'notSent', 'notSent', 'notSent']);
+      assert.deepEqual(
+        done.items.map((i) => i.state),
+        ['notSent', 'notSent', 'notSent', 'notSent'],
+      );
       assert.match(done.notice ?? '', /^RunComfy refused the inline images/);
       assert.match(done.items[3].error ?? '', /^Not sent: RunComfy refused the inline images/);
       runner.dispose();
@@ -234,7 +243,13 @@ describe('client against the emulator faults', function () {
       const closed = emu.baseUrl;
       await emu.close();
       emu = await startEmulator({ clock });
-      const away = new RunComfyClient({ baseUrl: closed, token: () => 'tok', dispatcher: agent, clock: new RecordingClock(), retry: { retries: 0, baseMs: 1, maxMs: 1 } });
+      const away = new RunComfyClient({
+        baseUrl: closed,
+        token: () => 'tok',
+        dispatcher: agent,
+        clock: new RecordingClock(),
+        retry: { retries: 0, baseMs: 1, maxMs: 1 },
+      });
       const error = await failureOf(away.status('req-123'));
       assert.ok(error instanceof NetworkError, String(error));
       assert.match(error.userMessage, /^Could not reach RunComfy \(ECONNREFUSED\)/);
@@ -269,7 +284,16 @@ describe('client against the emulator faults', function () {
         outputDir: out,
         baseName: 'cat',
         urls: [url],
-        sidecar: { requestId: id, model: 'bytedance/dreamina-4-0/edit', prompt: 'make it blue', size: '1024x1024(1:1)', scale: 0.5, apiRequest: {}, inputs: [], submittedAt: '2025-01-01T00:00:00.000Z' },
+        sidecar: {
+          requestId: id,
+          model: 'bytedance/dreamina-4-0/edit',
+          prompt: 'make it blue',
+          size: '1024x1024(1:1)',
+          scale: 0.5,
+          apiRequest: {},
+          inputs: [],
+          submittedAt: '2025-01-01T00:00:00.000Z',
+        },
       };
       return saver.save(job);
     }
@@ -299,4 +323,3 @@ describe('client against the emulator faults', function () {
     });
   });
 });
-

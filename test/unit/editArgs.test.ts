@@ -20,7 +20,14 @@ describe('parseEditArgs', () => {
   it('resolves URLs, file URIs, absolute and workspace-relative paths', () => {
     const abs = path.join(ws, 'img', 'a.png');
     const parsed = parseEditArgs(
-      { images: ['https://example.com/x.jpg', pathToFileURL(abs).href, abs, 'img/a.png'], prompt: 'hello', size: '4096x4096', scale: 0.2, forceSingle: true, wait: true },
+      {
+        images: ['https://example.com/x.jpg', pathToFileURL(abs).href, abs, 'img/a.png'],
+        prompt: 'hello',
+        size: '4096x4096',
+        scale: 0.2,
+        forceSingle: true,
+        wait: true,
+      },
       [ws],
     );
     assert.deepEqual(parsed.refs, [
@@ -48,7 +55,11 @@ describe('parseEditArgs', () => {
       ['just a string', /expects an object/],
     ];
     for (const [args, message] of cases) {
-      assert.throws(() => parseEditArgs(args, [ws]), (e: unknown) => e instanceof InputError && message.test(e.userMessage), JSON.stringify(args).slice(0, 80));
+      assert.throws(
+        () => parseEditArgs(args, [ws]),
+        (e: unknown) => e instanceof InputError && message.test(e.userMessage),
+        JSON.stringify(args).slice(0, 80),
+      );
     }
   });
 

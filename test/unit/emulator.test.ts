@@ -182,10 +182,7 @@ describe('RunComfy emulator', function () {
       const b = await submit();
       await clock.advance(1000);
       const c = await submit();
-      assert.deepEqual(
-        [(await status(a)).queue_position, (await status(b)).queue_position, (await status(c)).queue_position],
-        [1, 2, 3],
-      );
+      assert.deepEqual([(await status(a)).queue_position, (await status(b)).queue_position, (await status(c)).queue_position], [1, 2, 3]);
       await clock.advance(1000); // a starts running
       assert.equal((await status(a)).status, 'in_progress');
       assert.equal((await status(c)).queue_position, 2);
@@ -259,10 +256,11 @@ describe('RunComfy emulator', function () {
       const slow = await submit({ prompt: 'please [emulator:slow]' });
       await clock.advance(10_000);
       assert.equal((await status(failString)).status, 'failed');
-      assert.deepEqual(
-        (({ status: st, error, output }) => ({ st, error, output }))((await result(failString)).json),
-        { st: 'failed', error: 'boom', output: undefined },
-      );
+      assert.deepEqual((({ status: st, error, output }) => ({ st, error, output }))((await result(failString)).json), {
+        st: 'failed',
+        error: 'boom',
+        output: undefined,
+      });
       assert.deepEqual((await result(failObject)).json.error, { message: 'nsfw', code: 'policy' });
       assert.equal((await status(never)).status, 'in_progress');
       assert.equal((await result(four)).json.output.images.length, 4);
@@ -344,7 +342,7 @@ describe('RunComfy emulator', function () {
     }
 
     it('refuses bodies that break the schema, FastAPI style', async () => {
-      let d = await refused({ image_urls: [SMALL_IMAGE], prompt: 'x', 'widthxheight': '2048x2048(1:1)' });
+      let d = await refused({ image_urls: [SMALL_IMAGE], prompt: 'x', widthxheight: '2048x2048(1:1)' });
       assert.deepEqual([d[0].loc, d[0].type], [['body', 'widthxheight'], 'extra_forbidden']);
       d = await refused({ image_urls: [SMALL_IMAGE], prompt: 'x', [SIZE_KEY]: '2048×2048(1:1)' });
       assert.deepEqual([d[0].loc, d[0].type], [['body', SIZE_KEY], 'enum']);
@@ -507,7 +505,7 @@ describe('RunComfy emulator', function () {
       const post = (path: string, body: unknown) => call('POST', path, { body, token: null });
       assert.equal((await post('/__emulator/faults', { route: 'status', kind: 'http', status: 503 })).status, 200);
       assert.equal((await post('/__emulator/faults', { route: 'status', kind: 'nonsense' })).status, 400);
-      assert.equal((await post('/__emulator/next-job', { fail: 'admin' , queueMs: 0, runMs: 0 })).status, 200);
+      assert.equal((await post('/__emulator/next-job', { fail: 'admin', queueMs: 0, runMs: 0 })).status, 200);
       const id = await submit();
       assert.equal((await call('GET', `/v1/requests/${id}/status`)).status, 503);
       assert.equal((await result(id)).json.error, 'admin');

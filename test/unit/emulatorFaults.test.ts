@@ -195,7 +195,10 @@ describe('emulator faults', function () {
     assert.equal((await get(MODEL)).status, 401);
     assert.equal((await post('/__emulator/tokens', { accept: 'tok' })).status, 200);
     assert.equal((await get(MODEL)).status, 200);
-    for (const bad of [{ route: 'status', kind: 'delay', ms: 1, after: 'accept' }, { route: 'status', kind: 'http', status: 503, times: 'often' }]) {
+    for (const bad of [
+      { route: 'status', kind: 'delay', ms: 1, after: 'accept' },
+      { route: 'status', kind: 'http', status: 503, times: 'often' },
+    ]) {
       assert.equal((await post('/__emulator/faults', bad)).status, 400, JSON.stringify(bad));
     }
     assert.equal((await post('/__emulator/tokens', { revoke: 7 })).status, 400);

@@ -126,7 +126,13 @@ describe('emulator outputs and modes', function () {
     const server = await startEmulator({ clock });
     try {
       // A loopback http URL is fetched and checked: here, a file the other emulator serves.
-      const other = json(await rawRequest(`${server.baseUrl}${MODEL}`, { method: 'POST', headers, body: JSON.stringify({ image_urls: [IMAGE], prompt: 'p', force_single: true, [SIZE_KEY]: '1024x1024(1:1)' }) }));
+      const other = json(
+        await rawRequest(`${server.baseUrl}${MODEL}`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ image_urls: [IMAGE], prompt: 'p', force_single: true, [SIZE_KEY]: '1024x1024(1:1)' }),
+        }),
+      );
       await clock.advance(8000);
       assert.equal((await submit({ image_urls: [`${server.baseUrl}/files/${other.request_id}/0.png`] })).status, 200);
     } finally {
@@ -136,7 +142,10 @@ describe('emulator outputs and modes', function () {
 
   it('changes modes for later jobs only, from another process too, and reset restores them', async () => {
     const before = json(await submit()).request_id as string;
-    const set = await rawRequest(`${emu.baseUrl}/__emulator/modes`, { method: 'POST', body: JSON.stringify({ outputFormat: 'jpeg', outputScale: 0.25, refuseDataUris: true }) });
+    const set = await rawRequest(`${emu.baseUrl}/__emulator/modes`, {
+      method: 'POST',
+      body: JSON.stringify({ outputFormat: 'jpeg', outputScale: 0.25, refuseDataUris: true }),
+    });
     assert.equal(set.status, 200);
     assert.equal((await submit()).status, 422);
     const after = json(await submit({ image_urls: ['https://example.com/a.png'] })).request_id as string;
@@ -145,7 +154,15 @@ describe('emulator outputs and modes', function () {
     const jpeg = await get(emu.job(after)!.outputUrls[0]);
     assert.deepEqual([imageSize(jpeg.bytes).type, ...dimensions(jpeg.bytes)], ['jpg', 512, 512]);
     const described = json(await rawRequest(`${emu.baseUrl}/__emulator/jobs/${after}`));
-    assert.deepEqual(described.plan, { format: 'jpeg', width: 512, height: 512, requestedWidth: 2048, requestedHeight: 2048, padBytes: 0, singleOutput: 'image' });
+    assert.deepEqual(described.plan, {
+      format: 'jpeg',
+      width: 512,
+      height: 512,
+      requestedWidth: 2048,
+      requestedHeight: 2048,
+      padBytes: 0,
+      singleOutput: 'image',
+    });
     for (const bad of [{ outputScale: 2 }, { singleOutput: 'many' }, { colour: 'red' }]) {
       assert.equal((await rawRequest(`${emu.baseUrl}/__emulator/modes`, { method: 'POST', body: JSON.stringify(bad) })).status, 400);
     }

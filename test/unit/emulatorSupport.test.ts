@@ -106,14 +106,35 @@ describe('emulator images', () => {
         assert.deepEqual([imageSize(f).width, imageSize(f).height], [640, 480]);
         assert.ok(f.includes(Buffer.from(outputLabel(spec(format, 0, pad)), 'latin1')), 'labelled as emulator output');
       }
-      assert.ok(makeSizedOutput(spec(format, 1, 0)).toBuffer().equals(makeSizedOutput(spec(format, 1, 0)).toBuffer()));
-      assert.ok(!makeSizedOutput(spec(format, 0, 0)).toBuffer().equals(makeSizedOutput(spec(format, 1, 0)).toBuffer()));
-      assert.ok(!makeSizedOutput(spec(format, 0, 0)).toBuffer().equals(makeSizedOutput(spec(format, 0, 0, 'other')).toBuffer()));
+      assert.ok(
+        makeSizedOutput(spec(format, 1, 0))
+          .toBuffer()
+          .equals(makeSizedOutput(spec(format, 1, 0)).toBuffer()),
+      );
+      assert.ok(
+        !makeSizedOutput(spec(format, 0, 0))
+          .toBuffer()
+          .equals(makeSizedOutput(spec(format, 1, 0)).toBuffer()),
+      );
+      assert.ok(
+        !makeSizedOutput(spec(format, 0, 0))
+          .toBuffer()
+          .equals(makeSizedOutput(spec(format, 0, 0, 'other')).toBuffer()),
+      );
     }
   });
 
   it('makes the largest size the model offers, compact before padding, and says when an output is scaled', () => {
-    const big = makeSizedOutput({ requestId: 'r', index: 0, format: 'png', width: 6198, height: 2656, requestedWidth: 6198, requestedHeight: 2656, padBytes: 0 });
+    const big = makeSizedOutput({
+      requestId: 'r',
+      index: 0,
+      format: 'png',
+      width: 6198,
+      height: 2656,
+      requestedWidth: 6198,
+      requestedHeight: 2656,
+      padBytes: 0,
+    });
     const bytes = big.toBuffer();
     assert.deepEqual([imageSize(bytes).width, imageSize(bytes).height], [6198, 2656]);
     assert.ok(bytes.length < 2 * 1024 * 1024, `${bytes.length} bytes without padding`);

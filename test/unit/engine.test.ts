@@ -52,15 +52,27 @@ describe('JobEngine (emulator, simulated time)', function () {
     assert.equal(stored[0].state, 'queued');
   });
 
-  it('records each saved file\'s own pixel size, which may differ from the size asked for, and keeps it through storage', async () => {
+  it("records each saved file's own pixel size, which may differ from the size asked for, and keeps it through storage", async () => {
     h = await createHarness({ outputScale: 0.125 });
     const id = requestIdOf(await h.engine.submit(params(h, { options: { size: '2048x2048(1:1)' } })));
     await h.runFor(17_500);
     const done = h.engine.get(id)!;
     assert.ok(done.state === 'saved', `state ${done.state}`);
-    assert.deepEqual(done.files.map((f) => [f.width, f.height]), [[256, 256], [256, 256]]);
+    assert.deepEqual(
+      done.files.map((f) => [f.width, f.height]),
+      [
+        [256, 256],
+        [256, 256],
+      ],
+    );
     const stored = (h.store.snapshot() as Array<{ files: Array<{ width?: number; height?: number }> }>)[0];
-    assert.deepEqual(stored.files.map((f) => [f.width, f.height]), [[256, 256], [256, 256]]);
+    assert.deepEqual(
+      stored.files.map((f) => [f.width, f.height]),
+      [
+        [256, 256],
+        [256, 256],
+      ],
+    );
   });
 
   it('tracks a job to success and saves every output with a readable sidecar, once', async () => {
@@ -83,7 +95,12 @@ describe('JobEngine (emulator, simulated time)', function () {
       assert.equal(sidecar.size, '1024x1024(1:1)');
       assert.equal(sidecar.scale, 0.6);
       assert.ok(!Object.keys(sidecar).some((k) => k.includes('\u00d7')), 'no U+00D7 key at the top level');
-      assert.deepEqual(sidecar.apiRequest, { image_urls: ['https://example.com/cat.jpg'], prompt: 'put a hat on the cat', 'width\u00d7height': '1024x1024(1:1)', scale: 0.6 });
+      assert.deepEqual(sidecar.apiRequest, {
+        image_urls: ['https://example.com/cat.jpg'],
+        prompt: 'put a hat on the cat',
+        'width\u00d7height': '1024x1024(1:1)',
+        scale: 0.6,
+      });
       assert.deepEqual(sidecar.inputs, ['https://example.com/cat.jpg']);
     }
     assert.equal(h.emulator.stats.submits, 1);
@@ -119,7 +136,8 @@ describe('JobEngine (emulator, simulated time)', function () {
     const last = ids[3];
     const seen: number[] = [];
     h.engine.onDidChange(({ job }) => {
-      if (job.state === 'queued' && job.requestId === last && job.queuePosition !== undefined && seen.at(-1) !== job.queuePosition) seen.push(job.queuePosition);
+      if (job.state === 'queued' && job.requestId === last && job.queuePosition !== undefined && seen.at(-1) !== job.queuePosition)
+        seen.push(job.queuePosition);
     });
     await h.runFor(45_000, 500);
     assert.ok(seen[0] >= 3, `the first position seen was ${seen[0]}: three jobs were ahead`);
@@ -177,7 +195,13 @@ describe('JobEngine (emulator, simulated time)', function () {
     h.emulator.inject({ route: 'status', kind: 'http', status: 503 });
     h.emulator.inject({ route: 'status', kind: 'http', status: 429, headers: { 'retry-after': '1' }, body: { message: 'slow down' } });
     h.emulator.inject({ route: 'status', kind: 'reset' });
-    h.emulator.inject({ route: 'status', kind: 'http', status: 404, body: '<html><body>404 Not Found</body></html>', headers: { 'content-type': 'text/html' } });
+    h.emulator.inject({
+      route: 'status',
+      kind: 'http',
+      status: 404,
+      body: '<html><body>404 Not Found</body></html>',
+      headers: { 'content-type': 'text/html' },
+    });
     h.emulator.inject({ route: 'status', kind: 'errorCode200', errorCode: 500001, message: 'internal' });
     await h.runFor(90_000);
     const done = h.engine.get(id)!;
@@ -328,7 +352,18 @@ describe('JobEngine (emulator, simulated time)', function () {
   it('turns a job that was mid-submit at shutdown into "submission unknown" on restore, without submitting', async () => {
     h = await createHarness();
     const store = new MemoryJobStore([
-      { id: 'local-1', origin: 'submit', state: 'submitting', prompt: 'p', options: {}, inputs: [], outputDir: h.outputDir, baseName: 'x', createdAt: 1, updatedAt: 1 },
+      {
+        id: 'local-1',
+        origin: 'submit',
+        state: 'submitting',
+        prompt: 'p',
+        options: {},
+        inputs: [],
+        outputDir: h.outputDir,
+        baseName: 'x',
+        createdAt: 1,
+        updatedAt: 1,
+      },
     ]);
     const engine = h.newEngine(store);
     await engine.restore();
@@ -347,7 +382,11 @@ describe('JobEngine (emulator, simulated time)', function () {
     const served = Buffer.from(await (await request(url)).body.arrayBuffer());
     assert.deepEqual(fs.readFileSync(job.files[0].path), served, 'the saved file is the whole file');
     assert.equal(h.emulator.stats.downloads(id), 3, 'the cut download, the retry, and this check');
-    assert.deepEqual(filesIn(h.outputDir).filter((f) => f.startsWith('.')), [], 'no temp file left');
+    assert.deepEqual(
+      filesIn(h.outputDir).filter((f) => f.startsWith('.')),
+      [],
+      'no temp file left',
+    );
   });
 
   it('retries a download that keeps failing later, without a new submit, leaving no partial file', async () => {

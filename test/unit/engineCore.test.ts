@@ -73,7 +73,10 @@ describe('JobEngine (scripted API, simulated time)', () => {
     assert.ok(after >= STALL_AFTER_MS && after <= 60_000, `stalled ${after} ms after the submit`);
     const polls = r.api.count('status', id);
     assert.ok(polls >= 6 && polls <= 14, `${polls} polls in 70 s: backed off, not hammering`);
-    assert.ok(r.api.calls.filter((c) => c.op === 'status').every((c) => c.retry === false), 'polls do not retry inside themselves');
+    assert.ok(
+      r.api.calls.filter((c) => c.op === 'status').every((c) => c.retry === false),
+      'polls do not retry inside themselves',
+    );
 
     r.api.clearScript(`status:${id}`);
     r.api.set(id, { state: 'succeeded', outputs: ['https://x/1.png'] });
@@ -217,7 +220,10 @@ describe('JobEngine (scripted API, simulated time)', () => {
       return { saved: [], failed: job.urls.map((url) => ({ url, error: new DownloadError('HTTP 403', url, 'expired') })) };
     });
     await r.runFor(5000);
-    assert.deepEqual(r.saver.calls.map((c) => c.urls), [['https://x/old.png'], ['https://x/fresh.png']]);
+    assert.deepEqual(
+      r.saver.calls.map((c) => c.urls),
+      [['https://x/old.png'], ['https://x/fresh.png']],
+    );
     assert.equal(r.api.count('result', id), 2, 'the result, then one refresh');
     assert.equal(r.engine.get(id)!.state, 'saved');
   });
@@ -227,8 +233,19 @@ describe('JobEngine (scripted API, simulated time)', () => {
     const id = requestIdOf(await r.engine.submit(params));
     let n = 0;
     r.api.set(id, { state: 'succeeded', outputs: ['https://x/1.png'] });
-    r.api.script(`result:${id}`, ...[0, 1, 2].map(() => () => ({ requestId: id, state: 'succeeded' as const, rawStatus: 'succeeded', imageUrls: [`https://x/${++n}.png`], videoUrls: [], raw: { status: 'succeeded' } })));
-    for (let i = 0; i < 5; i++) r.saver.outcomes.push((job) => ({ saved: [], failed: job.urls.map((url) => ({ url, error: new DownloadError('HTTP 404', url, 'expired') })) }));
+    r.api.script(
+      `result:${id}`,
+      ...[0, 1, 2].map(() => () => ({
+        requestId: id,
+        state: 'succeeded' as const,
+        rawStatus: 'succeeded',
+        imageUrls: [`https://x/${++n}.png`],
+        videoUrls: [],
+        raw: { status: 'succeeded' },
+      })),
+    );
+    for (let i = 0; i < 5; i++)
+      r.saver.outcomes.push((job) => ({ saved: [], failed: job.urls.map((url) => ({ url, error: new DownloadError('HTTP 404', url, 'expired') })) }));
     await r.runFor(60 * 60_000, 5000);
     assert.equal(r.saver.calls.length, 2, 'tried, refreshed once, tried again; then no more');
     const job = r.engine.get(id)!;
@@ -241,7 +258,10 @@ describe('JobEngine (scripted API, simulated time)', () => {
     r = rig();
     const id = requestIdOf(await r.engine.submit(params));
     r.api.set(id, { state: 'succeeded', outputs: ['https://evil.example/1.png'] });
-    r.saver.outcomes.push((job) => ({ saved: [], failed: job.urls.map((url) => ({ url, error: new DownloadError('not an allowed host', url, 'permanent') })) }));
+    r.saver.outcomes.push((job) => ({
+      saved: [],
+      failed: job.urls.map((url) => ({ url, error: new DownloadError('not an allowed host', url, 'permanent') })),
+    }));
     await r.runFor(60 * 60_000, 10_000);
     assert.equal(r.saver.calls.length, 1);
     const outcome = await r.engine.waitForOutcome(id);

@@ -131,7 +131,11 @@ describe('fitting local images', function () {
   });
 
   it('removes text and EXIF chunks from a PNG without touching its image data', async () => {
-    const original = await photo(400, 300).withExif({ IFD0: { Artist: 'Jane Doe' } }).withMetadata({}).png().toBuffer();
+    const original = await photo(400, 300)
+      .withExif({ IFD0: { Artist: 'Jane Doe' } })
+      .withMetadata({})
+      .png()
+      .toBuffer();
     const withText = Buffer.concat([original.subarray(0, 33), pngChunk('tEXt', Buffer.from('Comment\0secret place', 'latin1')), original.subarray(33)]);
     const out = await fitted(write('notes.png', withText));
     const sent = Buffer.from(out.bytes);
@@ -150,7 +154,14 @@ describe('fitting local images', function () {
       ['anim.gif', await photo(320, 240).gif().toBuffer(), 'jpeg'],
       ['scan.tiff', await photo(640, 480).tiff().toBuffer(), 'jpeg'],
       ['paint.bmp', bmp24(64, 48, (x) => (x < 32 ? [255, 0, 0] : [0, 0, 255])), 'jpeg'],
-      ['icon.bmp', bmp8(64, 48, (_x, y) => (y < 24 ? 0 : 1), [[0, 200, 0], [250, 250, 0]]), 'jpeg'],
+      [
+        'icon.bmp',
+        bmp8(64, 48, (_x, y) => (y < 24 ? 0 : 1), [
+          [0, 200, 0],
+          [250, 250, 0],
+        ]),
+        'jpeg',
+      ],
     ];
     for (const [name, bytes, format] of cases) {
       const out = await fitted(write(name, bytes));
@@ -191,7 +202,10 @@ describe('fitting local images', function () {
     assert.ok(padded.report.changes.includes('padded') && padded.report.changes.includes('shrunk'));
     const { data, width } = await pixels(padded.bytes);
     const top = [...data.subarray((2 * width + 2000) * 3, (2 * width + 2000) * 3 + 3)];
-    assert.ok(top.every((c) => Math.abs(c - 128) <= 6), `neutral fill at the top: ${top.join(',')}`);
+    assert.ok(
+      top.every((c) => Math.abs(c - 128) <= 6),
+      `neutral fill at the top: ${top.join(',')}`,
+    );
 
     const cropped = await fitted(wide, 'crop');
     const c = cropped.report.sent;

@@ -38,20 +38,49 @@ describe('fit summary', () => {
       '8064×6048 HEIC, 14.2 MB → 4096×3072 JPEG, 2.9 MB, location removed',
     );
     assert.equal(
-      fitSummaryText(report({ original: { width: 4000, height: 6000, format: 'jpeg', bytes: 5 * MB }, sent: { width: 2731, height: 4096, format: 'jpeg', bytes: 3 * MB }, changes: ['locationRemoved', 'metadataRemoved', 'rotated', 'shrunk', 'reencoded'] })),
+      fitSummaryText(
+        report({
+          original: { width: 4000, height: 6000, format: 'jpeg', bytes: 5 * MB },
+          sent: { width: 2731, height: 4096, format: 'jpeg', bytes: 3 * MB },
+          changes: ['locationRemoved', 'metadataRemoved', 'rotated', 'shrunk', 'reencoded'],
+        }),
+      ),
       '4000×6000 JPEG, 5.0 MB → 2731×4096 JPEG, 3.0 MB, turned upright, location and other metadata removed',
     );
     assert.equal(
-      fitSummaryText(report({ original: { width: 5000, height: 1000, format: 'png', bytes: MB }, sent: { width: 5000, height: 1667, format: 'jpeg', bytes: MB / 2 }, changes: ['padded', 'converted'] })),
+      fitSummaryText(
+        report({
+          original: { width: 5000, height: 1000, format: 'png', bytes: MB },
+          sent: { width: 5000, height: 1667, format: 'jpeg', bytes: MB / 2 },
+          changes: ['padded', 'converted'],
+        }),
+      ),
       '5000×1000 PNG, 1.0 MB → 5000×1667 JPEG, 512 KB, padded to 3:1',
     );
     assert.equal(
-      fitSummaryText(report({ original: { width: 1000, height: 5000, format: 'webp', bytes: MB }, sent: { width: 1000, height: 3000, format: 'png', bytes: MB }, changes: ['cropped', 'converted', 'colourConverted'] })),
+      fitSummaryText(
+        report({
+          original: { width: 1000, height: 5000, format: 'webp', bytes: MB },
+          sent: { width: 1000, height: 3000, format: 'png', bytes: MB },
+          changes: ['cropped', 'converted', 'colourConverted'],
+        }),
+      ),
       '1000×5000 WebP, 1.0 MB → 1000×3000 PNG, 1.0 MB, cropped to 1:3, converted to sRGB',
     );
-    assert.equal(fitSummaryText(report({ original: { width: 640, height: 480, format: 'png', bytes: 300_000 }, sent: { width: 640, height: 480, format: 'png', bytes: 300_000 } })), '640×480 PNG, 293 KB, sent as it is');
     assert.equal(
-      fitSummaryText(report({ original: { width: 640, height: 480, format: 'jpeg', bytes: 0.4 * MB }, sent: { width: 640, height: 480, format: 'jpeg', bytes: 0.3 * MB }, changes: ['metadataRemoved'] })),
+      fitSummaryText(
+        report({ original: { width: 640, height: 480, format: 'png', bytes: 300_000 }, sent: { width: 640, height: 480, format: 'png', bytes: 300_000 } }),
+      ),
+      '640×480 PNG, 293 KB, sent as it is',
+    );
+    assert.equal(
+      fitSummaryText(
+        report({
+          original: { width: 640, height: 480, format: 'jpeg', bytes: 0.4 * MB },
+          sent: { width: 640, height: 480, format: 'jpeg', bytes: 0.3 * MB },
+          changes: ['metadataRemoved'],
+        }),
+      ),
       '640×480 JPEG, 410 KB → 640×480 JPEG, 308 KB, metadata removed',
     );
   });
@@ -133,7 +162,13 @@ describe('fitting plans and the per-image choice', function () {
   it('records per input what was sent, and the sidecar keeps dimensions, formats, sizes and what was removed, nothing else', async () => {
     const shot = path.join(dir, 'phone.jpg');
     fs.writeFileSync(shot, await cameraJpeg(photo(600, 400), 6));
-    const prepared = await prepareInputs([{ kind: 'file', path: shot }, { kind: 'url', url: 'https://example.com/style.png?X-Amz-Signature=secret' }], { settings, transformer: counting });
+    const prepared = await prepareInputs(
+      [
+        { kind: 'file', path: shot },
+        { kind: 'url', url: 'https://example.com/style.png?X-Amz-Signature=secret' },
+      ],
+      { settings, transformer: counting },
+    );
     const inputs = summarizeInputs(prepared);
     assert.equal(inputs[1].fitted, undefined, 'a web address is fetched by RunComfy as it is');
     const job = jobIn('saved', { inputs }) as JobWithOutputs;

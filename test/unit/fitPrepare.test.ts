@@ -38,7 +38,13 @@ describe('prepareInputs with fitting', function () {
   it('refuses out-of-range images with a typed error naming each one, so a UI can offer Pad or Crop', async () => {
     const wide = await write('wide.png', photo(1000, 200).png().toBuffer());
     const fine = await write('fine.jpg', photo(300, 200).jpeg().toBuffer());
-    const error = await prepareInputs([{ kind: 'file', path: fine }, { kind: 'file', path: wide }], fitter()).then(
+    const error = await prepareInputs(
+      [
+        { kind: 'file', path: fine },
+        { kind: 'file', path: wide },
+      ],
+      fitter(),
+    ).then(
       () => assert.fail('accepted'),
       (e: unknown) => e,
     );
@@ -47,7 +53,13 @@ describe('prepareInputs with fitting', function () {
     assert.deepEqual(error.offenders, [{ subject: 'wide.png', path: wide, width: 1000, height: 200 }]);
     assert.match(error.message, /^wide\.png has an aspect ratio of 5:1/);
 
-    const padded = await prepareInputs([{ kind: 'file', path: fine }, { kind: 'file', path: wide }], fitter({ mode: 'pad' }));
+    const padded = await prepareInputs(
+      [
+        { kind: 'file', path: fine },
+        { kind: 'file', path: wide },
+      ],
+      fitter({ mode: 'pad' }),
+    );
     assert.deepEqual([padded[1].fit?.sent.width, padded[1].fit?.sent.height], [1000, 334]);
     assert.match(padded[1].value, /^data:image\/jpeg;base64,/);
     assert.deepEqual(padded[0].fit?.changes, []);
@@ -56,9 +68,18 @@ describe('prepareInputs with fitting', function () {
   it('keeps the usual error when something other than the aspect ratio is wrong too', async () => {
     const wide = await write('wide2.png', photo(1000, 200).png().toBuffer());
     const text = await write('text.png', Promise.resolve(Buffer.from('not an image')));
-    const error = await prepareInputs([{ kind: 'file', path: wide }, { kind: 'file', path: text }], fitter()).catch((e: unknown) => e);
+    const error = await prepareInputs(
+      [
+        { kind: 'file', path: wide },
+        { kind: 'file', path: text },
+      ],
+      fitter(),
+    ).catch((e: unknown) => e);
     assert.ok(error instanceof InputProblemsError);
-    assert.deepEqual(error.problems.map((p) => p.rule), ['aspectRatio', 'type']);
+    assert.deepEqual(
+      error.problems.map((p) => p.rule),
+      ['aspectRatio', 'type'],
+    );
   });
 
   it('returns a fit report and facts of what is sent, and a summary without the data', async () => {
@@ -74,7 +95,10 @@ describe('prepareInputs with fitting', function () {
     // Incompressible, so each stays just under the per-image budget without any pixel work.
     let quality = 95;
     let bytes = await noise(2150, 2150).jpeg({ quality }).toBuffer();
-    while (bytes.length > 4.6 * 1024 * 1024) bytes = await noise(2150, 2150).jpeg({ quality: (quality -= 2) }).toBuffer();
+    while (bytes.length > 4.6 * 1024 * 1024)
+      bytes = await noise(2150, 2150)
+        .jpeg({ quality: (quality -= 2) })
+        .toBuffer();
     assert.ok(bytes.length > 4 * 1024 * 1024, `${bytes.length}`);
     const file = await write('dense.jpg', Promise.resolve(bytes));
     const prepared = await prepareInputs(Array(INPUT_LIMITS.maxImages).fill({ kind: 'file', path: file }), fitter());
@@ -85,7 +109,10 @@ describe('prepareInputs with fitting', function () {
     // One more is refused twice over: too many images, and together more than a request may carry.
     const eleven = await prepareInputs(Array(INPUT_LIMITS.maxImages + 1).fill({ kind: 'file', path: file }), fitter()).catch((e: unknown) => e);
     assert.ok(eleven instanceof InputProblemsError);
-    assert.deepEqual(eleven.problems.map((p) => p.rule), ['count', 'requestSize']);
+    assert.deepEqual(
+      eleven.problems.map((p) => p.rule),
+      ['count', 'requestSize'],
+    );
     assert.match(eleven.problems[1].message, /^Together the images make a request of about 6\d\.\d MB; a request can be at most 64 MB/);
   });
 });

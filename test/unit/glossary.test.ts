@@ -51,13 +51,19 @@ describe('Russian glossary', () => {
   });
 
   it('uses none of the banned variants', () => {
-    const found = glossary.flatMap((e) => e.banned.flatMap((term) => all.filter(([, ru]) => breaks(term, ru)).map(([key, ru]) => `${term} (${e.english}) in ${key}: ${ru}`)));
+    const found = glossary.flatMap((e) =>
+      e.banned.flatMap((term) => all.filter(([, ru]) => breaks(term, ru)).map(([key, ru]) => `${term} (${e.english}) in ${key}: ${ru}`)),
+    );
     assert.deepEqual(found, []);
   });
 
   it('gives two different labels two different names', () => {
     // The same word for the same meaning on purpose: closing a notice, and going on with a paused batch or a picker.
-    const synonyms = [['Close', 'Dismiss'], ['Continue', 'Resume'], ['a file cannot be written in {0} ({1})', 'the file cannot be written to {0} ({1})']];
+    const synonyms = [
+      ['Close', 'Dismiss'],
+      ['Continue', 'Resume'],
+      ['a file cannot be written in {0} ({1})', 'the file cannot be written to {0} ({1})'],
+    ];
     const same = (a: string, b: string) =>
       a.toLowerCase().replace(/request_id/g, 'request id') === b.toLowerCase().replace(/request_id/g, 'request id') ||
       synonyms.some((pair) => pair.includes(a) && pair.includes(b));

@@ -101,7 +101,10 @@ describe('metadata in JPEG and PNG containers', () => {
   });
 
   it('marks a CMYK JPEG for conversion', async () => {
-    const cmyk = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#336699' } }).toColourspace('cmyk').jpeg().toBuffer();
+    const cmyk = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#336699' } })
+      .toColourspace('cmyk')
+      .jpeg()
+      .toBuffer();
     assert.equal(scanContainer(cmyk, 'jpeg').cmyk, true);
   });
 

@@ -166,7 +166,10 @@ describe('inputs', function () {
       const uri = `data:image/png;base64,${bytes.toString('base64')}`;
       const digest = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
       assert.equal(shortenDataUri(uri), `data:image/png;base64 (${bytes.length} bytes, sha256:${digest}…)`);
-      assert.equal(shortenDataUri(`body: ["${uri}", "https://x/y.png"]`), `body: ["data:image/png;base64 (${bytes.length} bytes, sha256:${digest}…)", "https://x/y.png"]`);
+      assert.equal(
+        shortenDataUri(`body: ["${uri}", "https://x/y.png"]`),
+        `body: ["data:image/png;base64 (${bytes.length} bytes, sha256:${digest}…)", "https://x/y.png"]`,
+      );
       assert.equal(shortenDataUri('https://example.com/a.png'), 'https://example.com/a.png');
     });
   });

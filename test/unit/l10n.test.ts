@@ -42,7 +42,10 @@ describe('localisation', () => {
 
   it('has a Russian translation for every message the code uses', () => {
     const missing = [...used.keys()].filter((m) => !(m in ru));
-    assert.deepEqual(missing.map((m) => `${used.get(m)}: ${m}`), []);
+    assert.deepEqual(
+      missing.map((m) => `${used.get(m)}: ${m}`),
+      [],
+    );
   });
 
   it('has no Russian translation for a message the code no longer uses', () => {
@@ -74,7 +77,11 @@ describe('localisation', () => {
     for (const [en, translated] of Object.entries(ru)) {
       if (plurals.has(en)) continue;
       assert.deepEqual(placeholders(translated), placeholders(en), en);
-      assert.ok(/[а-яё]/i.test(translated) || !/[a-z]{3}/i.test(en.replace(/\{\d+\}|RunComfy|Dreamina|request_id|https?:\S+|\$\([\w~-]+\)|PNG|JPEG|Bearer|VS Code|RUNCOMFY_API_TOKEN/g, '')), `looks untranslated: ${translated}`);
+      assert.ok(
+        /[а-яё]/i.test(translated) ||
+          !/[a-z]{3}/i.test(en.replace(/\{\d+\}|RunComfy|Dreamina|request_id|https?:\S+|\$\([\w~-]+\)|PNG|JPEG|Bearer|VS Code|RUNCOMFY_API_TOKEN/g, '')),
+        `looks untranslated: ${translated}`,
+      );
     }
   });
 
@@ -104,14 +111,18 @@ describe('localisation', () => {
       assert.deepEqual([1, 3, 5, 11, 21, 22, 0].map(jobs), ['1 задание', '3 задания', '5 заданий', '11 заданий', '21 задание', '22 задания', '0 заданий']);
       assert.equal(jobs(1234), '1\u00a0234 задания');
       assert.equal(tn(2, '{1} MB ({0} byte)|{1} MB ({0} bytes)', '15,0'), '15,0 МБ (2 байта)');
-      assert.equal(tn(3, 'not in the bundle: {0} thing|not in the bundle: {0} things'), 'not in the bundle: 3 things', 'an untranslated message keeps the English rules');
+      assert.equal(
+        tn(3, 'not in the bundle: {0} thing|not in the bundle: {0} things'),
+        'not in the bundle: 3 things',
+        'an untranslated message keeps the English rules',
+      );
     });
 
     it('writes prices with a decimal comma and the unit in Russian', () => {
       assert.equal(formatUsd(0.03), '$0,03');
       assert.equal(formatUsd(0.035), '$0,035');
       assert.equal(modelPriceText(0.03, 'per image'), '$0,03 за изображение');
-      assert.equal(modelPriceText('$0.03', 'per image'), '$0,03 за изображение', 'RunComfy\'s price text is parsed, not passed through');
+      assert.equal(modelPriceText('$0.03', 'per image'), '$0,03 за изображение', "RunComfy's price text is parsed, not passed through");
       assert.equal(modelPriceText('0.05', 'per megapixel'), '$0,05 per megapixel', 'an unknown unit keeps its words');
       assert.equal(modelPriceText('varies', 'per image'), 'varies per image', 'a price that cannot be read stays as RunComfy wrote it');
       assert.equal(costText(0.06, 2), '$0,06 — 2 изображения × $0,03');

@@ -106,7 +106,11 @@ describe('chat tool answer', () => {
 
   for (const status of ['saveFailed', 'failed', 'cancelled', 'submissionUnknown', 'stalled'] as const) {
     it(`states "${status}" in the words of runcomfy.edit with wait, with its error and what to do next`, () => {
-      const text = outcomeReport({ outcome: { requestId: status === 'submissionUnknown' ? undefined : 'r', status, files: [], error: 'the reason' }, outputFolder: folder, attached: 0 });
+      const text = outcomeReport({
+        outcome: { requestId: status === 'submissionUnknown' ? undefined : 'r', status, files: [], error: 'the reason' },
+        outputFolder: folder,
+        attached: 0,
+      });
       assert.match(text, new RegExp(`^status: ${status}$`, 'm'));
       assert.match(text, /^error: the reason$/m);
       assert.equal(/request_id:/.test(text), status !== 'submissionUnknown');
@@ -119,7 +123,13 @@ describe('chat tool answer', () => {
     assert.match(notSent, /^status: cancelled$/m);
     assert.match(notSent, /before anything was sent/);
     assert.doesNotMatch(notSent, /cost:/);
-    const cancelled = outcomeReport({ stop: 'cancelled', requestId: 'r', outcome: { requestId: 'r', status: 'cancelled', files: [] }, outputFolder: folder, attached: 0 });
+    const cancelled = outcomeReport({
+      stop: 'cancelled',
+      requestId: 'r',
+      outcome: { requestId: 'r', status: 'cancelled', files: [] },
+      outputFolder: folder,
+      attached: 0,
+    });
     assert.match(cancelled, /^status: cancelled$/m);
     assert.match(cancelled, /^cost: \$0\.00$/m);
     assert.match(cancelled, /cancelled at RunComfy/);
@@ -149,7 +159,10 @@ describe('chat tool fit argument', () => {
   it('accepts the four modes and nothing else', () => {
     for (const mode of FIT_MODES) assert.equal(parse(mode).fit, mode);
     assert.equal(parse(undefined).fit, undefined);
-    assert.throws(() => parse('stretch'), (e: Error) => e.message === `"fit" must be one of 'auto', 'pad', 'crop', 'off'; "stretch" is not.`);
+    assert.throws(
+      () => parse('stretch'),
+      (e: Error) => e.message === `"fit" must be one of 'auto', 'pad', 'crop', 'off'; "stretch" is not.`,
+    );
     assert.throws(() => parse(3), /3 is not/);
   });
 });
@@ -173,7 +186,15 @@ describe('chat tool manifest entry', () => {
 
   it('tells a model the inputs, limits, sizes, that it costs money, and that it saves files and returns their paths', () => {
     const d: string = tool.modelDescription;
-    for (const fact of [/1 to 10 input images/, /800 characters/, /paid/, /billed/, /saves every result into the workspace/, /absolute paths/, /succeeded, saveFailed, failed, cancelled, submissionUnknown or stalled/]) {
+    for (const fact of [
+      /1 to 10 input images/,
+      /800 characters/,
+      /paid/,
+      /billed/,
+      /saves every result into the workspace/,
+      /absolute paths/,
+      /succeeded, saveFailed, failed, cancelled, submissionUnknown or stalled/,
+    ]) {
       assert.match(d, fact);
     }
     for (const size of SIZE_OPTIONS) assert.ok(d.includes(size), size);

@@ -29,13 +29,21 @@ describe('manifest', () => {
   });
 
   it('hides context-only and internal commands from the palette', () => {
-    const hidden = new Set(
-      pkg.contributes.menus.commandPalette.filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command),
-    );
+    const hidden = new Set(pkg.contributes.menus.commandPalette.filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command));
     for (const id of ['runcomfy.openResult', 'runcomfy.revealResult', 'runcomfy.retryDownload', 'runcomfy.copyRequestId']) {
       assert.ok(hidden.has(id), `${id} is hidden`);
     }
-    for (const id of ['runcomfy.edit', 'runcomfy.openPanel', 'runcomfy.showJobs', 'runcomfy.cancel', 'runcomfy.resume', 'runcomfy.setApiToken', 'runcomfy.clearApiToken', 'runcomfy.showLog', 'runcomfy.openOutputFolder']) {
+    for (const id of [
+      'runcomfy.edit',
+      'runcomfy.openPanel',
+      'runcomfy.showJobs',
+      'runcomfy.cancel',
+      'runcomfy.resume',
+      'runcomfy.setApiToken',
+      'runcomfy.clearApiToken',
+      'runcomfy.showLog',
+      'runcomfy.openOutputFolder',
+    ]) {
       assert.ok(!hidden.has(id), `${id} is in the palette`);
     }
   });
@@ -49,7 +57,8 @@ describe('manifest', () => {
       const regex = /resourceExtname =~ \/(.+)\/(\w*)/.exec(when);
       assert.ok(regex, command);
       const re = new RegExp(regex[1], regex[2]);
-      for (const ext of ['.png', '.jpg', '.jpeg', '.PNG', '.JPG', '.webp', '.gif', '.bmp', '.tif', '.tiff', '.avif', '.heic', '.HEIF']) assert.ok(re.test(ext), `${command} ${ext}`);
+      for (const ext of ['.png', '.jpg', '.jpeg', '.PNG', '.JPG', '.webp', '.gif', '.bmp', '.tif', '.tiff', '.avif', '.heic', '.HEIF'])
+        assert.ok(re.test(ext), `${command} ${ext}`);
       for (const ext of ['.svg', '.txt', '.pngx', '.psd', '']) assert.ok(!re.test(ext), `${command} ${ext}`);
     }
   });
@@ -62,7 +71,8 @@ describe('manifest', () => {
       const regex = /resourceExtname =~ \/(.+)\/(\w*)/.exec(entry.when);
       assert.ok(regex, menu);
       const re = new RegExp(regex[1], regex[2]);
-      for (const ext of ['.png', '.jpg', '.jpeg', '.JPG', '.webp', '.gif', '.bmp', '.tif', '.tiff', '.avif', '.heic', '.HEIF']) assert.ok(re.test(ext), `${menu} ${ext}`);
+      for (const ext of ['.png', '.jpg', '.jpeg', '.JPG', '.webp', '.gif', '.bmp', '.tif', '.tiff', '.avif', '.heic', '.HEIF'])
+        assert.ok(re.test(ext), `${menu} ${ext}`);
       for (const ext of ['.svg', '.ico', '.pngx', '']) assert.ok(!re.test(ext), `${menu} ${ext}`);
     }
     const command = pkg.contributes.commands.find((c: { command: string }) => c.command === 'runcomfy.editImageInPanel');
@@ -72,7 +82,7 @@ describe('manifest', () => {
   it('documents every setting and keeps the ones that steer the token at application scope', () => {
     const props = pkg.contributes.configuration.properties;
     for (const [key, value] of Object.entries<Record<string, unknown>>(props)) {
-      assert.ok(typeof value.markdownDescription === 'string' && (value.markdownDescription).length > 30, `${key} has a markdownDescription`);
+      assert.ok(typeof value.markdownDescription === 'string' && value.markdownDescription.length > 30, `${key} has a markdownDescription`);
     }
     assert.equal(props['runcomfy.apiBaseUrl'].scope, 'application');
     assert.equal(props['runcomfy.apiBaseUrl'].default, 'https://model-api.runcomfy.net');

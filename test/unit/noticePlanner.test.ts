@@ -44,8 +44,14 @@ describe('noticePlanner', () => {
     const polls = pollUntilSeen(model, { startsAt: 5000, finishesAt: 200_000, position: 1 });
     const gaps = polls.slice(1).map((p, i) => p - polls[i]);
     const late = gaps.slice(-5);
-    assert.ok(late.every((g) => Math.abs(g - policy.maxMs) < 1e-6), `late gaps ${late.join(', ')}`);
-    assert.ok(gaps.some((g) => g === policy.denseMs), 'dense around the expected end');
+    assert.ok(
+      late.every((g) => Math.abs(g - policy.maxMs) < 1e-6),
+      `late gaps ${late.join(', ')}`,
+    );
+    assert.ok(
+      gaps.some((g) => g === policy.denseMs),
+      'dense around the expected end',
+    );
     assert.ok(Math.max(...gaps) <= policy.maxMs + 1e-6);
   });
 

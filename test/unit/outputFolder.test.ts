@@ -57,17 +57,29 @@ describe('output folder: where results may be written', () => {
     await fs.symlink(path.join(workspace, 'real'), path.join(workspace, 'alias'), 'dir');
     assert.equal(await outputFolderProblem({ outputDir: path.join(workspace, 'runcomfy-results'), outputRoot: workspace }), undefined);
     assert.equal(await outputFolderProblem({ outputDir: path.join(workspace, 'alias', 'x'), outputRoot: workspace }), undefined);
-    assert.equal(await outputFolderProblem({ outputDir: path.join(workspace, '..folder-like'), outputRoot: workspace }), undefined, 'a folder named "..x" is inside');
+    assert.equal(
+      await outputFolderProblem({ outputDir: path.join(workspace, '..folder-like'), outputRoot: workspace }),
+      undefined,
+      'a folder named "..x" is inside',
+    );
     assert.equal(await outputFolderProblem({ outputDir: elsewhere, outputRoot: undefined }), undefined);
   });
 
-  it('only an absolute folder from the user\'s own settings goes unchecked', () => {
+  it("only an absolute folder from the user's own settings goes unchecked", () => {
     const ctx = { workspaceFolder: '/ws/repo', userHome: '/home/me', now: new Date(2025, 0, 2) };
     assert.deepEqual(resolveOutputPlace(undefined, ctx, false), { outputDir: path.resolve('/ws/repo/runcomfy-results'), outputRoot: '/ws/repo' });
-    assert.deepEqual(resolveOutputPlace('/tmp/out', ctx, false), { outputDir: path.resolve('/tmp/out'), outputRoot: '/ws/repo' }, 'a workspace setting reached out');
+    assert.deepEqual(
+      resolveOutputPlace('/tmp/out', ctx, false),
+      { outputDir: path.resolve('/tmp/out'), outputRoot: '/ws/repo' },
+      'a workspace setting reached out',
+    );
     assert.deepEqual(resolveOutputPlace('/tmp/out', ctx, true), { outputDir: path.resolve('/tmp/out'), outputRoot: undefined });
     assert.deepEqual(resolveOutputPlace('~/Pictures/edits', ctx, true), { outputDir: path.resolve('/home/me/Pictures/edits'), outputRoot: undefined });
-    assert.deepEqual(resolveOutputPlace('../shared', ctx, true), { outputDir: path.resolve('/ws/shared'), outputRoot: '/ws/repo' }, 'a relative folder is checked');
+    assert.deepEqual(
+      resolveOutputPlace('../shared', ctx, true),
+      { outputDir: path.resolve('/ws/shared'), outputRoot: '/ws/repo' },
+      'a relative folder is checked',
+    );
     assert.deepEqual(resolveOutputPlace(undefined, { fileDirname: '/pics', userHome: '/home/me', now: new Date() }, true).outputRoot, '/pics');
   });
 
@@ -93,7 +105,13 @@ describe('output folder: where results may be written', () => {
     });
 
     function save(outputDir: string, outputRoot: string | undefined) {
-      const saver = new ResultSaver({ dispatcher: agent, clock: systemClock, logger: new LogCapture(), allowedHosts: () => [new URL(base).host], retry: { retries: 0, baseMs: 1, maxMs: 1 } });
+      const saver = new ResultSaver({
+        dispatcher: agent,
+        clock: systemClock,
+        logger: new LogCapture(),
+        allowedHosts: () => [new URL(base).host],
+        retry: { retries: 0, baseMs: 1, maxMs: 1 },
+      });
       return saver.save({
         requestId: REQUEST_ID,
         outputDir,

@@ -32,11 +32,28 @@ interface Rig {
 }
 
 function fitReport(from: SourceFormat, w: number, h: number, to: SentFormat, sw: number, sh: number, changes: FitChange[]): FitReport {
-  return { name: 'x', original: { width: w, height: h, format: from, bytes: 2_000_000 }, sent: { width: sw, height: sh, format: to, bytes: 1_000_000 }, changes };
+  return {
+    name: 'x',
+    original: { width: w, height: h, format: from, bytes: 2_000_000 },
+    sent: { width: sw, height: sh, format: to, bytes: 1_000_000 },
+    changes,
+  };
 }
 
 function rig(options: { stored?: unknown; images?: string[]; jobs?: Job[]; exists?: (path: string) => boolean } = {}): Rig {
-  const r = { delivered: [], stored: [], warnings: [], jobs: options.jobs ?? [], submits: [], actions: [], hasToken: true, plans: [], history: [], presets: [], imported: [] } as unknown as Rig;
+  const r = {
+    delivered: [],
+    stored: [],
+    warnings: [],
+    jobs: options.jobs ?? [],
+    submits: [],
+    actions: [],
+    hasToken: true,
+    plans: [],
+    history: [],
+    presets: [],
+    imported: [],
+  } as unknown as Rig;
   const ports: PanelPorts = {
     logger: { trace() {}, debug() {}, info() {}, warn: (m) => void r.warnings.push(m), error() {} },
     deliver: (m) => void r.delivered.push(m),
@@ -59,7 +76,11 @@ function rig(options: { stored?: unknown; images?: string[]; jobs?: Job[]; exist
       planImageFile: async (ref) => {
         r.plans.push(ref);
         if (!ref.path.endsWith('wide.png')) return { report: fitReport('png', 100, 100, 'png', 100, 100, []), problems: [] };
-        if (!ref.fit) return { problems: [{ rule: 'aspectRatio', subject: 'wide.png', message: 'wide.png: set runcomfy.fitInputs.' }], aspect: { width: 3100, height: 1000 } };
+        if (!ref.fit)
+          return {
+            problems: [{ rule: 'aspectRatio', subject: 'wide.png', message: 'wide.png: set runcomfy.fitInputs.' }],
+            aspect: { width: 3100, height: 1000 },
+          };
         return ref.fit === 'pad'
           ? { report: fitReport('heic', 3100, 1000, 'jpeg', 3100, 1034, ['locationRemoved', 'padded', 'converted']), problems: [] }
           : { report: fitReport('heic', 3100, 1000, 'jpeg', 3000, 1000, ['cropped', 'converted']), problems: [] };
@@ -121,10 +142,14 @@ describe('PanelSession', () => {
     assert.equal(r.delivered.length, 0, 'nothing delivered before ready');
     await r.session.receive({ type: 'ready' });
     assert.equal(r.delivered[0].type, 'state');
-    const state = (r.delivered[0]).state;
+    const state = r.delivered[0].state;
     assert.equal(state.price, '$0.03 per image');
     assert.equal(state.draft.images.length, 1);
-    assert.deepEqual(r.delivered.slice(1).map((m) => m.type), ['notice'], 'the prompt notice survives; draft and price were folded into the state');
+    assert.deepEqual(
+      r.delivered.slice(1).map((m) => m.type),
+      ['notice'],
+      'the prompt notice survives; draft and price were folded into the state',
+    );
   });
 
   it('drops an invalid message without throwing, and logs it', async () => {
@@ -154,7 +179,10 @@ describe('PanelSession', () => {
     assert.equal(r.submits.length, 1);
     assert.equal(r.submits[0].prompt, 'make it blue');
     assert.deepEqual(r.submits[0].refs, [{ kind: 'file', path: '/ws/a.png' }]);
-    assert.deepEqual(r.delivered.slice(-2), [{ type: 'submitted', requestId: 'req-1' }, { type: 'busy', submitting: false }]);
+    assert.deepEqual(r.delivered.slice(-2), [
+      { type: 'submitted', requestId: 'req-1' },
+      { type: 'busy', submitting: false },
+    ]);
     const stored = r.stored.at(-1)!;
     assert.deepEqual(stored, { images: [{ kind: 'file', path: '/ws/a.png' }], prompt: 'make it blue', size: '1024x1024(1:1)', scale: 0.7, forceSingle: false });
     const restored = rig({ stored });
@@ -183,7 +211,10 @@ describe('PanelSession', () => {
     assert.deepEqual(wide.problems, []);
     assert.equal(wide.fitSummary, '3100×1000 HEIC, 1.9 MB → 3100×1034 JPEG, 977 KB, padded to 3:1, location removed');
     assert.deepEqual(r.plans.at(-1), { kind: 'file', path: '/ws/wide.png', fit: 'pad' });
-    assert.deepEqual(r.stored.at(-1)!.images, [{ kind: 'file', path: '/ws/a.png' }, { kind: 'file', path: '/ws/wide.png', fit: 'pad' }]);
+    assert.deepEqual(r.stored.at(-1)!.images, [
+      { kind: 'file', path: '/ws/a.png' },
+      { kind: 'file', path: '/ws/wide.png', fit: 'pad' },
+    ]);
 
     await r.session.receive({ type: 'chooseFit', id: wide.id, fit: 'crop' });
     await flushMicrotasks();
@@ -192,10 +223,16 @@ describe('PanelSession', () => {
 
     await r.session.receive({ type: 'submit' });
     assert.equal(r.submits.length, 1);
-    assert.deepEqual(r.submits[0].refs, [{ kind: 'file', path: '/ws/a.png' }, { kind: 'file', path: '/ws/wide.png', fit: 'crop' }]);
+    assert.deepEqual(r.submits[0].refs, [
+      { kind: 'file', path: '/ws/a.png' },
+      { kind: 'file', path: '/ws/wide.png', fit: 'crop' },
+    ]);
     // A reload keeps the choice; the card is fitted again with it.
     const restored = rig({ stored: r.stored.at(-1) });
-    assert.deepEqual(restored.session.state().draft.images.map((i) => i.fit), [undefined, 'crop']);
+    assert.deepEqual(
+      restored.session.state().draft.images.map((i) => i.fit),
+      [undefined, 'crop'],
+    );
   });
 
   it('refuses a Pad/Crop choice for an unknown card or a web address', async () => {
@@ -229,8 +266,14 @@ describe('PanelSession', () => {
   it('accepts only image files from a drop, and says so', async () => {
     const r = rig();
     await r.session.receive({ type: 'ready' });
-    await r.session.receive({ type: 'dropFiles', uris: ['file:///ws/b.png', 'file:///ws/notes.txt', 'https://example.com/c.png', 'file:///ws/phone.HEIC', 'file:///ws/shot.webp'] });
-    assert.deepEqual(lastDraft(r)!.images.map((i) => i.label), ['b.png', 'phone.HEIC', 'shot.webp']);
+    await r.session.receive({
+      type: 'dropFiles',
+      uris: ['file:///ws/b.png', 'file:///ws/notes.txt', 'https://example.com/c.png', 'file:///ws/phone.HEIC', 'file:///ws/shot.webp'],
+    });
+    assert.deepEqual(
+      lastDraft(r)!.images.map((i) => i.label),
+      ['b.png', 'phone.HEIC', 'shot.webp'],
+    );
     assert.match(notices(r).at(-1) ?? '', /Only images \(PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC\)/);
   });
 
@@ -255,13 +298,19 @@ describe('PanelSession', () => {
       requestId: 'req-old',
       prompt: 'again',
       options: { size: '1024x1024(1:1)', scale: 0.3, forceSingle: true },
-      inputs: [{ label: 'cat.png', summary: 's', path: '/ws/cat.png' }, { label: 'u', summary: 'u', url: 'https://example.com/u.png' }],
+      inputs: [
+        { label: 'cat.png', summary: 's', path: '/ws/cat.png' },
+        { label: 'u', summary: 'u', url: 'https://example.com/u.png' },
+      ],
     });
     const r = rig({ jobs: [old] });
     r.session.setPrice('$0.03 per image');
     await r.session.receive({ type: 'ready' });
     await r.session.receive({ type: 'runAgain', jobId: 'old', edit: true });
-    assert.deepEqual(lastDraft(r)!.images.map((i) => i.label), ['cat.png', 'https://example.com/u.png']);
+    assert.deepEqual(
+      lastDraft(r)!.images.map((i) => i.label),
+      ['cat.png', 'https://example.com/u.png'],
+    );
     assert.equal(lastDraft(r)!.prompt, 'again');
     assert.equal(r.submits.length, 0, 'edit only fills the draft');
     await r.session.receive({ type: 'updateDraft', prompt: 'my own draft' });
@@ -276,10 +325,17 @@ describe('PanelSession', () => {
     assert.match(question.options, /1024 × 1024.*0\.3.*single output/);
 
     await r.session.receive({ type: 'confirmRunAgain', token: 'a guess' });
-    assert.equal(r.submits.length, 0, 'a confirmation without the question\'s token was accepted');
+    assert.equal(r.submits.length, 0, "a confirmation without the question's token was accepted");
     await r.session.receive({ type: 'confirmRunAgain', token: question.token });
     assert.equal(r.submits.length, 1);
-    assert.deepEqual(r.submits[0], { refs: [{ kind: 'file', path: '/ws/cat.png' }, { kind: 'url', url: 'https://example.com/u.png' }], prompt: 'again', confirmed: true });
+    assert.deepEqual(r.submits[0], {
+      refs: [
+        { kind: 'file', path: '/ws/cat.png' },
+        { kind: 'url', url: 'https://example.com/u.png' },
+      ],
+      prompt: 'again',
+      confirmed: true,
+    });
     assert.equal(r.session.state().draft.prompt, 'my own draft', 'running again replaced the draft');
     await r.session.receive({ type: 'confirmRunAgain', token: question.token });
     assert.equal(r.submits.length, 1, 'one answer paid twice');
@@ -306,11 +362,18 @@ describe('PanelSession', () => {
     await r.session.receive({ type: 'confirmRunAgain', token: question.token });
     assert.equal(r.submits.length, 1, 'a second paid submit started while the first was in flight');
     assert.equal(r.warnings.filter((w) => /dropped (submit|runAgain|confirmRunAgain)/.test(w)).length, 3, r.warnings.join('\n'));
-    assert.deepEqual(r.delivered.filter((m) => m.type === 'busy'), [{ type: 'busy', submitting: true }], 'busy changed before the answer');
+    assert.deepEqual(
+      r.delivered.filter((m) => m.type === 'busy'),
+      [{ type: 'busy', submitting: true }],
+      'busy changed before the answer',
+    );
 
     release();
     await first;
-    assert.deepEqual(r.delivered.slice(-2), [{ type: 'submitted', requestId: 'req-1' }, { type: 'busy', submitting: false }]);
+    assert.deepEqual(r.delivered.slice(-2), [
+      { type: 'submitted', requestId: 'req-1' },
+      { type: 'busy', submitting: false },
+    ]);
     assert.equal(r.session.state().submitting, undefined);
     r.gate = undefined;
     await r.session.receive({ type: 'submit' });
@@ -321,7 +384,10 @@ describe('PanelSession', () => {
     const r = rig();
     await r.session.receive({ type: 'ready' });
     await r.session.receive({ type: 'submit' });
-    assert.deepEqual(r.delivered.slice(-3).map((m) => m.type), ['busy', 'notice', 'busy']);
+    assert.deepEqual(
+      r.delivered.slice(-3).map((m) => m.type),
+      ['busy', 'notice', 'busy'],
+    );
     assert.deepEqual(r.delivered.at(-1), { type: 'busy', submitting: false });
   });
 
@@ -399,7 +465,10 @@ describe('PanelSession', () => {
     const draft = lastDraft(r)!;
     assert.equal(draft.prompt, 'Studio light, softer');
     assert.deepEqual([draft.size, draft.scale, draft.forceSingle], ['1024x1024(1:1)', 0.8, true]);
-    assert.deepEqual(draft.images.map((i) => i.label), ['a.png', 'b.png', 'https://cdn.example.com/ref.png (query removed)']);
+    assert.deepEqual(
+      draft.images.map((i) => i.label),
+      ['a.png', 'b.png', 'https://cdn.example.com/ref.png (query removed)'],
+    );
     assert.equal(r.stored.at(-1)?.prompt, 'Studio light, softer', 'the applied draft is stored like any other');
 
     await r.session.receive({ type: 'deletePreset', id: preset.id });
@@ -414,13 +483,19 @@ describe('PanelSession', () => {
         name: 'Elsewhere',
         prompt: 'Warm tones',
         options: { size: '2048x2048(1:1)', scale: 0.5, forceSingle: false },
-        images: [{ kind: 'file', path: '/other/machine/cat.png' }, { kind: 'file', path: '/ws/here.png' }],
+        images: [
+          { kind: 'file', path: '/other/machine/cat.png' },
+          { kind: 'file', path: '/ws/here.png' },
+        ],
         savedAt: 1,
       },
     ];
     await r.session.receive({ type: 'ready' });
     await r.session.receive({ type: 'applyPreset', id: 'p1' });
-    assert.deepEqual(lastDraft(r)!.images.map((i) => i.label), ['here.png']);
+    assert.deepEqual(
+      lastDraft(r)!.images.map((i) => i.label),
+      ['here.png'],
+    );
     assert.match(notices(r).at(-1) ?? '', /without cat\.png, which is not on this computer/);
   });
 
@@ -431,7 +506,10 @@ describe('PanelSession', () => {
     await r.session.receive({ type: 'importImages', source: 'paste', images: [{ data: png }] });
     assert.equal(r.imported.length, 1);
     assert.equal(r.imported[0].source, 'paste');
-    assert.deepEqual(lastDraft(r)!.images.map((i) => i.path), ['/ws/runcomfy-results/inputs/pasted-1.png']);
+    assert.deepEqual(
+      lastDraft(r)!.images.map((i) => i.path),
+      ['/ws/runcomfy-results/inputs/pasted-1.png'],
+    );
     await r.session.receive({
       type: 'importImages',
       source: 'drop',
@@ -440,14 +518,17 @@ describe('PanelSession', () => {
         { name: 'photo.png', data: png },
       ],
     });
-    assert.deepEqual(lastDraft(r)!.images.map((i) => i.label), ['pasted-1.png', 'photo.png']);
+    assert.deepEqual(
+      lastDraft(r)!.images.map((i) => i.label),
+      ['pasted-1.png', 'photo.png'],
+    );
     assert.match(notices(r).at(-1) ?? '', /notes\.txt is not an image/);
     await r.session.receive({ type: 'importImages', source: 'paste', images: [{ data: Buffer.from('GIF89a....').toString('base64') }] });
     assert.match(notices(r).at(-1) ?? '', /not a PNG/);
     assert.equal(r.imported.length, 2);
   });
 
-  it('shows results with the saved file\'s own pixel size beside the size asked for', async () => {
+  it("shows results with the saved file's own pixel size beside the size asked for", async () => {
     const files = [{ url: 'https://x/1.png', path: '/ws/runcomfy-results/cat-1.png', width: 256, height: 256 }];
     const r = rig({ jobs: [jobIn('saved', { options: { size: '2048x2048(1:1)' }, files })] });
     await r.session.receive({ type: 'ready' });

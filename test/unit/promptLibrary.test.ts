@@ -52,11 +52,17 @@ describe('presets', () => {
     let presets = savePreset([], preset('Product'));
     presets = savePreset(presets, preset('Portrait'));
     presets = savePreset(presets, preset(' product ', { id: 'new-id', prompt: 'changed' }));
-    assert.deepEqual(presets.map((p) => [p.id, p.name, p.prompt]), [
-      ['id-Product', 'product', 'changed'],
-      ['id-Portrait', 'Portrait', 'Portrait prompt'],
-    ]);
-    assert.deepEqual(deletePreset(presets, 'id-Product').map((p) => p.name), ['Portrait']);
+    assert.deepEqual(
+      presets.map((p) => [p.id, p.name, p.prompt]),
+      [
+        ['id-Product', 'product', 'changed'],
+        ['id-Portrait', 'Portrait', 'Portrait prompt'],
+      ],
+    );
+    assert.deepEqual(
+      deletePreset(presets, 'id-Product').map((p) => p.name),
+      ['Portrait'],
+    );
   });
 
   it('never keeps a URL query (it may be a signature)', () => {
@@ -74,7 +80,14 @@ describe('presets', () => {
   it('reads back stored presets tolerantly: broken ones dropped, unknown options replaced by the defaults, one per name', () => {
     const parsed = parsePresets(
       [
-        { id: 'a', name: 'Good', prompt: 'p', options: { size: '1024x1024(1:1)', scale: 0.7, forceSingle: true }, images: [{ kind: 'file', path: '/x.png' }, { kind: 'ftp' }], savedAt: 5 },
+        {
+          id: 'a',
+          name: 'Good',
+          prompt: 'p',
+          options: { size: '1024x1024(1:1)', scale: 0.7, forceSingle: true },
+          images: [{ kind: 'file', path: '/x.png' }, { kind: 'ftp' }],
+          savedAt: 5,
+        },
         { id: 'b', name: 'Old', prompt: 'p', options: { size: '999x999', scale: 7 } },
         { id: 'c', name: 'GOOD', prompt: 'twin' },
         { id: 'd', name: '' },
@@ -82,7 +95,10 @@ describe('presets', () => {
       ],
       defaults,
     );
-    assert.deepEqual(parsed.map((p) => p.name), ['Good', 'Old']);
+    assert.deepEqual(
+      parsed.map((p) => p.name),
+      ['Good', 'Old'],
+    );
     assert.deepEqual(parsed[0].images, [{ kind: 'file', path: '/x.png' }]);
     assert.deepEqual(parsed[1].options, defaults);
     assert.deepEqual(parsePresets('nope', defaults), []);
@@ -101,12 +117,22 @@ describe('presets', () => {
     const target = emptyDraft(defaults);
     const applied = applyPreset(
       target,
-      { ...made.preset, images: [{ kind: 'file', path: '/here/a.png' }, { kind: 'file', path: '/gone/b.png' }, { kind: 'url', url: 'https://x.example/c.png' }] },
+      {
+        ...made.preset,
+        images: [
+          { kind: 'file', path: '/here/a.png' },
+          { kind: 'file', path: '/gone/b.png' },
+          { kind: 'url', url: 'https://x.example/c.png' },
+        ],
+      },
       (p) => p.startsWith('/here/'),
     );
     assert.equal(target.prompt, 'Soft light');
     assert.equal(target.scale, 0.9);
-    assert.deepEqual(applied.refs.map((r) => (r.kind === 'file' ? r.path : r.url)), ['/here/a.png', 'https://x.example/c.png']);
+    assert.deepEqual(
+      applied.refs.map((r) => (r.kind === 'file' ? r.path : r.url)),
+      ['/here/a.png', 'https://x.example/c.png'],
+    );
     assert.deepEqual(applied.missing, ['b.png']);
   });
 });
@@ -137,7 +163,10 @@ describe('PromptLibrary (globalState)', () => {
     assert.deepEqual(state.values.get(PROMPT_HISTORY_KEY), ['first', 'Second']);
     const saved = await library.savePreset(preset('Mine'));
     assert.equal(saved.name, 'Mine');
-    assert.deepEqual(library.presets().map((p) => p.name), ['Mine']);
+    assert.deepEqual(
+      library.presets().map((p) => p.name),
+      ['Mine'],
+    );
     await library.deletePreset(saved.id);
     assert.deepEqual(state.values.get(PRESETS_KEY), []);
     assert.equal(changes, 5);
@@ -163,7 +192,7 @@ describe('pasted and dropped images', () => {
     assert.ok(fs.readFileSync(first).equals(png), 'the first paste is kept as it was');
   });
 
-  it('keeps a dropped file\'s own name (made safe), with the extension of its real format when it has none', async () => {
+  it("keeps a dropped file's own name (made safe), with the extension of its real format when it has none", async () => {
     assert.equal(droppedFileName('C:\\\\Users\\\\me\\\\cat.png', 'png'), 'cat.png');
     assert.equal(droppedFileName('what?:*.jpeg', 'jpeg'), 'what---.jpeg');
     assert.equal(droppedFileName('scan', 'tiff'), 'scan.tiff');
@@ -177,7 +206,10 @@ describe('pasted and dropped images', () => {
   it('refuses, before anything is written, a file over 15 MB, bytes that are no image, and a paste that is not a PNG', async () => {
     const big = new Uint8Array(15 * 1024 * 1024 + 1);
     big.set(makePng(2, 2));
-    await assert.rejects(saveImportedImage(dir, { source: 'drop', name: 'big.png', bytes: big }, new Date()), /big\.png is 15\.0 MB \(15,728,641 bytes\); each image must be at most 15 MB/);
+    await assert.rejects(
+      saveImportedImage(dir, { source: 'drop', name: 'big.png', bytes: big }, new Date()),
+      /big\.png is 15\.0 MB \(15,728,641 bytes\); each image must be at most 15 MB/,
+    );
     await assert.rejects(saveImportedImage(dir, { source: 'drop', name: 'notes.txt', bytes: Buffer.from('hello') }, new Date()), /notes\.txt is not an image/);
     await assert.rejects(saveImportedImage(dir, { source: 'paste', bytes: Buffer.from([0xff, 0xd8, 0xff, 0xe0]) }, new Date()), /not a PNG/);
     assert.deepEqual(fs.readdirSync(dir), []);

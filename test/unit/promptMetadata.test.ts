@@ -54,8 +54,10 @@ async function description(file: Buffer): Promise<unknown> {
   const xmp = (await exifr.parse(file, { xmp: true, tiff: false, ihdr: false })) as Record<string, unknown> | undefined;
   const value = xmp?.description;
   // exifr gives a language alternative as { lang, value } or the bare value, and leaves XML's entities as written.
-  const text = value && typeof value === 'object' && 'value' in value ? (value).value : value;
-  return typeof text === 'string' ? text.replace(/&(lt|gt|quot|apos|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!) : text;
+  const text = value && typeof value === 'object' && 'value' in value ? value.value : value;
+  return typeof text === 'string'
+    ? text.replace(/&(lt|gt|quot|apos|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!)
+    : text;
 }
 
 const sidecar = {
@@ -100,7 +102,10 @@ describe('prompt inside saved results', () => {
     const png = makePng(16, 16, { shade: 30 });
     const payload = promptPayload(sidecar);
     const { out } = await embed(png, payload, 7);
-    assert.deepEqual(extractChunks(out).map((c) => c.name), ['IHDR', 'iTXt', 'iTXt', 'IDAT', 'IEND']);
+    assert.deepEqual(
+      extractChunks(out).map((c) => c.name),
+      ['IHDR', 'iTXt', 'iTXt', 'IDAT', 'IEND'],
+    );
     assert.equal(pngParameters(out), payload.parameters);
     assert.ok(pngParameters(out)!.startsWith(`${TRICKY}\n`));
     assert.equal(await description(out), TRICKY);
@@ -132,7 +137,9 @@ describe('prompt inside saved results', () => {
   });
 
   it('leaves WEBP, GIF and files that are not images exactly as they came', async () => {
-    const webp = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } }).webp().toBuffer();
+    const webp = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } })
+      .webp()
+      .toBuffer();
     const gif = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1');
     for (const bytes of [webp, gif, Buffer.from('<!doctype html>'), Buffer.from([0x89, 0x50])]) {
       const { out, inserted } = await embed(bytes, promptPayload(sidecar), 4);

@@ -3,7 +3,10 @@ import * as assert from 'node:assert/strict';
 import { REPEAT_WINDOW_MS, RepeatGuard, type SubmitContent } from '../../src/jobs/repeatGuard';
 
 const edit: SubmitContent = {
-  refs: [{ kind: 'file', path: '/ws/a.png' }, { kind: 'url', url: 'https://example.com/b.png' }],
+  refs: [
+    { kind: 'file', path: '/ws/a.png' },
+    { kind: 'url', url: 'https://example.com/b.png' },
+  ],
   prompt: 'make it blue',
   options: { size: '2048x2048(1:1)', scale: 0.5, forceSingle: false },
 };

@@ -52,7 +52,7 @@ describe('result previews for a language model', function () {
     assert.deepEqual([meta.width, meta.height], [1024, 341]);
   });
 
-  it('gives nothing for bytes that are not an image, and leaves the caller\'s bytes intact', async () => {
+  it("gives nothing for bytes that are not an image, and leaves the caller's bytes intact", async () => {
     assert.equal(await previewOf(Buffer.from('not an image at all'), transformer), undefined);
     const broken = Buffer.concat([makePng(2000, 2000).subarray(0, 60)]);
     const copy = Buffer.from(broken);

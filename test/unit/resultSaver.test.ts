@@ -313,7 +313,10 @@ describe('ResultSaver', function () {
 
     assert.equal(hits.length, 1);
     assert.equal(hits[0].headers.authorization, undefined);
-    assert.ok(log.lines.some((l) => l.includes(`downloaded 127.0.0.1:${port}: ${pngA.length} bytes in`)), log.lines.join('\n'));
+    assert.ok(
+      log.lines.some((l) => l.includes(`downloaded 127.0.0.1:${port}: ${pngA.length} bytes in`)),
+      log.lines.join('\n'),
+    );
   });
 
   it('numbers several outputs and names each by its real format', async () => {
@@ -442,7 +445,10 @@ describe('ResultSaver', function () {
         });
       }, 20);
     await assert.rejects(saver().save(job([`${base}/slow`]), controller.signal), AbortedError);
-    assert.ok(during.some((n) => /^\.cat-3f9c2a1b\.[0-9a-f]+\.part$/.test(n)), `temp file while downloading: ${during.join(', ')}`);
+    assert.ok(
+      during.some((n) => /^\.cat-3f9c2a1b\.[0-9a-f]+\.part$/.test(n)),
+      `temp file while downloading: ${during.join(', ')}`,
+    );
     assert.ok(during.includes(`.runcomfy-${REQUEST_ID}.lock`));
     assert.deepEqual(await listing(), []);
   });
@@ -477,7 +483,10 @@ describe('ResultSaver', function () {
     );
     assert.equal(a.saved.length, 2);
     assert.equal(hits.length, 2);
-    assert.ok(log.lines.some((l) => l.includes('another window is saving')), 'the second saver waited for the first');
+    assert.ok(
+      log.lines.some((l) => l.includes('another window is saving')),
+      'the second saver waited for the first',
+    );
     assert.deepEqual(await listing(), [`cat-${SHORT}-1.json`, `cat-${SHORT}-1.png`, `cat-${SHORT}-2.json`, `cat-${SHORT}-2.png`]);
   });
 

@@ -45,7 +45,10 @@ describe('spending', () => {
     assert.equal(again.ledger.length, 2);
     const corrected = mergeEntries(again.ledger, [entry('a', 0.09, 1)]);
     assert.equal(corrected.changed, true);
-    assert.deepEqual(corrected.ledger.find((e) => e.requestId === 'a'), entry('a', 0.09, 1));
+    assert.deepEqual(
+      corrected.ledger.find((e) => e.requestId === 'a'),
+      entry('a', 0.09, 1),
+    );
   });
 
   it('takes costs from jobs with a request_id and a cost, dated by their end, else their submit', () => {
@@ -64,7 +67,10 @@ describe('spending', () => {
   it('keeps this month and the one before, newest first, and at most a bounded number of entries', () => {
     const now = local(2026, 3, 2);
     const kept = pruneLedger([entry('jan', 1, local(2026, 1, 31)), entry('feb', 2, local(2026, 2, 1, 0, 0)), entry('mar', 3, local(2026, 3, 1))], now);
-    assert.deepEqual(kept.map((e) => e.requestId), ['mar', 'feb']);
+    assert.deepEqual(
+      kept.map((e) => e.requestId),
+      ['mar', 'feb'],
+    );
     const many = Array.from({ length: MAX_LEDGER_ENTRIES + 10 }, (_, i) => entry(`r${i}`, 0.01, now - i));
     assert.equal(pruneLedger(many, now).length, MAX_LEDGER_ENTRIES);
   });
@@ -72,7 +78,9 @@ describe('spending', () => {
   it('reads a stored ledger leniently, dropping malformed entries', () => {
     assert.deepEqual(parseLedger(undefined), []);
     assert.deepEqual(parseLedger({ a: 1 }), []);
-    assert.deepEqual(parseLedger([entry('ok', 0.03, 5), { requestId: 'x', cost: '1', at: 5 }, { requestId: 'y', cost: -1, at: 5 }, null]), [entry('ok', 0.03, 5)]);
+    assert.deepEqual(parseLedger([entry('ok', 0.03, 5), { requestId: 'x', cost: '1', at: 5 }, { requestId: 'y', cost: -1, at: 5 }, null]), [
+      entry('ok', 0.03, 5),
+    ]);
   });
 
   it('words the totals once for every view', () => {

@@ -72,7 +72,19 @@ describe('submit answers and stored inputs (emulator, simulated time)', function
   });
 
   it('drops the query of inputs stored by an earlier version when they are read back', () => {
-    const old = { id: 'j1', origin: 'submit', prompt: 'p', options: {}, inputs: [{ label: SIGNED, summary: SIGNED, url: SIGNED }], outputDir: '/ws/out', baseName: 'cat', createdAt: 1, updatedAt: 1, state: 'submissionUnknown', error: 'lost' };
+    const old = {
+      id: 'j1',
+      origin: 'submit',
+      prompt: 'p',
+      options: {},
+      inputs: [{ label: SIGNED, summary: SIGNED, url: SIGNED }],
+      outputDir: '/ws/out',
+      baseName: 'cat',
+      createdAt: 1,
+      updatedAt: 1,
+      state: 'submissionUnknown',
+      error: 'lost',
+    };
     const [job] = parseStoredJobs([old]);
     assert.ok(job, 'the record was dropped');
     assert.ok(!JSON.stringify(job).includes('X-Amz'), JSON.stringify(job));

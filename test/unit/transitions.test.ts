@@ -157,14 +157,31 @@ describe('transitions in detail', () => {
 
   it('saves count attempts and keep every file saved so far', () => {
     let job: Job = transition(jobIn('running'), { ...SAMPLES.finished.finishedOk, outputUrls: ['u1', 'u2'] } as JobEvent)!;
-    job = transition(job, { type: 'saveEnded', files: [{ url: 'u1', path: '/o/1.png' }], outputUrls: ['u1', 'u2'], failure: { error: 'cut', retryable: true }, at })!;
+    job = transition(job, {
+      type: 'saveEnded',
+      files: [{ url: 'u1', path: '/o/1.png' }],
+      outputUrls: ['u1', 'u2'],
+      failure: { error: 'cut', retryable: true },
+      at,
+    })!;
     assert.ok(job.state === 'saveFailed' && job.attempts === 1 && job.files.length === 1 && job.retryable);
     job = transition(job, SAMPLES.retrySave.retrySave)!;
     assert.ok(job.state === 'saving' && job.files.length === 1);
     assert.equal((job as { error?: string }).error, undefined, 'a retry clears the old error');
-    job = transition(job, { type: 'saveEnded', files: [{ url: 'u1', path: '/o/1.png' }, { url: 'u2', path: '/o/2.png' }], outputUrls: ['u1', 'u2'], at })!;
+    job = transition(job, {
+      type: 'saveEnded',
+      files: [
+        { url: 'u1', path: '/o/1.png' },
+        { url: 'u2', path: '/o/2.png' },
+      ],
+      outputUrls: ['u1', 'u2'],
+      at,
+    })!;
     assert.ok(job.state === 'saved' && job.attempts === 2);
-    assert.deepEqual(job.files.map((f) => f.path), ['/o/1.png', '/o/2.png']);
+    assert.deepEqual(
+      job.files.map((f) => f.path),
+      ['/o/1.png', '/o/2.png'],
+    );
   });
 
   it('a reload turns a submit in flight into "submission unknown" and forgets poll streaks measured on the old clock', () => {

@@ -12,8 +12,33 @@ import { urlProblem } from '../../src/webview-ui/viewModel';
 const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/i;
 
 describe('one loopback rule', () => {
-  const loopback = ['localhost', 'LOCALHOST', 'localhost.', '127.0.0.1', '127.1.2.3', '127.255.255.254', '[::1]', '::1', '[0:0:0:0:0:0:0:1]', '127.1', '0x7f.0.0.1', '2130706433'];
-  const notLoopback = ['127.example.com', '127.0.0.1.nip.io', 'localhost.example.com', 'foo.localhost', '128.0.0.1', '10.0.0.1', '[::2]', 'example.com', '', '1270.0.0.1', '[::ffff:8.8.8.8]'];
+  const loopback = [
+    'localhost',
+    'LOCALHOST',
+    'localhost.',
+    '127.0.0.1',
+    '127.1.2.3',
+    '127.255.255.254',
+    '[::1]',
+    '::1',
+    '[0:0:0:0:0:0:0:1]',
+    '127.1',
+    '0x7f.0.0.1',
+    '2130706433',
+  ];
+  const notLoopback = [
+    '127.example.com',
+    '127.0.0.1.nip.io',
+    'localhost.example.com',
+    'foo.localhost',
+    '128.0.0.1',
+    '10.0.0.1',
+    '[::2]',
+    'example.com',
+    '',
+    '1270.0.0.1',
+    '[::ffff:8.8.8.8]',
+  ];
 
   for (const host of loopback) it(`${host} is loopback`, () => assert.equal(isLoopbackHost(host), true));
   for (const host of notLoopback) it(`${JSON.stringify(host)} is not loopback`, () => assert.equal(isLoopbackHost(host), false));
@@ -54,7 +79,13 @@ describe('URLs keep origin and path only', () => {
 
   it('never lets a log line carry a query, whoever writes it', () => {
     const lines: string[] = [];
-    const sink = { trace: (m: string) => lines.push(m), debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+    const sink = {
+      trace: (m: string) => lines.push(m),
+      debug: (m: string) => lines.push(m),
+      info: (m: string) => lines.push(m),
+      warn: (m: string) => lines.push(m),
+      error: (m: string) => lines.push(m),
+    };
     redactingLogger(sink, () => []).warn(`could not read ${signed}`);
     assert.deepEqual(lines, [`could not read https://bucket.s3.amazonaws.com/in/cat.png${QUERY_REMOVED}`]);
   });
@@ -67,7 +98,12 @@ describe('URLs keep origin and path only', () => {
 });
 
 describe('outside text is never markup', () => {
-  const hostile = ['[Fix the image](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D).png', '[x](command:y)', '[a] (https://evil.example)', '[a]\n(file:///etc/passwd)'];
+  const hostile = [
+    '[Fix the image](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D).png',
+    '[x](command:y)',
+    '[a] (https://evil.example)',
+    '[a]\n(file:///etc/passwd)',
+  ];
 
   it('plainText leaves no notification link, and keeps the text readable', () => {
     for (const text of hostile) {

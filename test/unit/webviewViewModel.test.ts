@@ -76,11 +76,19 @@ describe('webview view model', () => {
     it('keeps a missing token apart from the reason line', () => {
       const state = submitState({ ...ready, hasToken: false });
       assert.deepEqual(state, { enabled: false, reason: undefined, needsToken: true });
-      assert.deepEqual(submitBlockers({ ...ready, hasToken: false }).map((b) => b.kind), ['token']);
+      assert.deepEqual(
+        submitBlockers({ ...ready, hasToken: false }).map((b) => b.kind),
+        ['token'],
+      );
     });
 
     it('lists blockers in the order a person fixes them', () => {
-      const kinds = submitBlockers({ images: [image('a', { checking: true, problems: [{ rule: 'x', message: 'm' }] })], prompt: '', hasToken: false, limits }).map((b) => b.kind);
+      const kinds = submitBlockers({
+        images: [image('a', { checking: true, problems: [{ rule: 'x', message: 'm' }] })],
+        prompt: '',
+        hasToken: false,
+        limits,
+      }).map((b) => b.kind);
       assert.deepEqual(kinds, ['checking', 'problems', 'prompt', 'token']);
     });
   });
@@ -139,13 +147,33 @@ describe('webview view model', () => {
     it('describes results', () => {
       assert.equal(sizeText('2048x2048(1:1)'), '2048 × 2048');
       assert.equal(sizeText('odd'), 'odd');
-      const result: ResultView = { jobId: 'j', requestId: 'r', path: '/p.png', name: 'p.png', thumb: 't', prompt: 'p', size: '2304x1728(4:3)', scale: 0.5, forceSingle: true };
+      const result: ResultView = {
+        jobId: 'j',
+        requestId: 'r',
+        path: '/p.png',
+        name: 'p.png',
+        thumb: 't',
+        prompt: 'p',
+        size: '2304x1728(4:3)',
+        scale: 0.5,
+        forceSingle: true,
+      };
       assert.equal(resultMeta(result), '2304 × 1728 · scale 0.50 · single output');
       assert.equal(resultMeta({ ...result, size: undefined, scale: undefined, forceSingle: false }), '');
     });
 
-    it('labels a result with its saved file\'s pixel size, not the size asked for', () => {
-      const result: ResultView = { jobId: 'j', requestId: 'r', path: '/p.png', name: 'p.png', thumb: 't', prompt: 'p', size: '2048x2048(1:1)', width: 256, height: 256 };
+    it("labels a result with its saved file's pixel size, not the size asked for", () => {
+      const result: ResultView = {
+        jobId: 'j',
+        requestId: 'r',
+        path: '/p.png',
+        name: 'p.png',
+        thumb: 't',
+        prompt: 'p',
+        size: '2048x2048(1:1)',
+        width: 256,
+        height: 256,
+      };
       assert.equal(resultMeta(result), '256 × 256');
       assert.equal(ResultView.parse(result).width, 256, 'the protocol carries it to the webview');
     });
@@ -186,7 +214,10 @@ describe('webview view model', () => {
     it('splits on whitespace and commas, dedupes, and keeps what it refused', () => {
       const parsed = parseUrlInput(' https://a.example/1.png,https://b.example/2.png\nhttp://evil.example/x.png  https://a.example/1.png ');
       assert.deepEqual(parsed.urls, ['https://a.example/1.png', 'https://b.example/2.png']);
-      assert.deepEqual(parsed.rejected.map((r) => r.value), ['http://evil.example/x.png']);
+      assert.deepEqual(
+        parsed.rejected.map((r) => r.value),
+        ['http://evil.example/x.png'],
+      );
       assert.deepEqual(parseUrlInput('  ,  '), { urls: [], rejected: [] });
     });
 
@@ -222,11 +253,17 @@ describe('webview view model', () => {
 
     it('sorts newest first and keeps ties stable', () => {
       const jobs = [job({ id: 'old', createdAt: 1 }), job({ id: 'new', createdAt: 5 }), job({ id: 'tie1', createdAt: 3 }), job({ id: 'tie2', createdAt: 3 })];
-      assert.deepEqual(sortJobs(jobs).map((j) => j.id), ['new', 'tie1', 'tie2', 'old']);
+      assert.deepEqual(
+        sortJobs(jobs).map((j) => j.id),
+        ['new', 'tie1', 'tie2', 'old'],
+      );
     });
 
     it('counts active jobs', () => {
-      assert.equal(activeCount([job({ state: 'queued' }), job({ state: 'running' }), job({ state: 'submitting' }), job({ state: 'saved' }), job({ state: 'saving' })]), 3);
+      assert.equal(
+        activeCount([job({ state: 'queued' }), job({ state: 'running' }), job({ state: 'submitting' }), job({ state: 'saved' }), job({ state: 'saving' })]),
+        3,
+      );
     });
 
     it('shows the queue position, and the time since the submit as the job list does', () => {
@@ -266,10 +303,7 @@ describe('webview view model', () => {
     it('tells the truth when a cancel was refused', () => {
       const status = jobStatus(job({ state: 'running', startedAt: now, cancelOutcome: 'not_cancellable' }), now);
       assert.equal(status.detail, notCancellableText());
-      assert.equal(
-        notCancellableText(),
-        'RunComfy could not cancel it: it is already running and will be billed; its result will still be saved.',
-      );
+      assert.equal(notCancellableText(), 'RunComfy could not cancel it: it is already running and will be billed; its result will still be saved.');
     });
   });
 
@@ -299,7 +333,9 @@ describe('webview view model', () => {
     });
 
     it('goes through the installed translator, placeholders and all', () => {
-      setTranslator((message, ...args) => formatMessage(message === '{0} min ago|{0} min ago' ? '{0} минуту назад|{0} минуты назад|{0} минут назад' : message, ...args));
+      setTranslator((message, ...args) =>
+        formatMessage(message === '{0} min ago|{0} min ago' ? '{0} минуту назад|{0} минуты назад|{0} минут назад' : message, ...args),
+      );
       setDisplayLanguage('ru');
       assert.equal(formatAgo(0, 5 * 60_000), '5 минут назад');
       assert.equal(formatAgo(0, 2 * 60_000), '2 минуты назад');
@@ -317,7 +353,10 @@ describe('webview view model', () => {
 
     it('reads saved view state defensively', () => {
       assert.deepEqual(parseUiState(undefined, 'jobs'), { view: 'jobs', scroll: {} });
-      assert.deepEqual(parseUiState({ view: 'nope', scroll: { compose: 12, jobs: -1, results: 'x' } }, 'compose'), { view: 'compose', scroll: { compose: 12 } });
+      assert.deepEqual(parseUiState({ view: 'nope', scroll: { compose: 12, jobs: -1, results: 'x' } }, 'compose'), {
+        view: 'compose',
+        scroll: { compose: 12 },
+      });
       assert.deepEqual(parseUiState({ view: 'results', scroll: {}, compare: { path: '/a.png', position: 7 } }, 'compose'), {
         view: 'results',
         scroll: {},

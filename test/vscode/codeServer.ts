@@ -252,10 +252,7 @@ async function startOnce(options: StartCodeServerOptions, port: number): Promise
   const extensionsDir = options.extensionsDir === undefined ? dir('extensions') : path.resolve(options.extensionsDir);
   const settingsDir = path.join(userDataDir, 'User');
   fs.mkdirSync(settingsDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(settingsDir, 'settings.json'),
-    JSON.stringify({ ...quietUserSettings, ...options.userSettings }, null, 2),
-  );
+  fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify({ ...quietUserSettings, ...options.userSettings }, null, 2));
 
   const env: NodeJS.ProcessEnv = {
     // No extension gallery: nothing tries to reach open-vsx.org.
@@ -354,12 +351,8 @@ async function startOnce(options: StartCodeServerOptions, port: number): Promise
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
-  const workbenchUrl = (urlOptions: WorkbenchUrlOptions = {}): string =>
-    buildWorkbenchUrl(port, { ...urlOptions, folder: urlOptions.folder ?? workspace });
-  const url =
-    options.extensionDevelopmentPath === undefined
-      ? workbenchUrl()
-      : workbenchUrl({ extensionDevelopmentPath: options.extensionDevelopmentPath });
+  const workbenchUrl = (urlOptions: WorkbenchUrlOptions = {}): string => buildWorkbenchUrl(port, { ...urlOptions, folder: urlOptions.folder ?? workspace });
+  const url = options.extensionDevelopmentPath === undefined ? workbenchUrl() : workbenchUrl({ extensionDevelopmentPath: options.extensionDevelopmentPath });
 
   return {
     url,

@@ -4,15 +4,7 @@ import * as path from 'node:path';
 import { submitFromPromptStep } from '../ui/editWizard';
 import { answerDialog, waitForDialog } from '../ui/dialogs';
 import { waitForToast } from '../ui/toasts';
-import {
-  clickContextMenuItem,
-  explorerItemNames,
-  rightClickExplorerItem,
-  screenshot,
-  waitForCommand,
-  waitForWorkbench,
-  waitUntil,
-} from '../ui/workbench';
+import { clickContextMenuItem, explorerItemNames, rightClickExplorerItem, screenshot, waitForCommand, waitForWorkbench, waitUntil } from '../ui/workbench';
 import { openWorkbench, type CodeServer } from './codeServer';
 
 export interface DemoCheckOptions {

@@ -35,7 +35,9 @@ export async function decodeHeic(bytes: Uint8Array, wasmDir: string): Promise<Rg
     const width = image.get_width();
     const height = image.get_height();
     const data = new Uint8ClampedArray(width * height * 4);
-    await new Promise<void>((resolve, reject) => image.display({ data, width, height }, (result) => (result ? resolve() : reject(new Error('HEIC decoding failed')))));
+    await new Promise<void>((resolve, reject) =>
+      image.display({ data, width, height }, (result) => (result ? resolve() : reject(new Error('HEIC decoding failed')))),
+    );
     let transparent = false;
     for (let i = 3; i < data.length; i += 4) {
       if (data[i] !== 255) {

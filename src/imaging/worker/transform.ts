@@ -86,7 +86,12 @@ interface Raw {
 }
 
 /** `retry` is set once the picture has been made smaller: the settings that failed before are not tried again. */
-async function encode(raw: Raw, transparent: boolean, maxBytes: number, retry: boolean): Promise<{ bytes: Buffer; format: 'png' | 'jpeg'; quality?: number } | undefined> {
+async function encode(
+  raw: Raw,
+  transparent: boolean,
+  maxBytes: number,
+  retry: boolean,
+): Promise<{ bytes: Buffer; format: 'png' | 'jpeg'; quality?: number } | undefined> {
   const image = () => sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
   if (transparent) {
     if (!retry) {

@@ -53,9 +53,7 @@ export async function submitRoute(state: EmulatorState, req: http.IncomingMessag
   const contentType = (req.headers['content-type'] ?? '').toLowerCase();
   let body: unknown;
   if (contentType && !contentType.includes('json')) {
-    return validationReply([
-      { type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from' },
-    ]);
+    return validationReply([{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from' }]);
   }
   try {
     body = JSON.parse(text.text);

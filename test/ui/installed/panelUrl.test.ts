@@ -4,7 +4,7 @@ import { uiSession } from '../session';
 import { runCommand, screenshot, waitUntil, webviewArea, webviewFrame } from '../workbench';
 import { extensionId, openPanelTitle, resetWorkbench } from './support';
 
-describe('the panel\'s address field', function () {
+describe("the panel's address field", function () {
   this.timeout(120_000);
 
   it('stops showing an http:// address as an error as soon as it is edited', async () => {
@@ -22,20 +22,28 @@ describe('the panel\'s address field', function () {
       invalid: await field.evaluate((element) => element.hasAttribute('invalid')),
       message: (await message.isVisible()) ? ((await message.textContent()) ?? '').trim() : '',
     });
-    const refused = await waitUntil('the address to be refused', async () => {
-      const state = await shown();
-      return state.invalid && /https/.test(state.message) ? state : undefined;
-    }, 5000);
+    const refused = await waitUntil(
+      'the address to be refused',
+      async () => {
+        const state = await shown();
+        return state.invalid && /https/.test(state.message) ? state : undefined;
+      },
+      5000,
+    );
     await screenshot(page, 'installed-panel-url-refused', await webviewArea(page, extensionId));
 
     // The user starts correcting: the caret after "http", then "s".
     await input.press('Home');
     for (let i = 0; i < 4; i++) await input.press('ArrowRight');
     await page.keyboard.type('s');
-    const editing = await waitUntil('the error to go away', async () => {
-      const state = await shown();
-      return !state.invalid && state.message === '' ? state : undefined;
-    }, 5000).catch(async () => shown());
+    const editing = await waitUntil(
+      'the error to go away',
+      async () => {
+        const state = await shown();
+        return !state.invalid && state.message === '' ? state : undefined;
+      },
+      5000,
+    ).catch(async () => shown());
     await screenshot(page, 'installed-panel-url-editing', await webviewArea(page, extensionId));
     assert.equal(await input.inputValue(), 'https://example.com/photo.png');
     assert.deepEqual(editing, { invalid: false, message: '' }, `refused: ${JSON.stringify(refused)}`);

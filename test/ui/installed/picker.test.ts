@@ -20,15 +20,18 @@ import { editCommandTitle, extensionId, openPanelTitle, resetWorkbench } from '.
 
 /** Whether the placeholder of the open quick input fits its box (measured in the box's own font). */
 async function placeholderFits(page: Page): Promise<{ fits: boolean; text: string; textWidth: number; boxWidth: number }> {
-  return page.locator('.quick-input-widget .quick-input-box input').first().evaluate((input) => {
-    const element = input as HTMLInputElement;
-    const style = getComputedStyle(element);
-    const context = document.createElement('canvas').getContext('2d')!;
-    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
-    const textWidth = context.measureText(element.placeholder).width;
-    const boxWidth = element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    return { fits: textWidth <= boxWidth, text: element.placeholder, textWidth, boxWidth };
-  });
+  return page
+    .locator('.quick-input-widget .quick-input-box input')
+    .first()
+    .evaluate((input) => {
+      const element = input as HTMLInputElement;
+      const style = getComputedStyle(element);
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const textWidth = context.measureText(element.placeholder).width;
+      const boxWidth = element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return { fits: textWidth <= boxWidth, text: element.placeholder, textWidth, boxWidth };
+    });
 }
 
 describe('the image picker', function () {
@@ -79,7 +82,7 @@ describe('the image picker', function () {
     await waitForToast(page, new RegExp(`saved for "${prompt}"`), 45_000);
   });
 
-  it('from the panel, is titled for adding images, not as the wizard\'s first step', async () => {
+  it("from the panel, is titled for adding images, not as the wizard's first step", async () => {
     const { page } = uiSession();
     await resetWorkbench(page);
     await runCommand(page, openPanelTitle);

@@ -3,16 +3,7 @@ import * as assert from 'node:assert/strict';
 import { uiSession } from '../session';
 import { waitForToast } from '../toasts';
 import { explorerItem, runCommand, screenshot, showExplorer, waitUntil, webviewElement } from '../workbench';
-import {
-  editFromExplorer,
-  editorGroups,
-  extensionId,
-  focusWorkbench,
-  openPanelTitle,
-  panelTabLabel,
-  resetWorkbench,
-  type EditorGroup,
-} from './support';
+import { editFromExplorer, editorGroups, extensionId, focusWorkbench, openPanelTitle, panelTabLabel, resetWorkbench, type EditorGroup } from './support';
 
 function isPanelTab(label: string): boolean {
   return label.startsWith(panelTabLabel);
@@ -46,7 +37,7 @@ async function editAndWaitForResults(prompt: string): Promise<string> {
 describe('results while the edit panel shows', function () {
   this.timeout(90_000);
 
-  it('open as a preview tab in the panel\'s group when it is the only group, without a new group', async () => {
+  it("open as a preview tab in the panel's group when it is the only group, without a new group", async () => {
     const { page } = uiSession();
     await resetWorkbench(page);
     await openPanel();
@@ -54,14 +45,21 @@ describe('results while the edit panel shows', function () {
     assert.equal(before.length, 1, `groups before: ${JSON.stringify(before)}`);
 
     const requestId = await editAndWaitForResults('Give the square a golden frame');
-    const after = await waitUntil('a result tab', async () => {
-      const groups = await editorGroups(page);
-      return groups.some((group) => resultTabs(group, requestId).length > 0) ? groups : undefined;
-    }, 15_000);
+    const after = await waitUntil(
+      'a result tab',
+      async () => {
+        const groups = await editorGroups(page);
+        return groups.some((group) => resultTabs(group, requestId).length > 0) ? groups : undefined;
+      },
+      15_000,
+    );
     await screenshot(page, 'installed-results-one-group');
     assert.equal(after.length, 1, `a new group was opened: ${JSON.stringify(after)}`);
     assert.equal(after[0].box.width, before[0].box.width, 'the group changed width');
-    assert.ok(after[0].tabs.some((tab) => isPanelTab(tab.label)), `the panel's tab is gone: ${JSON.stringify(after[0].tabs)}`);
+    assert.ok(
+      after[0].tabs.some((tab) => isPanelTab(tab.label)),
+      `the panel's tab is gone: ${JSON.stringify(after[0].tabs)}`,
+    );
   });
 
   it('open in a group the user already has, leaving the panel in view at its width', async () => {
@@ -76,18 +74,28 @@ describe('results while the edit panel shows', function () {
     await waitUntil('two groups', async () => (await editorGroups(page)).length === 2, 10_000);
     const panelWidth = await openPanel();
     const before = await editorGroups(page);
-    assert.ok(before[1].tabs.some((tab) => tab.active && isPanelTab(tab.label)), `the panel is not shown on the right: ${JSON.stringify(before)}`);
+    assert.ok(
+      before[1].tabs.some((tab) => tab.active && isPanelTab(tab.label)),
+      `the panel is not shown on the right: ${JSON.stringify(before)}`,
+    );
 
     const requestId = await editAndWaitForResults('Give the square a silver frame');
-    const after = await waitUntil('a result tab', async () => {
-      const groups = await editorGroups(page);
-      return groups.some((group) => resultTabs(group, requestId).length > 0) ? groups : undefined;
-    }, 15_000);
+    const after = await waitUntil(
+      'a result tab',
+      async () => {
+        const groups = await editorGroups(page);
+        return groups.some((group) => resultTabs(group, requestId).length > 0) ? groups : undefined;
+      },
+      15_000,
+    );
     await screenshot(page, 'installed-results-other-group');
     assert.equal(after.length, 2, `the groups changed: ${JSON.stringify(after)}`);
     assert.ok(resultTabs(after[0], requestId).length > 0, `the result is not in the left group: ${JSON.stringify(after)}`);
     assert.deepEqual(resultTabs(after[1], requestId), [], 'a result opened over the panel');
-    assert.ok(after[1].tabs.some((tab) => tab.active && isPanelTab(tab.label)), `the panel is no longer shown: ${JSON.stringify(after[1].tabs)}`);
+    assert.ok(
+      after[1].tabs.some((tab) => tab.active && isPanelTab(tab.label)),
+      `the panel is no longer shown: ${JSON.stringify(after[1].tabs)}`,
+    );
     const widthNow = (await webviewElement(page, extensionId).boundingBox())?.width ?? 0;
     assert.equal(widthNow, panelWidth, 'the panel changed width');
   });

@@ -2,15 +2,7 @@
 import type { Page } from 'playwright-core';
 import { uiSession } from '../session';
 import { submitFromPromptStep } from '../editWizard';
-import {
-  clearNotifications,
-  clickContextMenuItem,
-  closeQuickInput,
-  rightClickExplorerItem,
-  runCommand,
-  statusBarItemState,
-  waitUntil,
-} from '../workbench';
+import { clearNotifications, clickContextMenuItem, closeQuickInput, rightClickExplorerItem, runCommand, statusBarItemState, waitUntil } from '../workbench';
 
 export const editMenuLabel = 'Edit Image with Dreamina…';
 export const editCommandTitle = 'RunComfy: Edit Image with Dreamina…';

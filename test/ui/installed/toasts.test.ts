@@ -32,9 +32,7 @@ describe('toasts in VS Code as installed', function () {
     const job = emulator.job(requestId)!;
     const resultsDir = path.join(workspace, 'runcomfy-results');
     const files = await waitUntil(`${job.outputs} results of ${requestId} on disk`, () => {
-      const found = fs.existsSync(resultsDir)
-        ? fs.readdirSync(resultsDir).filter((name) => name.includes(requestId.slice(0, 8)) && /\.png$/.test(name))
-        : [];
+      const found = fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir).filter((name) => name.includes(requestId.slice(0, 8)) && /\.png$/.test(name)) : [];
       return found.length === job.outputs ? found : undefined;
     });
     for (const file of files) {

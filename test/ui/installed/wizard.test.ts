@@ -2,16 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { optionsStepTitle, promptStepTitle } from '../editWizard';
 import { uiSession } from '../session';
-import {
-  quickInputMessage,
-  quickInputTitle,
-  quickPickRow,
-  runCommand,
-  screenshot,
-  typeInQuickInput,
-  waitForQuickInput,
-  waitUntil,
-} from '../workbench';
+import { quickInputMessage, quickInputTitle, quickPickRow, runCommand, screenshot, typeInQuickInput, waitForQuickInput, waitUntil } from '../workbench';
 import { editCommandTitle, resetWorkbench } from './support';
 
 /** Whether the open input box is drawn as invalid (VS Code marks its box with the error severity). */
