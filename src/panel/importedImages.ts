@@ -35,9 +35,8 @@ export function pastedFileName(now: Date): string {
 /** A dropped file's own name made safe for any file system; the extension of its real format when it has no image extension. */
 export function droppedFileName(name: string, format: SourceFormat): string {
   const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
-  // eslint-disable-next-line no-control-regex
   let safe = base
-    .replace(/[<>:"|?*\u0000-\u001f]/g, '-')
+    .replace(/[<>:"|?*\p{Cc}]/gu, '-')
     .replace(/^[.\s]+|[.\s]+$/g, '')
     .slice(0, 120);
   if (safe === '') safe = 'dropped';

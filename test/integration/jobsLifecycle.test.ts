@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { delay, listFiles, rawSubmit, rejectionOf, resultsDir, resultsOf, runEdit, useEmulator, waitForEmulatorState, waitForResults } from './support';
+import { listFiles, rawSubmit, rejectionOf, resultsDir, resultsOf, runEdit, useEmulator, waitForEmulatorState, waitForResults } from './support';
 
 type ResumeAnswer = { requestId: string; status: string };
 
@@ -30,13 +30,19 @@ describe('job lifecycle', () => {
     assert.equal(emulator.job(requestId)?.state, 'cancelled');
     assert.equal((await resume(requestId))?.status, 'cancelled', 'the extension does not record the job as cancelled');
 
-    // Longer than the first poll interval: a job still tracked would be polled, and saved if it had finished.
+    // A later job polled until it is saved shows the poller has run meanwhile: a job still tracked would have been polled too.
     const pollsAfterCancel = emulator.stats.statusPolls(requestId);
-    await delay(2600);
+    emulator.nextJob({ queueMs: 100, runMs: 300 });
+    const control = await runEdit({ images: ['portrait.png'], prompt: 'Polled meanwhile', forceSingle: true, wait: true });
+    assert.equal(control.status, 'succeeded');
+    assert.ok(emulator.stats.statusPolls(control.requestId) >= 1);
     assert.equal(emulator.stats.statusPolls(requestId), pollsAfterCancel, 'a cancelled job is still being polled');
     assert.equal(emulator.stats.downloads(requestId), 0);
-    assert.deepEqual(listFiles(resultsDir()), []);
-    assert.equal(emulator.stats.submits, 1);
+    assert.deepEqual(
+      listFiles(resultsDir()).filter((f) => !f.startsWith('portrait')),
+      [],
+    );
+    assert.equal(emulator.stats.submits, 2);
   });
 
   it('reports not_cancellable for a running job, keeps tracking it, and still saves its result', async function () {

@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   acceptQuickInput,
-  delay,
   listFiles,
   rejectionOf,
   replaceWindowFunction,
@@ -77,9 +76,12 @@ describe('trust: links, the token, the output folder and repeated submits', () =
     assert.equal(emulator.stats.submits, 1);
     await waitFor('the error shown to the user', () => errors.calls.some((c) => /request_id/.test(String(c[0]))), 10_000);
     for (const call of errors.calls) assert.doesNotMatch(String(call[0]), NOTIFICATION_LINK);
-    await delay(3000);
+    // A later job polled until it is saved shows the poller has run since: a tracked malformed id would have been polled too.
+    emulator.nextJob({ queueMs: 100, runMs: 300 });
+    const control = await runEdit({ images: ['portrait.png'], prompt: 'Polled meanwhile', forceSingle: true, wait: true });
+    assert.equal(control.status, 'succeeded');
     assert.deepEqual(
-      emulator.stats.requests.filter((r) => r.path.startsWith('/v1/requests/')).map((r) => r.path),
+      emulator.stats.requests.filter((r) => r.path.startsWith('/v1/requests/') && !r.path.includes(control.requestId)).map((r) => r.path),
       [],
       'polled with a malformed id',
     );
