@@ -93,7 +93,7 @@ async function interactiveBatch(ctx: CommandContext, selection: string[] | undef
   const checked = await checkWithChoices(ctx, sources, references, fitSettings(scope));
   if (!checked) return undefined;
 
-  const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), [vscode.l10n.t('each image'), ...references.map(inputLabel)], vscode.l10n.t('RunComfy Batch: prompt for every image'));
+  const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), [vscode.l10n.t('each image'), ...references.map(inputLabel)], services.library.history(), vscode.l10n.t('RunComfy Batch: prompt for every image'));
   if (prompt === undefined) return undefined;
   const price = await unitPrice(services);
   const count = checked.files.length;
@@ -118,6 +118,7 @@ async function interactiveBatch(ctx: CommandContext, selection: string[] | undef
   try {
     // Its progress notification appears with its first change (see ui/batchProgress).
     const batch = await startPlannedBatch(services, plan);
+    await services.library.remember(prompt);
     return { batchId: batch.id, count: batch.items.length };
   } catch (e) {
     void showError(plainText(jobs.userMessageOf(e)));
