@@ -120,7 +120,8 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     if (!submitted || !hasRequestId(submitted)) return undefined;
     const job = submitted;
     // A prompt that was sent is offered again by this step and the panel; one the user declined to send is not.
-    await services.library.remember(prompt);
+    // The job is sent either way; a history that could not be written only costs the user this entry.
+    await services.library.remember(prompt).catch((e: unknown) => services.logger.warn(`recent prompts not updated: ${String(e)}`));
     const showJobs = vscode.l10n.t('Show Jobs');
     const openPanel = vscode.l10n.t('Open Panel');
     const copyId = vscode.l10n.t('Copy Request ID');

@@ -118,7 +118,8 @@ async function interactiveBatch(ctx: CommandContext, selection: string[] | undef
   try {
     // Its progress notification appears with its first change (see ui/batchProgress).
     const batch = await startPlannedBatch(services, plan);
-    await services.library.remember(prompt);
+    // The batch is started either way; a history that could not be written only costs the user this entry.
+    await services.library.remember(prompt).catch((e: unknown) => services.logger.warn(`recent prompts not updated: ${String(e)}`));
     return { batchId: batch.id, count: batch.items.length };
   } catch (e) {
     void showError(plainText(jobs.userMessageOf(e)));
