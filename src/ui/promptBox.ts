@@ -78,7 +78,8 @@ export function showPromptBox(options: PromptBoxOptions): Promise<string | undef
 }
 
 interface RecentItem extends vscode.QuickPickItem {
-  prompt: string;
+  /** Absent on the row saying that nothing matches. */
+  prompt?: string;
 }
 
 /** The recent prompts, newest first, searched by words in any order; resolves to the chosen one, undefined on Escape. */
@@ -90,7 +91,11 @@ export function pickRecentPrompt(history: readonly string[]): Promise<string | u
   pick.matchOnDescription = false;
   // The search is the panel's (every word, any order), so the list shows what it finds rather than its own fuzzy match.
   const show = (query: string) => {
-    pick.items = searchPrompts(history, query).map((prompt) => ({ label: plainLabel(prompt.replace(/\s+/g, ' ')), prompt, alwaysShow: true }));
+    const found = searchPrompts(history, query);
+    pick.items =
+      found.length > 0
+        ? found.map((prompt) => ({ label: plainLabel(prompt.replace(/\s+/g, ' ')), prompt, alwaysShow: true }))
+        : [{ label: plainLabel(vscode.l10n.t('No recent prompt contains “{0}”.', query.trim())), alwaysShow: true }];
   };
   show('');
   return new Promise<string | undefined>((resolve) => {

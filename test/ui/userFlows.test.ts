@@ -304,6 +304,11 @@ describe('Dreamina edit flows', function () {
     await typeInQuickInput(page, 'sky kite');
     await waitUntil('the search to keep only the kite', async () => JSON.stringify(await quickPickItems(page)) === JSON.stringify([recent]), 5000);
     await screenshot(page, 'wizard-recent-prompts');
+    await typeInQuickInput(page, 'zebra');
+    await waitUntil('the search to say nothing matches', async () => JSON.stringify(await quickPickItems(page)) === JSON.stringify(['No recent prompt contains “zebra”.']), 5000);
+    // Enter on that row chooses nothing and keeps the list open.
+    await page.keyboard.press('Enter');
+    await waitForQuickInput(page, 'Recent prompts');
 
     // Escape goes back to the prompt step with the draft, not out of the wizard.
     await page.keyboard.press('Escape');
