@@ -15,7 +15,7 @@ import { defaultOptions, fitSettings, outputFolderFor } from '../platform/config
 import { confirmRepeat } from '../ui/confirmRepeat';
 import { askPrompt, inputLabel, pickOptions, type SentInput } from '../ui/editOptionsPicker';
 import { pickImages } from '../ui/imagePicker';
-import { CommandContext } from './context';
+import type { CommandContext } from './context';
 import { errorKind, modelPrice, parseEditRequest, scopeOf, submitEditRequest } from './editFlow';
 
 const LAST_PROMPT_KEY = 'runcomfy.lastPrompt';
@@ -39,7 +39,7 @@ export function editCommand(ctx: CommandContext) {
 }
 
 function explorerSelection(first: unknown, second: unknown): vscode.Uri[] | undefined {
-  if (Array.isArray(second) && second.length > 0 && second.every((u) => u instanceof vscode.Uri)) return second as vscode.Uri[];
+  if (Array.isArray(second) && second.length > 0 && second.every((u) => u instanceof vscode.Uri)) return second;
   if (first instanceof vscode.Uri) return [first];
   return undefined;
 }
@@ -73,7 +73,13 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
       return undefined;
     }
     if (selection.length > MAX_IMAGES) {
-      void showError(tn(selection.length, '{0} image is selected; at most {1} can be sent in one edit. Select fewer and try again.|{0} images are selected; at most {1} can be sent in one edit. Select fewer and try again.', MAX_IMAGES));
+      void showError(
+        tn(
+          selection.length,
+          '{0} image is selected; at most {1} can be sent in one edit. Select fewer and try again.|{0} images are selected; at most {1} can be sent in one edit. Select fewer and try again.',
+          MAX_IMAGES,
+        ),
+      );
       return undefined;
     }
     refs = selection.map((u) => ({ kind: 'file', path: u.fsPath }));
@@ -126,7 +132,11 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     const openPanel = vscode.l10n.t('Open Panel');
     const copyId = vscode.l10n.t('Copy Request ID');
     void showInfo(
-      vscode.l10n.t('RunComfy: edit submitted (request {0}). Results are saved to {1} when ready.', job.requestId, vscode.workspace.asRelativePath(job.outputDir)),
+      vscode.l10n.t(
+        'RunComfy: edit submitted (request {0}). Results are saved to {1} when ready.',
+        job.requestId,
+        vscode.workspace.asRelativePath(job.outputDir),
+      ),
       showJobs,
       openPanel,
       copyId,
@@ -165,7 +175,10 @@ async function askPadOrCrop(message: string): Promise<'pad' | 'crop' | undefined
 }
 
 function withSubmitProgress<T>(work: () => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: submitting the edit…'), cancellable: false }, work);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('RunComfy: submitting the edit…'), cancellable: false },
+    work,
+  );
 }
 
 /**

@@ -9,8 +9,8 @@ import type { InputRef } from '../jobs/inputChecks';
 import { batchConcurrency, defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
 import { askAboutProblems, confirmBatch, pickBatchSources, pickReferences } from '../ui/batchPickers';
 import { askPrompt, inputLabel, pickOptions } from '../ui/editOptionsPicker';
-import { batchAnswer, BatchItemAnswer, BatchPlan, problemLines, resolveSources, rootScope, startPlannedBatch, unitPrice } from './batchFlow';
-import { CommandContext } from './context';
+import { batchAnswer, type BatchItemAnswer, type BatchPlan, problemLines, resolveSources, rootScope, startPlannedBatch, unitPrice } from './batchFlow';
+import type { CommandContext } from './context';
 import { EditRefused, workspaceFolderPaths } from './editFlow';
 import { plainText } from '../common/plainText';
 import { showError } from '../ui/messages';
@@ -27,7 +27,7 @@ export function editBatchCommand(ctx: CommandContext) {
 }
 
 function explorerSelection(first: unknown, second: unknown): string[] | undefined {
-  if (Array.isArray(second) && second.length > 0 && second.every((u) => u instanceof vscode.Uri)) return (second as vscode.Uri[]).map((u) => u.fsPath);
+  if (Array.isArray(second) && second.length > 0 && second.every((u) => u instanceof vscode.Uri)) return second.map((u) => u.fsPath);
   if (first instanceof vscode.Uri) return [first.fsPath];
   return undefined;
 }
@@ -58,7 +58,15 @@ async function scriptedBatch(ctx: CommandContext, raw: object): Promise<BatchRes
     throw new EditRefused(jobs.userMessageOf(e), 'input');
   }
   if (check.problems.length > 0) {
-    throw new EditRefused(tn(sources.files.length, '{1} of the {0} image cannot be sent; nothing was sent:\n{2}|{1} of the {0} images cannot be sent; nothing was sent:\n{2}', check.problems.length, problemLines(check.problems, sources.root)), 'input');
+    throw new EditRefused(
+      tn(
+        sources.files.length,
+        '{1} of the {0} image cannot be sent; nothing was sent:\n{2}|{1} of the {0} images cannot be sent; nothing was sent:\n{2}',
+        check.problems.length,
+        problemLines(check.problems, sources.root),
+      ),
+      'input',
+    );
   }
   const batch = await startPlannedBatch(services, {
     origin: 'scripted',
@@ -93,18 +101,35 @@ async function interactiveBatch(ctx: CommandContext, selection: string[] | undef
   const checked = await checkWithChoices(ctx, sources, references, fitSettings(scope));
   if (!checked) return undefined;
 
-  const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), [vscode.l10n.t('each image'), ...references.map(inputLabel)], services.library.history(), vscode.l10n.t('RunComfy Batch: prompt for every image'));
+  const prompt = await askPrompt(
+    ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY),
+    [vscode.l10n.t('each image'), ...references.map(inputLabel)],
+    services.library.history(),
+    vscode.l10n.t('RunComfy Batch: prompt for every image'),
+  );
   if (prompt === undefined) return undefined;
   const price = await unitPrice(services);
   const count = checked.files.length;
   const options = await pickOptions(defaultOptions(scope), undefined, {
     title: vscode.l10n.t('RunComfy Batch: options for every image'),
     accept: vscode.l10n.t('Continue'),
-    acceptDetail: price === undefined ? tn(count, '{0} job; price unknown|{0} jobs; price unknown') : tn(count, '{0} job at {1}|{0} jobs at {1}', modelPriceText(price) ?? ''),
+    acceptDetail:
+      price === undefined
+        ? tn(count, '{0} job; price unknown|{0} jobs; price unknown')
+        : tn(count, '{0} job at {1}|{0} jobs at {1}', modelPriceText(price) ?? ''),
   });
   if (!options) return undefined;
   const concurrency = batchConcurrency(scope);
-  const plan: BatchPlan = { origin: 'interactive', sources: { root: sources.root, files: checked.files }, references, prompt, options, fit: checked.fit, concurrency, unitPrice: price };
+  const plan: BatchPlan = {
+    origin: 'interactive',
+    sources: { root: sources.root, files: checked.files },
+    references,
+    prompt,
+    options,
+    fit: checked.fit,
+    concurrency,
+    unitPrice: price,
+  };
   const confirmed = await confirmBatch({
     jobs: count,
     unitPrice: price,
@@ -131,7 +156,12 @@ async function interactiveBatch(ctx: CommandContext, selection: string[] | undef
  * Checks (and fits) every image with the references before anything else is asked, with progress; lists the ones that
  * cannot be sent and lets the user go on without them, or pad or crop the ones whose only fault is their shape.
  */
-async function checkWithChoices(ctx: CommandContext, sources: BatchSources, references: InputRef[], fit: FitSettings): Promise<{ files: string[]; fit: FitSettings } | undefined> {
+async function checkWithChoices(
+  ctx: CommandContext,
+  sources: BatchSources,
+  references: InputRef[],
+  fit: FitSettings,
+): Promise<{ files: string[]; fit: FitSettings } | undefined> {
   const { jobs } = ctx.services;
   const ok = new Set<string>();
   const inOrder = () => sources.files.filter((f) => ok.has(f));

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { tn } from '../common/l10n';
-import { EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, SizeOption, promptLength, promptProblem, sizeLabel } from '../api/model';
+import { type EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, promptLength, promptProblem, sizeLabel } from '../api/model';
 import { plainLabel } from '../common/plainText';
 import type { InputRef } from '../jobs/inputChecks';
 import { showPromptBox } from './promptBox';
@@ -13,14 +13,24 @@ import { showPromptBox } from './promptBox';
  * `labels` are the images' names in that order (see inputLabel); `recent` are the recent prompts, offered from the box's
  * title bar.
  */
-export async function askPrompt(initial: string | undefined, labels: readonly string[], recent: readonly string[], title?: string): Promise<string | undefined> {
+export async function askPrompt(
+  initial: string | undefined,
+  labels: readonly string[],
+  recent: readonly string[],
+  title?: string,
+): Promise<string | undefined> {
   const order = labels.length > 1 ? labels.map((label, i) => vscode.l10n.t('image {0} ({1})', i + 1, label)).join(', ') : '';
   const prompt = await showPromptBox({
     title: title ?? vscode.l10n.t('RunComfy Edit (2/3): prompt'),
     prompt:
       labels.length === 1
         ? vscode.l10n.t('Describe the edit for 1 image (up to {0} characters)', MAX_PROMPT_LENGTH)
-        : tn(labels.length, 'Describe the edit for {0} image (up to {1} characters): {2}|Describe the edit for {0} images (up to {1} characters): {2}', MAX_PROMPT_LENGTH, order),
+        : tn(
+            labels.length,
+            'Describe the edit for {0} image (up to {1} characters): {2}|Describe the edit for {0} images (up to {1} characters): {2}',
+            MAX_PROMPT_LENGTH,
+            order,
+          ),
     placeHolder: vscode.l10n.t('e.g. Turn the sky into a warm sunset and add a small boat on the lake'),
     value: initial,
     recent,
@@ -66,18 +76,32 @@ export interface OptionsMenuText {
  * A small menu: Enter on "Submit" accepts, any other row changes that option and comes back. `sent` lists what each
  * local image is sent as (after fitting), so the last step before paying says it.
  */
-export async function pickOptions(defaults: Required<EditOptions>, price?: string, text?: OptionsMenuText, sent: readonly SentInput[] = []): Promise<Required<EditOptions> | undefined> {
+export async function pickOptions(
+  defaults: Required<EditOptions>,
+  price?: string,
+  text?: OptionsMenuText,
+  sent: readonly SentInput[] = [],
+): Promise<Required<EditOptions> | undefined> {
   const options = { ...defaults };
   for (;;) {
     const items: MenuItem[] = [
       {
         label: `$(sparkle) ${plainLabel(text?.accept ?? vscode.l10n.t('Submit edit'))}`,
-        detail: text?.acceptDetail !== undefined ? plainLabel(text.acceptDetail) : price ? vscode.l10n.t('Price: {0}', plainLabel(price)) : vscode.l10n.t('Sends one paid job to RunComfy'),
+        detail:
+          text?.acceptDetail !== undefined
+            ? plainLabel(text.acceptDetail)
+            : price
+              ? vscode.l10n.t('Price: {0}', plainLabel(price))
+              : vscode.l10n.t('Sends one paid job to RunComfy'),
         action: 'submit',
       },
       { label: '', kind: vscode.QuickPickItemKind.Separator, action: 'submit' },
       { label: `$(screen-full) ${vscode.l10n.t('Size: {0}', sizeLabel(options.size))}`, action: 'size' },
-      { label: `$(settings) ${vscode.l10n.t('Scale: {0}', options.scale)}`, description: vscode.l10n.t('prompt weight against the images (0–1)'), action: 'scale' },
+      {
+        label: `$(settings) ${vscode.l10n.t('Scale: {0}', options.scale)}`,
+        description: vscode.l10n.t('prompt weight against the images (0–1)'),
+        action: 'scale',
+      },
       {
         label: options.forceSingle ? `$(check) ${vscode.l10n.t('Single output: on')}` : `$(circle-large-outline) ${vscode.l10n.t('Single output: off')}`,
         description: vscode.l10n.t('several outputs take longer'),
@@ -97,7 +121,12 @@ export async function pickOptions(defaults: Required<EditOptions>, price?: strin
     if (choice.action === 'single') options.forceSingle = !options.forceSingle;
     if (choice.action === 'size') {
       const size = await vscode.window.showQuickPick(
-        SIZE_OPTIONS.map((o) => ({ label: sizeLabel(o), description: o === defaults.size ? vscode.l10n.t('default') : undefined, picked: o === options.size, value: o as SizeOption })),
+        SIZE_OPTIONS.map((o) => ({
+          label: sizeLabel(o),
+          description: o === defaults.size ? vscode.l10n.t('default') : undefined,
+          picked: o === options.size,
+          value: o,
+        })),
         { title: vscode.l10n.t('Output size'), ignoreFocusOut: true },
       );
       if (size) options.size = size.value;

@@ -41,7 +41,9 @@ interface SubmitBody {
 
 /** Nine distinct PNGs in scratch/shoot, two of them in a subfolder: distinct so each submit body names its item. */
 function writeShoot(count = 9): string[] {
-  return Array.from({ length: count }, (_, i) => writeScratchFile(i < 7 ? `shoot/p${i + 1}.png` : `shoot/extra/p${i + 1}.png`, makePng(96 + i, 80, { shade: 20 + i * 20 })));
+  return Array.from({ length: count }, (_, i) =>
+    writeScratchFile(i < 7 ? `shoot/p${i + 1}.png` : `shoot/extra/p${i + 1}.png`, makePng(96 + i, 80, { shade: 20 + i * 20 })),
+  );
 }
 
 /** Answers modal information dialogs (the confirmation) with `answer(buttons)`; other messages are shown as usual. */
@@ -64,7 +66,10 @@ function runBatch(args: Record<string, unknown>): Thenable<BatchAnswer> {
 
 function batchFolders(): string[] {
   try {
-    return fs.readdirSync(resultsDir()).filter((n) => n.startsWith('batch-')).map((n) => path.join(resultsDir(), n));
+    return fs
+      .readdirSync(resultsDir())
+      .filter((n) => n.startsWith('batch-'))
+      .map((n) => path.join(resultsDir(), n));
   } catch {
     return [];
   }
@@ -85,7 +90,11 @@ describe('runcomfy.editBatch', () => {
     this.timeout(90_000);
     const { emulator } = env;
     const sources = writeShoot();
-    const answer = await within('the batch', runBatch({ images: ['scratch/shoot'], prompt: 'Same studio background', forceSingle: true, concurrency: 3, wait: true }), 80_000);
+    const answer = await within(
+      'the batch',
+      runBatch({ images: ['scratch/shoot'], prompt: 'Same studio background', forceSingle: true, concurrency: 3, wait: true }),
+      80_000,
+    );
 
     assert.equal(emulator.stats.submits, 9);
     assert.equal(emulator.stats.jobsCreated, 9);
@@ -107,9 +116,10 @@ describe('runcomfy.editBatch', () => {
       assert.equal(path.dirname(path.relative(folder, item.files[0])), path.dirname(rel));
       assert.ok(isPng(fs.readFileSync(item.files[0])));
     }
-    assert.deepEqual(answer.items?.map((i) => path.relative(workspacePath('scratch', 'shoot'), i.image)), [
-      'extra/p8.png', 'extra/p9.png', 'p1.png', 'p2.png', 'p3.png', 'p4.png', 'p5.png', 'p6.png', 'p7.png',
-    ]);
+    assert.deepEqual(
+      answer.items?.map((i) => path.relative(workspacePath('scratch', 'shoot'), i.image)),
+      ['extra/p8.png', 'extra/p9.png', 'p1.png', 'p2.png', 'p3.png', 'p4.png', 'p5.png', 'p6.png', 'p7.png'],
+    );
 
     await waitFor('batch.json to say finished', () => readSummary(folder).state === 'finished');
     const summary = readSummary(folder);
@@ -134,8 +144,15 @@ describe('runcomfy.editBatch', () => {
     const server = await serveImage(makePng(120, 90, { shade: 200 }));
     try {
       const url = server.url('logo.png');
-      const answer = await within('the batch', runBatch({ images: ['scratch/shoot'], references: [url, 'landscape.png'], prompt: 'Put the logo in the corner', forceSingle: true, wait: true }), 50_000);
-      assert.deepEqual(answer.items?.map((i) => i.status), ['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+      const answer = await within(
+        'the batch',
+        runBatch({ images: ['scratch/shoot'], references: [url, 'landscape.png'], prompt: 'Put the logo in the corner', forceSingle: true, wait: true }),
+        50_000,
+      );
+      assert.deepEqual(
+        answer.items?.map((i) => i.status),
+        ['succeeded', 'succeeded', 'succeeded', 'succeeded'],
+      );
       const bodies = emulator.stats.submitBodies as SubmitBody[];
       assert.equal(bodies.length, 4);
       const landscape = bodies[0].image_urls[2];
@@ -218,7 +235,10 @@ describe('runcomfy.editBatch', () => {
     const second = start();
     await second.engine.restore();
     const unfinished = await second.batches.runner.restore();
-    assert.deepEqual(unfinished.map((b) => b.id), [batch.id]);
+    assert.deepEqual(
+      unfinished.map((b) => b.id),
+      [batch.id],
+    );
     assert.equal(second.batches.runner.get(batch.id)!.items.filter((i) => i.state === 'submissionUnknown').length, 3);
     second.batches.runner.continue();
     const ended = await within('the batch after the reload', second.batches.runner.waitForEnd(batch.id), 60_000);
@@ -304,7 +324,10 @@ describe('runcomfy.editBatch', () => {
     assert.equal(await vscode.commands.executeCommand('runcomfy.cancelBatch', batchId), true);
     await waitFor('the batch to finish', () => readSummary(folder).state === 'finished', 30_000, 200);
     const summary = readSummary(folder);
-    assert.deepEqual(summary.items.map((i: { status: string }) => i.status), ['succeeded', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    assert.deepEqual(
+      summary.items.map((i: { status: string }) => i.status),
+      ['succeeded', 'cancelled', 'cancelled', 'cancelled', 'cancelled'],
+    );
     assert.equal(summary.items[1].request_id !== null, true);
     assert.equal(emulator.stats.cancels(summary.items[1].request_id), 1);
     assert.equal(emulator.stats.submits, 2);

@@ -141,7 +141,15 @@ describe('Explorer: Edit Image with Dreamina…', () => {
     const { emulator } = env;
     const errors = spyOnWindow('showErrorMessage');
     const uri = workspaceUri('landscape.png');
-    const result = await within('the refused edit', vscode.commands.executeCommand('runcomfy.edit', uri, Array.from({ length: 11 }, () => uri)), 5000);
+    const result = await within(
+      'the refused edit',
+      vscode.commands.executeCommand(
+        'runcomfy.edit',
+        uri,
+        Array.from({ length: 11 }, () => uri),
+      ),
+      5000,
+    );
     assert.equal(result, undefined);
     assert.match(String(errors.calls[0]?.[0]), /11 images are selected; at most 10/);
     assert.equal(emulator.stats.requests.length, 0);

@@ -79,7 +79,11 @@ describe('trust: links, the token, the output folder and repeated submits', () =
     await waitFor('the error shown to the user', () => errors.calls.some((c) => /request_id/.test(String(c[0]))), 10_000);
     for (const call of errors.calls) assert.doesNotMatch(String(call[0]), NOTIFICATION_LINK);
     await delay(3000);
-    assert.deepEqual(emulator.stats.requests.filter((r) => r.path.startsWith('/v1/requests/')).map((r) => r.path), [], 'polled with a malformed id');
+    assert.deepEqual(
+      emulator.stats.requests.filter((r) => r.path.startsWith('/v1/requests/')).map((r) => r.path),
+      [],
+      'polled with a malformed id',
+    );
   });
 
   describe('the output folder', () => {
@@ -115,7 +119,7 @@ describe('trust: links, the token, the output folder and repeated submits', () =
       assert.deepEqual(fs.readdirSync(elsewhere), [], 'results were written through the link');
     });
 
-    it('refuses an absolute folder from workspace settings, and allows one from the user\'s own settings', async function () {
+    it("refuses an absolute folder from workspace settings, and allows one from the user's own settings", async function () {
       this.timeout(30_000);
       const { emulator } = env;
       const elsewhere = tempFolder();

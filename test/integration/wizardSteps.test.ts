@@ -35,7 +35,11 @@ describe('the palette wizard and where results open', () => {
     for (const value of ['', '   ', '\n\t', 'x'.repeat(801)]) {
       box.validationMessage = undefined;
       box.value = value;
-      await repeatCommandUntil('workbench.action.acceptSelectedQuickOpenItem', `the error for ${JSON.stringify(value)}`, () => box.validationMessage !== undefined);
+      await repeatCommandUntil(
+        'workbench.action.acceptSelectedQuickOpenItem',
+        `the error for ${JSON.stringify(value)}`,
+        () => box.validationMessage !== undefined,
+      );
       const message = box.validationMessage as vscode.InputBoxValidationMessage | undefined;
       assert.equal(message?.severity, vscode.InputBoxValidationSeverity.Error, `${JSON.stringify(value)} → ${JSON.stringify(message)}`);
       if (value.length < 800) assert.match(message.message, /Write a prompt that describes the edit/);
@@ -85,7 +89,10 @@ describe('the palette wizard and where results open', () => {
     // Another image, so this is not the same edit again (which would be asked about first).
     await edit('portrait.png', async (shown) => {
       const { box } = shown;
-      assert.ok(box.buttons.some((b) => b.tooltip === 'Recent prompts'), 'the box has no "Recent prompts" button');
+      assert.ok(
+        box.buttons.some((b) => b.tooltip === 'Recent prompts'),
+        'the box has no "Recent prompts" button',
+      );
       box.value = 'A draft the user is still writing';
       shown.pressButton(/Recent prompts/);
       await waitFor('the recent prompts', () => pickers.length === 1 && pickers[0].items.length > 0);
@@ -95,7 +102,10 @@ describe('the palette wizard and where results open', () => {
       assert.equal(pickers[0].title, 'Recent prompts');
 
       // Escape leaves the list, not the wizard: the box is back with the draft.
-      await dismissQuickInput('the prompt box again', () => box.value === 'A draft the user is still writing' && inputBoxes.shown.length === 2 && hidden.has(pickers[0]));
+      await dismissQuickInput(
+        'the prompt box again',
+        () => box.value === 'A draft the user is still writing' && inputBoxes.shown.length === 2 && hidden.has(pickers[0]),
+      );
       await delay(300);
       assert.equal(menus.calls.length, 1, 'Escape in the recent prompts left the prompt step');
       shown.pressButton(/Recent prompts/);
@@ -106,7 +116,7 @@ describe('the palette wizard and where results open', () => {
     assert.equal((emulator.stats.submitBodies[1] as { prompt: string }).prompt, sent);
   });
 
-  it('opens a result in the panel\'s group when the panel is alone, without a new group', async function () {
+  it("opens a result in the panel's group when the panel is alone, without a new group", async function () {
     this.timeout(30_000);
     await vscode.commands.executeCommand('workbench.action.closeAllGroups');
     await vscode.commands.executeCommand('runcomfy.openPanel');
@@ -126,13 +136,16 @@ describe('the palette wizard and where results open', () => {
     await vscode.commands.executeCommand('vscode.open', workspaceUri('landscape.png'), { viewColumn: vscode.ViewColumn.One });
     await vscode.commands.executeCommand('workbench.action.newGroupRight');
     await vscode.commands.executeCommand('runcomfy.openPanel');
-    await waitFor('the panel in the second group', () => activeViewType()?.includes('runcomfy.panel') && vscode.window.tabGroups.activeTabGroup.viewColumn === vscode.ViewColumn.Two);
+    await waitFor(
+      'the panel in the second group',
+      () => activeViewType()?.includes('runcomfy.panel') && vscode.window.tabGroups.activeTabGroup.viewColumn === vscode.ViewColumn.Two,
+    );
 
     const image = workspacePath('portrait.png');
     await vscode.commands.executeCommand('runcomfy.openResult', image);
     const group = await waitFor('the image tab', () => tabGroupOf(image));
     assert.equal(vscode.window.tabGroups.all.length, 2, 'the groups changed');
-    assert.equal(group.viewColumn, vscode.ViewColumn.One, 'the result did not open in the user\'s other group');
+    assert.equal(group.viewColumn, vscode.ViewColumn.One, "the result did not open in the user's other group");
     const panelGroup = vscode.window.tabGroups.all[1];
     const input = panelGroup.activeTab?.input;
     assert.ok(input instanceof vscode.TabInputWebview && input.viewType.includes('runcomfy.panel'), 'the panel is no longer the shown tab of its group');

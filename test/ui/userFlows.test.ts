@@ -48,7 +48,7 @@ interface SubmitBody {
 function submitBody(index: number): SubmitBody {
   const body = uiSession().emulator.stats.submitBodies[index];
   assert.ok(body && typeof body === 'object', `submit #${index} has no JSON body: ${String(body)}`);
-  return body as SubmitBody;
+  return body;
 }
 
 function imageUrlsOf(body: SubmitBody): string[] {
@@ -170,7 +170,10 @@ describe('Dreamina edit flows', function () {
     await screenshot(page, 'status-bar-running', bottomLeftArea(page));
     await moveMouseAway(page);
     assert.equal(running.text, '1 running', `the running item shows ${JSON.stringify(running)}`);
-    assert.ok(running.icons.some((icon) => icon.includes('spin')), `the icon does not spin: ${JSON.stringify(running)}`);
+    assert.ok(
+      running.icons.some((icon) => icon.includes('spin')),
+      `the icon does not spin: ${JSON.stringify(running)}`,
+    );
     assert.match(running.ariaLabel, /1 running/);
     assert.equal(emulator.stats.submits, submitsBefore + 1, 'exactly one submit');
     const body = submitBody(submitsBefore);
@@ -216,7 +219,10 @@ describe('Dreamina edit flows', function () {
     await statusBarItem(page, 'imagePreview.size').waitFor({ state: 'visible', timeout: 10_000 });
     const openTabs = await editorTabs(page);
     for (const name of names) {
-      assert.ok(openTabs.some((tab) => tab.includes(name)), `${name} is not open; tabs: ${JSON.stringify(openTabs)}`);
+      assert.ok(
+        openTabs.some((tab) => tab.includes(name)),
+        `${name} is not open; tabs: ${JSON.stringify(openTabs)}`,
+      );
     }
     const saved = await waitForNotification(page, /results? saved for/);
     assert.match(saved.message, new RegExp(`${results.length} results saved for "${explorerPrompt}"`));
@@ -233,7 +239,10 @@ describe('Dreamina edit flows', function () {
     await runCommand(page, editCommandTitle);
     await waitForQuickInput(page, 'RunComfy Edit (1/3): input images');
     const sources = await quickPickItems(page);
-    assert.ok(sources.some((label) => label.includes('Workspace images…')), `sources: ${JSON.stringify(sources)}`);
+    assert.ok(
+      sources.some((label) => label.includes('Workspace images…')),
+      `sources: ${JSON.stringify(sources)}`,
+    );
     await quickPickRow(page, 'Workspace images…').click();
 
     await waitForQuickInput(page, 'RunComfy Edit (1/3): workspace images');
@@ -305,7 +314,11 @@ describe('Dreamina edit flows', function () {
     await waitUntil('the search to keep only the kite', async () => JSON.stringify(await quickPickItems(page)) === JSON.stringify([recent]), 5000);
     await screenshot(page, 'wizard-recent-prompts');
     await typeInQuickInput(page, 'zebra');
-    await waitUntil('the search to say nothing matches', async () => JSON.stringify(await quickPickItems(page)) === JSON.stringify(['No recent prompt contains “zebra”.']), 5000);
+    await waitUntil(
+      'the search to say nothing matches',
+      async () => JSON.stringify(await quickPickItems(page)) === JSON.stringify(['No recent prompt contains “zebra”.']),
+      5000,
+    );
     // Enter on that row chooses nothing and keeps the list open.
     await page.keyboard.press('Enter');
     await waitForQuickInput(page, 'Recent prompts');
@@ -320,7 +333,11 @@ describe('Dreamina edit flows', function () {
     await waitUntil('the recent prompts', async () => (await quickPickItems(page))[0] === recent, 5000);
     await page.keyboard.press('Enter');
     await waitForQuickInput(page, 'RunComfy Edit (2/3): prompt');
-    await waitUntil('the box to hold the chosen prompt', async () => (await page.locator('.quick-input-widget .quick-input-box input').first().inputValue()) === recent, 5000);
+    await waitUntil(
+      'the box to hold the chosen prompt',
+      async () => (await page.locator('.quick-input-widget .quick-input-box input').first().inputValue()) === recent,
+      5000,
+    );
     await page.keyboard.press('Enter');
     await waitForQuickInput(page, 'RunComfy Edit (3/3): options');
     await page.keyboard.press('Enter');
