@@ -40,7 +40,7 @@ export function showPromptBox(options: PromptBoxOptions): Promise<string | undef
     const finish = (value: string | undefined) => {
       if (done) return;
       done = true;
-      subscriptions.forEach((s) => s.dispose());
+      for (const s of subscriptions) s.dispose();
       box.hide();
       box.dispose();
       resolve(value);
@@ -107,7 +107,7 @@ export function pickRecentPrompt(history: readonly string[]): Promise<string | u
         if (chosen !== undefined) pick.hide();
       }),
       pick.onDidHide(() => {
-        subscriptions.forEach((s) => s.dispose());
+        for (const s of subscriptions) s.dispose();
         pick.dispose();
         resolve(chosen);
       }),
