@@ -110,7 +110,7 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     }
   }
 
-  const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), refs.map(inputLabel));
+  const prompt = await askPrompt(ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY), refs.map(inputLabel), services.library.history());
   if (prompt === undefined) return undefined;
   const scope = scopeOf(refs);
   const price = await modelPrice(services);
@@ -125,6 +125,9 @@ async function interactiveEdit(ctx: CommandContext, selection: vscode.Uri[] | un
     const submitted = await jobs.submitInteractive(submission, confirmRepeat, { prepared, progress: (work) => withSubmitProgress(work) });
     if (!submitted || !hasRequestId(submitted)) return undefined;
     const job = submitted;
+    // A prompt that was sent is offered again by this step and the panel; one the user declined to send is not.
+    // The job is sent either way; a history that could not be written only costs the user this entry.
+    await services.library.remember(prompt).catch((e: unknown) => services.logger.warn(`recent prompts not updated: ${String(e)}`));
     const showJobs = vscode.l10n.t('Show Jobs');
     const openPanel = vscode.l10n.t('Open Panel');
     const copyId = vscode.l10n.t('Copy Request ID');

@@ -104,6 +104,7 @@ async function interactiveBatch(ctx: CommandContext, selection: string[] | undef
   const prompt = await askPrompt(
     ctx.extension.workspaceState.get<string>(LAST_PROMPT_KEY),
     [vscode.l10n.t('each image'), ...references.map(inputLabel)],
+    services.library.history(),
     vscode.l10n.t('RunComfy Batch: prompt for every image'),
   );
   if (prompt === undefined) return undefined;
@@ -142,6 +143,8 @@ async function interactiveBatch(ctx: CommandContext, selection: string[] | undef
   try {
     // Its progress notification appears with its first change (see ui/batchProgress).
     const batch = await startPlannedBatch(services, plan);
+    // The batch is started either way; a history that could not be written only costs the user this entry.
+    await services.library.remember(prompt).catch((e: unknown) => services.logger.warn(`recent prompts not updated: ${String(e)}`));
     return { batchId: batch.id, count: batch.items.length };
   } catch (e) {
     void showError(plainText(jobs.userMessageOf(e)));

@@ -5,15 +5,22 @@ import { tn } from '../common/l10n';
 import { type EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, promptLength, promptProblem, sizeLabel } from '../api/model';
 import { plainLabel } from '../common/plainText';
 import type { InputRef } from '../jobs/inputChecks';
+import { showPromptBox } from './promptBox';
 
 /**
  * The prompt step. With several images, the message under the box names them in the order they are sent
  * ("image 1 (cat.png), image 2 (hat.png)"), the way a prompt refers to them, and keeps naming them while the user types.
- * `labels` are the images' names in that order (see inputLabel).
+ * `labels` are the images' names in that order (see inputLabel); `recent` are the recent prompts, offered from the box's
+ * title bar.
  */
-export async function askPrompt(initial: string | undefined, labels: readonly string[], title?: string): Promise<string | undefined> {
+export async function askPrompt(
+  initial: string | undefined,
+  labels: readonly string[],
+  recent: readonly string[],
+  title?: string,
+): Promise<string | undefined> {
   const order = labels.length > 1 ? labels.map((label, i) => vscode.l10n.t('image {0} ({1})', i + 1, label)).join(', ') : '';
-  const prompt = await vscode.window.showInputBox({
+  const prompt = await showPromptBox({
     title: title ?? vscode.l10n.t('RunComfy Edit (2/3): prompt'),
     prompt:
       labels.length === 1
@@ -26,10 +33,9 @@ export async function askPrompt(initial: string | undefined, labels: readonly st
           ),
     placeHolder: vscode.l10n.t('e.g. Turn the sky into a warm sunset and add a small boat on the lake'),
     value: initial,
-    ignoreFocusOut: true,
-    // An error (an empty or too long prompt) keeps Enter from leaving the step; VS Code shows the message once the
-    // user types or presses Enter, so an empty box does not open in red.
-    validateInput: (v) => {
+    recent,
+    // An error (an empty or too long prompt) keeps Enter from leaving the step.
+    validate: (v) => {
       const problem = promptProblem(v);
       if (problem) return { message: problem, severity: vscode.InputBoxValidationSeverity.Error };
       const count = `${promptLength(v)}/${MAX_PROMPT_LENGTH}`;

@@ -25,6 +25,7 @@ import {
   workspacePath,
   workspaceUri,
   writeScratchFile,
+  spyOnInputBoxes,
 } from './support';
 
 interface BatchAnswer {
@@ -43,11 +44,6 @@ function writeShoot(count = 9): string[] {
   return Array.from({ length: count }, (_, i) =>
     writeScratchFile(i < 7 ? `shoot/p${i + 1}.png` : `shoot/extra/p${i + 1}.png`, makePng(96 + i, 80, { shade: 20 + i * 20 })),
   );
-}
-
-/** Sends the value an input box is shown with as if the user had typed `text` into it. */
-function typeInto(text: string): (args: unknown[]) => unknown[] {
-  return ([options, ...rest]) => [{ ...(options as vscode.InputBoxOptions), value: text }, ...rest];
 }
 
 /** Answers modal information dialogs (the confirmation) with `answer(buttons)`; other messages are shown as usual. */
@@ -265,13 +261,13 @@ describe('runcomfy.editBatch', () => {
     const { emulator } = env;
     writeShoot(3);
     const folder = workspaceUri('scratch', 'shoot');
-    const inputBoxes = spyOnWindow('showInputBox', typeInto('Same studio background'));
+    const inputBoxes = spyOnInputBoxes('Same studio background');
     const menus = spyOnWindow('showQuickPick');
     const dialogs = answerModals((buttons) => buttons[0]);
     const running = Promise.resolve(vscode.commands.executeCommand<BatchAnswer>('runcomfy.editBatch', folder, [folder]));
 
     await waitFor('the reference step', () => menus.calls.length === 1, 20_000);
-    await acceptQuickInput('the prompt box', () => inputBoxes.calls.length === 1);
+    await acceptQuickInput('the prompt box', () => inputBoxes.shown.length === 1);
     await acceptQuickInput('the options menu', () => menus.calls.length === 2);
     const options = (await Promise.resolve(menus.calls[1][0] as Array<{ label: string; detail?: string }>))[0];
     assert.match(options.label, /Continue/);
@@ -295,12 +291,12 @@ describe('runcomfy.editBatch', () => {
     const { emulator } = env;
     writeShoot(2);
     const folder = workspaceUri('scratch', 'shoot');
-    const inputBoxes = spyOnWindow('showInputBox', typeInto('Never sent'));
+    const inputBoxes = spyOnInputBoxes('Never sent');
     const menus = spyOnWindow('showQuickPick');
     const dialogs = answerModals(() => undefined);
     const running = Promise.resolve(vscode.commands.executeCommand<BatchAnswer | undefined>('runcomfy.editBatch', folder, [folder]));
     await waitFor('the reference step', () => menus.calls.length === 1, 20_000);
-    await acceptQuickInput('the prompt box', () => inputBoxes.calls.length === 1);
+    await acceptQuickInput('the prompt box', () => inputBoxes.shown.length === 1);
     await acceptQuickInput('the options menu', () => menus.calls.length === 2);
     await acceptQuickInput('the confirmation', () => dialogs.modals.length === 1);
     assert.equal(await within('the command', running, 20_000), undefined);

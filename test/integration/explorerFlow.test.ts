@@ -19,17 +19,13 @@ import {
   within,
   workspaceUri,
   writeScratchFile,
+  spyOnInputBoxes,
 } from './support';
 
 interface QuickPickItemLike {
   label: string;
   detail?: string;
   kind?: vscode.QuickPickItemKind;
-}
-
-/** Sends the value an input box is shown with as if the user had typed `text` into it. */
-function typeInto(text: string): (args: unknown[]) => unknown[] {
-  return ([options, ...rest]) => [{ ...(options as vscode.InputBoxOptions), value: text }, ...rest];
 }
 
 describe('Explorer: Edit Image with Dreamina…', () => {
@@ -41,7 +37,7 @@ describe('Explorer: Edit Image with Dreamina…', () => {
     const prompt = 'Turn the sky into a warm sunset';
     const landscape = workspaceUri('landscape.png');
     const portrait = workspaceUri('portrait.png');
-    const inputBoxes = spyOnWindow('showInputBox', typeInto(prompt));
+    const inputBoxes = spyOnInputBoxes(prompt);
     const menus = spyOnWindow('showQuickPick');
 
     let answer: { requestId: string } | undefined;
@@ -57,8 +53,8 @@ describe('Explorer: Edit Image with Dreamina…', () => {
       },
     );
 
-    await waitFor('the prompt box', () => inputBoxes.calls.length === 1);
-    const promptOptions = inputBoxes.calls[0][0] as vscode.InputBoxOptions;
+    await waitFor('the prompt box', () => inputBoxes.shown.length === 1);
+    const promptOptions = inputBoxes.shown[0].options;
     assert.match(promptOptions.title ?? '', /prompt/i);
     assert.match(promptOptions.prompt ?? '', /2 images/);
     assert.equal(emulator.stats.submits, 0, 'nothing may be sent before the prompt is given');
@@ -117,18 +113,18 @@ describe('Explorer: Edit Image with Dreamina…', () => {
     const next = Promise.resolve(vscode.commands.executeCommand('runcomfy.edit', landscape, [landscape])).finally(() => {
       nextSettled = true;
     });
-    await waitFor('the second prompt box', () => inputBoxes.calls.length === 2);
+    await waitFor('the second prompt box', () => inputBoxes.shown.length === 2);
     await dismissQuickInput('the edit to end', () => nextSettled);
     assert.equal(await next, undefined);
-    // The box was shown with the value the extension passed, before this spy typed over it.
-    assert.equal((inputBoxes.calls[1][0] as vscode.InputBoxOptions).value, prompt);
+    // The box was shown with the prompt last submitted (this spy types the same text over it).
+    assert.equal(inputBoxes.shown[1].options.value, prompt);
     assert.equal(emulator.stats.submits, 1);
   });
 
   it('refuses a selection with a non-image file before asking anything', async () => {
     const { emulator } = env;
     const errors = spyOnWindow('showErrorMessage');
-    const inputBoxes = spyOnWindow('showInputBox');
+    const inputBoxes = spyOnInputBoxes();
     const result = await within(
       'the refused edit',
       vscode.commands.executeCommand('runcomfy.edit', workspaceUri('README.txt'), [workspaceUri('landscape.png'), workspaceUri('README.txt')]),
@@ -137,7 +133,7 @@ describe('Explorer: Edit Image with Dreamina…', () => {
     assert.equal(result, undefined);
     assert.equal(errors.calls.length, 1);
     assert.match(String(errors.calls[0][0]), /Only images can be edited \(PNG, JPEG, WebP, GIF, BMP, TIFF, AVIF, HEIC\); README\.txt is not one/);
-    assert.equal(inputBoxes.calls.length, 0);
+    assert.equal(inputBoxes.shown.length, 0);
     assert.equal(emulator.stats.requests.length, 0);
   });
 
@@ -163,11 +159,11 @@ describe('Explorer: Edit Image with Dreamina…', () => {
     const { emulator } = env;
     const fake = vscode.Uri.file(writeScratchFile('notes.png', 'just some text, not an image\n'));
     const errors = spyOnWindow('showErrorMessage');
-    const inputBoxes = spyOnWindow('showInputBox');
+    const inputBoxes = spyOnInputBoxes();
     const result = await within('the refused edit', vscode.commands.executeCommand('runcomfy.edit', fake, [fake, workspaceUri('portrait.png')]), 10_000);
     assert.equal(result, undefined);
     assert.match(String(errors.calls[0]?.[0]), /notes\.png is not an image that can be read; accepted formats: PNG, JPEG/);
-    assert.equal(inputBoxes.calls.length, 0);
+    assert.equal(inputBoxes.shown.length, 0);
     assert.equal(emulator.stats.submits, 0);
   });
 
@@ -175,7 +171,7 @@ describe('Explorer: Edit Image with Dreamina…', () => {
     const { emulator } = env;
     await clearToken();
     const warnings = spyOnWindow('showWarningMessage');
-    const inputBoxes = spyOnWindow('showInputBox');
+    const inputBoxes = spyOnInputBoxes();
     const uri = workspaceUri('landscape.png');
     let settled = false;
     const running = Promise.resolve(vscode.commands.executeCommand('runcomfy.edit', uri, [uri])).finally(() => {
@@ -187,7 +183,7 @@ describe('Explorer: Edit Image with Dreamina…', () => {
     // Dismissing the notification is the user saying no.
     await repeatCommandUntil('notifications.clearAll', 'the edit to end', () => settled);
     assert.equal(await running, undefined);
-    assert.equal(inputBoxes.calls.length, 0);
+    assert.equal(inputBoxes.shown.length, 0);
     assert.equal(emulator.stats.requests.length, 0);
   });
 });

@@ -17,6 +17,8 @@ import {
   useEmulator,
   waitFor,
   writeScratchFile,
+  spyOnInputBoxes,
+  type ShownInputBox,
 } from './support';
 
 const MAX_INLINE = 6 * 1024 * 1024;
@@ -87,13 +89,13 @@ describe('fitting local images before they are sent', function () {
     assert.equal(emulator.stats.submits, 1);
   });
 
-  async function explorerEditOfBanner(choice: string | undefined): Promise<{ warnings: unknown[][]; inputBoxes: unknown[][]; settled: Promise<unknown> }> {
+  async function explorerEditOfBanner(choice: string | undefined): Promise<{ warnings: unknown[][]; inputBoxes: ShownInputBox[]; settled: Promise<unknown> }> {
     const banner = writeScratchFile('banner.png', await photo(1500, 300).png().toBuffer());
     const warnings = replaceWindowFunction('showWarningMessage', () => Promise.resolve(choice));
-    const inputBoxes = spyOnWindow('showInputBox', ([options, ...rest]) => [{ ...(options as vscode.InputBoxOptions), value: 'Add a kite' }, ...rest]);
+    const inputBoxes = spyOnInputBoxes('Add a kite');
     const uri = vscode.Uri.file(banner);
     const settled = Promise.resolve(vscode.commands.executeCommand('runcomfy.edit', uri, [uri]));
-    return { warnings: warnings.calls, inputBoxes: inputBoxes.calls, settled };
+    return { warnings: warnings.calls, inputBoxes: inputBoxes.shown, settled };
   }
 
   it('Explorer: a 5:1 image asks Pad or Crop in a modal; Pad sends it extended to 3:1', async () => {

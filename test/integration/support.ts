@@ -456,6 +456,54 @@ export function replaceWindowFunction<K extends keyof typeof vscode.window>(
   return spy;
 }
 
+/** An input box the extension created, as it was when shown, and a way to press one of its title-bar buttons. */
+export interface ShownInputBox {
+  readonly box: vscode.InputBox;
+  /** title, prompt, placeholder and value when it was first shown (after `typed` was put in). */
+  readonly options: { title?: string; prompt?: string; placeholder?: string; value: string };
+  /** Runs what the extension does when the user clicks the button with this tooltip. */
+  pressButton(tooltip: RegExp): void;
+}
+
+/**
+ * Records the input boxes the extension creates (`vscode.window.createInputBox`), still showing the real ones; with
+ * `typed`, each box is shown holding that text, as if the user had typed it.
+ */
+export function spyOnInputBoxes(typed?: string): { readonly shown: ShownInputBox[] } {
+  const shown: ShownInputBox[] = [];
+  replaceWindowFunction('createInputBox', (original) => {
+    const box = original() as vscode.InputBox;
+    const buttonListeners: ((button: vscode.QuickInputButton) => unknown)[] = [];
+    const onDidTriggerButton = box.onDidTriggerButton.bind(box);
+    Object.defineProperty(box, 'onDidTriggerButton', {
+      value: (listener: (button: vscode.QuickInputButton) => unknown, thisArg?: unknown, disposables?: vscode.Disposable[]) => {
+        buttonListeners.push(thisArg ? listener.bind(thisArg) : listener);
+        return onDidTriggerButton(listener, thisArg, disposables);
+      },
+    });
+    const show = box.show.bind(box);
+    let first = true;
+    box.show = () => {
+      if (first) {
+        first = false;
+        if (typed !== undefined) box.value = typed;
+        shown.push({
+          box,
+          options: { title: box.title, prompt: box.prompt, placeholder: box.placeholder, value: box.value },
+          pressButton: (tooltip) => {
+            const button = box.buttons.find((b) => tooltip.test(b.tooltip ?? ''));
+            if (!button) throw new Error(`no button ${String(tooltip)} among ${JSON.stringify(box.buttons.map((b) => b.tooltip))}`);
+            buttonListeners.forEach((l) => l(button));
+          },
+        });
+      }
+      show();
+    };
+    return box;
+  });
+  return { shown };
+}
+
 export function restoreSpies(): void {
   for (const spy of activeSpies.splice(0).reverse()) spy.restore();
 }

@@ -19,6 +19,7 @@ import {
   workspacePath,
   workspaceUri,
   writeScratchFile,
+  spyOnInputBoxes,
 } from './support';
 
 /** VS Code's notification link syntax (src/vs/base/common/linkedText.ts): what must never reach a message. */
@@ -150,7 +151,7 @@ describe('trust: links, the token, the output folder and repeated submits', () =
     const { emulator } = env;
     const uri = workspaceUri('landscape.png');
     const prompt = 'Same edit, twice';
-    spyOnWindow('showInputBox', ([options, ...rest]) => [{ ...(options as vscode.InputBoxOptions), value: prompt }, ...rest]);
+    spyOnInputBoxes(prompt);
     const menus = spyOnWindow('showQuickPick');
     let answer: string | undefined;
     const questions = replaceWindowFunction('showWarningMessage', (original, ...args) => {

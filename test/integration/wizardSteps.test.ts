@@ -1,48 +1,119 @@
-// The wizard's prompt box refuses what cannot be sent as the user types; results open without a new editor group.
+// The wizard's prompt box refuses what cannot be sent and offers recent prompts; results open without a new editor group.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { dismissQuickInput, spyOnWindow, useEmulator, waitFor, workspacePath, workspaceUri } from './support';
-
-type Validate = (value: string) => vscode.InputBoxValidationMessage | string | undefined | null;
-
-function severityOf(answer: ReturnType<Validate>): vscode.InputBoxValidationSeverity | 'none' {
-  if (answer === undefined || answer === null) return 'none';
-  return typeof answer === 'string' ? vscode.InputBoxValidationSeverity.Error : answer.severity;
-}
-
-function messageOf(answer: ReturnType<Validate>): string {
-  return typeof answer === 'string' ? answer : (answer?.message ?? '');
-}
+import {
+  acceptQuickInput,
+  delay,
+  dismissQuickInput,
+  repeatCommandUntil,
+  replaceWindowFunction,
+  spyOnInputBoxes,
+  spyOnWindow,
+  type ShownInputBox,
+  useEmulator,
+  waitFor,
+  workspacePath,
+  workspaceUri,
+} from './support';
 
 describe('the palette wizard and where results open', () => {
   const env = useEmulator();
 
   it('refuses an empty or blank prompt in the box as an error, so Enter keeps the user in the step', async function () {
-    this.timeout(20_000);
-    const inputBoxes = spyOnWindow('showInputBox');
+    this.timeout(30_000);
+    const inputBoxes = spyOnInputBoxes('');
+    const menus = spyOnWindow('showQuickPick');
     const uri = workspaceUri('landscape.png');
     let settled = false;
     const running = Promise.resolve(vscode.commands.executeCommand('runcomfy.edit', uri, [uri])).finally(() => {
       settled = true;
     });
-    await waitFor('the prompt box', () => inputBoxes.calls.length === 1);
-    const options = inputBoxes.calls[0][0] as vscode.InputBoxOptions;
-    assert.equal(typeof options.validateInput, 'function');
-    // The wizard checks the prompt at once: an answer that is a promise would fail the asserts below.
-    const validate = (value: string) => options.validateInput?.(value) as ReturnType<Validate>;
-    for (const value of ['', '   ', '\n\t']) {
-      const answer = validate(value);
-      assert.equal(severityOf(answer), vscode.InputBoxValidationSeverity.Error, `${JSON.stringify(value)} → ${JSON.stringify(answer)}`);
-      assert.match(messageOf(answer), /Write a prompt that describes the edit/);
+    await waitFor('the prompt box', () => inputBoxes.shown.length === 1);
+    const { box } = inputBoxes.shown[0];
+    // It opens with the prompt last sent (or empty), never in red.
+    assert.notEqual((box.validationMessage as vscode.InputBoxValidationMessage | undefined)?.severity, vscode.InputBoxValidationSeverity.Error);
+    for (const value of ['', '   ', '\n\t', 'x'.repeat(801)]) {
+      box.validationMessage = undefined;
+      box.value = value;
+      await repeatCommandUntil(
+        'workbench.action.acceptSelectedQuickOpenItem',
+        `the error for ${JSON.stringify(value)}`,
+        () => box.validationMessage !== undefined,
+      );
+      const message = box.validationMessage as vscode.InputBoxValidationMessage | undefined;
+      assert.equal(message?.severity, vscode.InputBoxValidationSeverity.Error, `${JSON.stringify(value)} → ${JSON.stringify(message)}`);
+      if (value.length < 800) assert.match(message.message, /Write a prompt that describes the edit/);
+      assert.equal(settled, false, 'Enter on a prompt that cannot be sent left the step');
+      assert.equal(menus.calls.length, 0);
     }
-    assert.equal(severityOf(validate('x'.repeat(801))), vscode.InputBoxValidationSeverity.Error);
-    const fine = validate('Sky');
-    assert.equal(severityOf(fine), vscode.InputBoxValidationSeverity.Info);
-    assert.equal(messageOf(fine), '3/800');
 
     await dismissQuickInput('the edit to end', () => settled);
     assert.equal(await running, undefined);
     assert.equal(env.emulator.stats.submits, 0);
+  });
+
+  it('offers recent prompts from the prompt box; Escape there comes back to the box, and the chosen prompt is the one sent', async function () {
+    this.timeout(60_000);
+    const { emulator } = env;
+    const sent = 'Paint the barn a deep red';
+    const inputBoxes = spyOnInputBoxes();
+    const menus = spyOnWindow('showQuickPick');
+    const pickers: vscode.QuickPick<vscode.QuickPickItem>[] = [];
+    const hidden = new Set<vscode.QuickPick<vscode.QuickPickItem>>();
+    replaceWindowFunction('createQuickPick', (original) => {
+      const pick = original() as vscode.QuickPick<vscode.QuickPickItem>;
+      pickers.push(pick);
+      pick.onDidHide(() => hidden.add(pick));
+      return pick;
+    });
+
+    async function edit(image: string, step: (box: ShownInputBox) => Promise<void>): Promise<void> {
+      const uri = workspaceUri(image);
+      let settled = false;
+      const before = inputBoxes.shown.length;
+      const menusBefore = menus.calls.length;
+      const running = Promise.resolve(vscode.commands.executeCommand('runcomfy.edit', uri, [uri])).finally(() => (settled = true));
+      await waitFor('the prompt box', () => inputBoxes.shown.length === before + 1);
+      await step(inputBoxes.shown[before]);
+      await acceptQuickInput('the options menu', () => menus.calls.length > menusBefore || settled);
+      await acceptQuickInput('the submit', () => settled);
+      await running;
+    }
+
+    // A prompt sent from the wizard joins the recent prompts.
+    await edit('landscape.png', async ({ box }) => {
+      box.value = sent;
+    });
+    assert.equal(emulator.stats.submits, 1);
+
+    // Another image, so this is not the same edit again (which would be asked about first).
+    await edit('portrait.png', async (shown) => {
+      const { box } = shown;
+      assert.ok(
+        box.buttons.some((b) => b.tooltip === 'Recent prompts'),
+        'the box has no "Recent prompts" button',
+      );
+      box.value = 'A draft the user is still writing';
+      shown.pressButton(/Recent prompts/);
+      await waitFor('the recent prompts', () => pickers.length === 1 && pickers[0].items.length > 0);
+      const labels = pickers[0].items.map((i) => i.label);
+      assert.equal(labels[0], sent, 'the prompt sent last is not first');
+      assert.equal(labels.filter((l) => l === sent).length, 1);
+      assert.equal(pickers[0].title, 'Recent prompts');
+
+      // Escape leaves the list, not the wizard: the box is back with the draft.
+      await dismissQuickInput(
+        'the prompt box again',
+        () => box.value === 'A draft the user is still writing' && inputBoxes.shown.length === 2 && hidden.has(pickers[0]),
+      );
+      await delay(300);
+      assert.equal(menus.calls.length, 1, 'Escape in the recent prompts left the prompt step');
+      shown.pressButton(/Recent prompts/);
+      await waitFor('the recent prompts again', () => pickers.length === 2 && pickers[1].items.length > 0);
+      await acceptQuickInput('the chosen prompt in the box', () => box.value === sent);
+    });
+    assert.equal(emulator.stats.submits, 2);
+    assert.equal((emulator.stats.submitBodies[1] as { prompt: string }).prompt, sent);
   });
 
   it("opens a result in the panel's group when the panel is alone, without a new group", async function () {

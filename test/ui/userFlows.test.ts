@@ -284,6 +284,72 @@ describe('Dreamina edit flows', function () {
     assert.notEqual(urls[0], urls[1], 'the two images are different files');
   });
 
+  it('offers the recent prompts at the prompt step: searched, left with Escape back to the box, and the chosen one is sent', async function () {
+    this.timeout(120_000);
+    const { page, emulator } = uiSession();
+    const recent = 'Add a red kite high in the sky';
+    // Its own prompt to find again, so the test does not depend on the edits above having run.
+    await rightClickExplorerItem(page, 'portrait.png');
+    await clickContextMenuItem(page, editMenuLabel);
+    await submitPromptAndOptions(recent, 1);
+    await waitUntil('the emulator to receive the first submit', () => emulator.stats.submitBodies.some((b) => (b as SubmitBody).prompt === recent), 10_000);
+    // A result opening in an editor would close the wizard's next step.
+    await waitForJobsToFinish(60_000);
+    await runCommand(page, 'View: Close All Editors');
+    const submitsBefore = emulator.stats.submits;
+
+    await rightClickExplorerItem(page, 'landscape.png');
+    await clickContextMenuItem(page, editMenuLabel);
+    await waitForQuickInput(page, 'RunComfy Edit (2/3): prompt');
+    const draft = 'A draft still being written';
+    await typeInQuickInput(page, draft);
+    const historyButton = page.locator('.quick-input-widget .action-label[aria-label^="Recent prompts"]').first();
+    await historyButton.click();
+    await waitForQuickInput(page, 'Recent prompts');
+    assert.equal(await quickInputPlaceholder(page), 'Search recent prompts');
+    const all = await quickPickItems(page);
+    assert.equal(all[0], recent, `the prompt sent last is not first: ${JSON.stringify(all)}`);
+    // Words in any order, like the panel's search.
+    await typeInQuickInput(page, 'sky kite');
+    await waitUntil('the search to keep only the kite', async () => JSON.stringify(await quickPickItems(page)) === JSON.stringify([recent]), 5000);
+    await screenshot(page, 'wizard-recent-prompts');
+    await typeInQuickInput(page, 'zebra');
+    await waitUntil(
+      'the search to say nothing matches',
+      async () => JSON.stringify(await quickPickItems(page)) === JSON.stringify(['No recent prompt contains “zebra”.']),
+      5000,
+    );
+    // Enter on that row chooses nothing and keeps the list open.
+    await page.keyboard.press('Enter');
+    await waitForQuickInput(page, 'Recent prompts');
+
+    // Escape goes back to the prompt step with the draft, not out of the wizard.
+    await page.keyboard.press('Escape');
+    await waitForQuickInput(page, 'RunComfy Edit (2/3): prompt');
+    assert.equal(await page.locator('.quick-input-widget .quick-input-box input').first().inputValue(), draft);
+
+    await historyButton.click();
+    await waitForQuickInput(page, 'Recent prompts');
+    await waitUntil('the recent prompts', async () => (await quickPickItems(page))[0] === recent, 5000);
+    await page.keyboard.press('Enter');
+    await waitForQuickInput(page, 'RunComfy Edit (2/3): prompt');
+    await waitUntil(
+      'the box to hold the chosen prompt',
+      async () => (await page.locator('.quick-input-widget .quick-input-box input').first().inputValue()) === recent,
+      5000,
+    );
+    await page.keyboard.press('Enter');
+    await waitForQuickInput(page, 'RunComfy Edit (3/3): options');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+
+    await waitUntil('the emulator to receive the submit', () => emulator.stats.submits > submitsBefore, 10_000);
+    assert.equal(emulator.stats.submits, submitsBefore + 1, 'exactly one submit');
+    assert.equal(submitBody(submitsBefore).prompt, recent);
+    await waitForJobsToFinish(60_000);
+    await runCommand(page, 'View: Close All Editors');
+  });
+
   it('lists the finished jobs when the status bar item is clicked', async function () {
     this.timeout(180_000);
     const { page, emulator } = uiSession();
