@@ -107,7 +107,8 @@ async function runOnce(extensionsDir: string, order: string[], outFile: string):
     for (;;) {
       const records = readRecords(outFile);
       if (order.every((label) => label in records)) return records;
-      if (Date.now() > deadline) throw new Error(`no activation from ${order.filter((label) => !(label in records)).join(', ')} within ${RUN_TIMEOUT_MS / 1000} s`);
+      if (Date.now() > deadline)
+        throw new Error(`no activation from ${order.filter((label) => !(label in records)).join(', ')} within ${RUN_TIMEOUT_MS / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   } finally {
