@@ -1,4 +1,5 @@
 // The heavy half of the extension, loaded on first need: HTTP dispatcher, RunComfy client, job engine, input checks and fitting, and saving.
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { RunComfyClient, assertRequestId } from './api/client';
@@ -6,23 +7,24 @@ import { parseBatchArgs } from './batch/batchArgs';
 import { BatchService } from './batch/batchService';
 import { InputError, userMessageOf } from './api/errors';
 import { ForwardingDispatcher, createDispatcher } from './api/http';
-import { EditOptions, ModelMetadata } from './api/schemas';
+import type { EditOptions, ModelMetadata } from './api/schemas';
 import { systemClock } from './common/clock';
-import { Translate, setDisplayLanguage, setTranslator } from './common/l10n';
-import { Logger, taggedLogger } from './common/logger';
+import { type Translate, setDisplayLanguage, setTranslator } from './common/l10n';
+import { type Logger, taggedLogger } from './common/logger';
 import { parseEditArgs } from './jobs/editArgs';
 import { JobEngine } from './jobs/engine';
 import { AspectRatioChoiceError } from './imaging/fitErrors';
-import { DEFAULT_FIT, FitSettings } from './imaging/fitTypes';
+import { DEFAULT_FIT, FIT_LIMITS, type FitSettings } from './imaging/fitTypes';
 import { FitCache } from './imaging/fitCache';
+import { type Preview, previewOf } from './imaging/preview';
 import { WorkerTransformer } from './imaging/workerClient';
-import { InputRef } from './jobs/inputChecks';
-import { FilePlan, PreparedInput, inspectImageFile, planLocalFile, prepareInputs, summarizeInputs } from './jobs/inputs';
+import type { InputRef } from './jobs/inputChecks';
+import { type FilePlan, type PreparedInput, inspectImageFile, planLocalFile, prepareInputs, summarizeInputs } from './jobs/inputs';
 import { checkUrl } from './jobs/inputUrls';
-import { Job } from './jobs/job';
+import type { Job } from './jobs/job';
 import { stemFromFileName } from './jobs/naming';
-import { OutputPlace, outputFolderProblem } from './jobs/outputFolder';
-import { ApiPort } from './jobs/ports';
+import { type OutputPlace, outputFolderProblem } from './jobs/outputFolder';
+import type { ApiPort } from './jobs/ports';
 import { ResultSaver } from './jobs/resultSaver';
 import { GlobalDurationStore } from './storage/globalDurationStore';
 import { WorkspaceBatchStore } from './storage/workspaceBatchStore';
@@ -124,6 +126,17 @@ export class Runtime {
   planImageFile(ref: Extract<InputRef, { kind: 'file' }>, fit?: FitSettings, signal?: AbortSignal): Promise<FilePlan> {
     const settings = fit ?? this.host.fitSettings?.() ?? DEFAULT_FIT;
     return planLocalFile(ref, { settings, transformer: this.transformer, cache: this.fitCache }, signal);
+  }
+
+  /** A saved result as a small image a language model can look at; undefined when it cannot be read or is not an image. */
+  async previewImage(file: string, signal?: AbortSignal): Promise<Preview | undefined> {
+    try {
+      const stat = await fs.stat(file);
+      if (!stat.isFile() || stat.size > FIT_LIMITS.maxSourceBytes) return undefined;
+      return await previewOf(await fs.readFile(file), this.transformer, signal);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Checks every input locally (unless already prepared), then submits once; resolves when the request_id is stored. */

@@ -1,28 +1,28 @@
 // The RunComfy Model API client: submit (never retried), status, result, cancel and model metadata over an injected undici dispatcher.
-import { Dispatcher } from 'undici';
-import { Clock, systemClock } from '../common/clock';
+import type { Dispatcher } from 'undici';
+import { type Clock, systemClock } from '../common/clock';
 import { t } from '../common/l10n';
-import { Logger, nullLogger } from '../common/logger';
+import { type Logger, nullLogger } from '../common/logger';
 import { clause } from '../common/sentence';
 import { normaliseToken } from '../common/token';
 import { asInlineImagesRefused, refusesInlineImages } from './errorMapping';
 import { InputError, ProtocolError, ServerError, SubmissionUnknownError, ValidationError } from './errors';
-import { DEFAULT_READ_RETRY, RetryPolicy, withRetry } from './retry';
+import { DEFAULT_READ_RETRY, type RetryPolicy, withRetry } from './retry';
 import {
-  CancelOutcome,
+  type CancelOutcome,
   CancelResponseSchema,
   DEFAULT_BASE_URL,
-  EditRequest,
+  type EditRequest,
   EditRequestSchema,
   MODEL_ID,
-  ModelMetadata,
+  type ModelMetadata,
   ModelMetadataSchema,
-  RemoteState,
-  ResultResponse,
+  type RemoteState,
+  type ResultResponse,
   ResultResponseSchema,
-  StatusResponse,
+  type StatusResponse,
   StatusResponseSchema,
-  SubmitResponse,
+  type SubmitResponse,
   SubmitResponseSchema,
   describeRemoteError,
   normaliseCancelOutcome,

@@ -9,7 +9,7 @@ import {
   NotFoundError,
   ProtocolError,
   RateLimitError,
-  RunComfyError,
+  type RunComfyError,
   ServerError,
   ValidationError,
 } from './errors';
@@ -70,6 +70,9 @@ export function errorFromResponse(
       return new NotFoundError(message, status, code);
     case 400001:
       return new BadRequestError(message, status, code);
+    case undefined:
+      // No code: the HTTP status decides below.
+      break;
   }
   // A 200 with a server-side code (5xxxxx) is RunComfy saying "try again later", not a refusal.
   if (status >= 200 && status < 300 && code !== undefined && code >= 500_000 && code < 600_000) {
@@ -121,7 +124,7 @@ export function refusesInlineImages(error: RunComfyError, imageUrls: readonly st
     const at = loc.indexOf('image_urls');
     if (at < 0 || !inline(loc[at + 1])) return false;
     const text = [o.type, o.msg, o.message].filter((v): v is string => typeof v === 'string').join(' ');
-    return /^url_/.test(String(o.type ?? '')) || refusesInline(text);
+    return typeof o.type === 'string' && /^url_/.test(o.type) || refusesInline(text);
   });
 }
 

@@ -291,7 +291,8 @@ export function describeDetail(detail: unknown): string {
   try {
     return JSON.stringify(detail);
   } catch {
-    return String(detail);
+    // Only a circular object or a BigInt gets here.
+    return typeof detail === 'bigint' ? detail.toString() : Object.prototype.toString.call(detail);
   }
 }
 

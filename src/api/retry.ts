@@ -1,5 +1,5 @@
 // Exponential backoff with full jitter for reads; honours a Retry-After the service gave. Never used for the paid submit.
-import { Clock, sleep } from '../common/clock';
+import { type Clock, sleep } from '../common/clock';
 import { AbortedError, RateLimitError, RunComfyError, ServerError } from './errors';
 
 export interface RetryPolicy {

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 
 import {
-  EditOptions,
+  type EditOptions,
   MAX_IMAGES,
   MAX_PROMPT_LENGTH,
   SIZE_KEY,
@@ -162,13 +162,14 @@ export function describeRemoteError(error: unknown): string | undefined {
   if (typeof error === 'object') {
     const o = error as Record<string, unknown>;
     for (const key of ['message', 'error_message', 'detail', 'error']) {
-      if (typeof o[key] === 'string') return o[key] as string;
+      if (typeof o[key] === 'string') return o[key];
     }
   }
   try {
     return JSON.stringify(error);
   } catch {
-    return String(error);
+    // Only a circular object or a BigInt gets here.
+    return typeof error === 'bigint' ? error.toString() : Object.prototype.toString.call(error);
   }
 }
 

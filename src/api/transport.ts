@@ -1,13 +1,13 @@
 // One HTTP exchange with the RunComfy API: headers and token, JSON in and out, and every failure mapped to its typed error.
-import { Dispatcher, request } from 'undici';
-import { Clock } from '../common/clock';
+import { type Dispatcher, request } from 'undici';
+import type { Clock } from '../common/clock';
 import { t } from '../common/l10n';
-import { Logger } from '../common/logger';
+import type { Logger } from '../common/logger';
 import { isLoopbackUrl } from '../common/loopback';
 import { withoutQuery } from '../common/privateUrl';
 import { normaliseToken } from '../common/token';
 import { errorFromResponse } from './errorMapping';
-import { AbortedError, InputError, NetworkError, ProtocolError, RunComfyError, SubmissionUnknownError, TimeoutError } from './errors';
+import { AbortedError, InputError, NetworkError, ProtocolError, type RunComfyError, SubmissionUnknownError, TimeoutError } from './errors';
 
 export type CallKind = 'submit' | 'read' | 'cancel';
 

@@ -1,7 +1,7 @@
 // Validates the `runcomfy.editBatch` automation argument with the same sentences as `runcomfy.edit` wherever the two share a field.
 import { InputError } from '../api/errors';
 import { t, tn } from '../common/l10n';
-import { ParsedEditArgs, parseEditFields, resolveImage } from '../jobs/editArgs';
+import { type ParsedEditArgs, parseEditFields, resolveImage } from '../jobs/editArgs';
 import type { InputRef } from '../jobs/inputChecks';
 import { MAX_BATCH_ITEMS, MAX_CONCURRENCY, MAX_REFERENCES, MIN_CONCURRENCY } from './batch';
 

@@ -2,18 +2,18 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { InputError, userMessageOf } from '../api/errors';
-import { Clock, systemClock } from '../common/clock';
+import { type Clock, systemClock } from '../common/clock';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { AspectRatioChoiceError } from '../imaging/fitErrors';
 import type { FitSettings } from '../imaging/fitTypes';
 import type { JobEngine } from '../jobs/engine';
 import type { InputRef } from '../jobs/inputChecks';
-import { PreparedInput, requestSizeProblem, summarizeInputs } from '../jobs/inputs';
+import { type PreparedInput, requestSizeProblem, summarizeInputs } from '../jobs/inputs';
 import { filesOf, hasRequestId, isTracked, type Job, problemOf } from '../jobs/job';
 import { stemFromFileName } from '../jobs/naming';
-import { BatchRecord, ItemJob } from './batch';
-import { BatchInit, BatchRunner, BatchStore, SubmitAnswer, submitAnswerOfError } from './runner';
+import type { BatchRecord, ItemJob } from './batch';
+import { type BatchInit, BatchRunner, type BatchStore, type SubmitAnswer, submitAnswerOfError } from './runner';
 import { itemOutputDir } from './sources';
 import { SummaryWriter } from './summary';
 
@@ -91,7 +91,7 @@ export class BatchService extends Disposable {
   async check(sources: readonly string[], references: readonly InputRef[], fit: FitSettings, progress?: (checked: number) => void, signal?: AbortSignal): Promise<BatchCheck> {
     const refs = references.length > 0 ? await this.deps.prepare(references, signal, fit) : [];
     const refChars = refs.reduce((sum, r) => sum + r.value.length, 0);
-    const results: Array<BatchProblem | undefined> = new Array(sources.length);
+    const results = new Array<BatchProblem | undefined>(sources.length);
     let next = 0;
     let checked = 0;
     const worker = async () => {

@@ -2,15 +2,15 @@
 import { SubmissionUnknownError, userMessageOf, type ErrorKind } from '../api/errors';
 import type { Clock } from '../common/clock';
 import { t } from '../common/l10n';
-import { Logger, nullLogger } from '../common/logger';
+import { type Logger, nullLogger } from '../common/logger';
 import {
   allSettled,
-  BatchItem,
-  BatchRecord,
+  type BatchItem,
+  type BatchRecord,
   countsOf,
   holdsSlot,
   itemCancellable,
-  ItemJob,
+  type ItemJob,
   MAX_CONCURRENCY,
   MIN_CONCURRENCY,
   mirrorJob,
@@ -19,7 +19,7 @@ import {
   settleAfterReload,
   withItem,
 } from './batch';
-import { BatchStore, BatchTable } from './batchTable';
+import { type BatchStore, BatchTable } from './batchTable';
 
 export type { BatchStore } from './batchTable';
 
@@ -59,7 +59,7 @@ export interface BatchPorts<P> {
   /** What the job engine knows of a job now. */
   job(jobId: string): ItemJob | undefined;
   /** Told after every change (batch.json follows it). */
-  changed?(batch: BatchRecord): void;
+  changed?: (batch: BatchRecord) => void;
 }
 
 export type BatchInit = Pick<BatchRecord, 'origin' | 'prompt' | 'options' | 'fit' | 'references' | 'root' | 'folder' | 'label' | 'concurrency' | 'unitPrice'> & {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { MODEL_ID } from '../api/model';
 import type { Logger } from '../common/logger';
 import type { InputRef } from '../jobs/inputChecks';
-import { BatchRecord, countsOf, itemStatus, spentOf } from './batch';
+import { type BatchRecord, countsOf, itemStatus, spentOf } from './batch';
 
 export const SUMMARY_FILE = 'batch.json';
 

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { showError, showInfo } from '../ui/messages';
 import { TOKEN_HELP_URL } from '../platform/services';
-import { CommandContext } from './context';
+import type { CommandContext } from './context';
 
 export function setApiTokenCommand(ctx: CommandContext) {
   return async (arg?: unknown): Promise<boolean> => {

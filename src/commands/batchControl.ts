@@ -1,8 +1,8 @@
 // runcomfy.pauseBatch, runcomfy.resumeBatch, runcomfy.cancelBatch: by batch id (scripts) or by picking one of the batches under way.
 import * as vscode from 'vscode';
-import { BatchRecord, BatchState } from '../batch/batch';
+import type { BatchRecord, BatchState } from '../batch/batch';
 import { countsText } from '../ui/batchProgress';
-import { CommandContext } from './context';
+import type { CommandContext } from './context';
 import { plainLabel } from '../common/plainText';
 import { showInfo } from '../ui/messages';
 

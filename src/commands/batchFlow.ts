@@ -1,9 +1,9 @@
 // The steps of a batch without UI, shared by `runcomfy.editBatch` with an argument object and its interactive flow.
 import * as vscode from 'vscode';
 import type { EditOptions } from '../api/model';
-import { BatchRecord, itemOutcome } from '../batch/batch';
+import { type BatchRecord, itemOutcome } from '../batch/batch';
 import type { BatchProblem } from '../batch/batchService';
-import { BatchSources, expandSources, labelOf, newBatchFolder, relativeSource } from '../batch/sources';
+import { type BatchSources, expandSources, labelOf, newBatchFolder, relativeSource } from '../batch/sources';
 import { parsePrice } from '../common/wording';
 import type { FitSettings } from '../imaging/fitTypes';
 import type { InputRef } from '../jobs/inputChecks';

@@ -5,7 +5,7 @@ import { showError, showInfo, showWarning } from '../ui/messages';
 import { factsOf, hasRequestId } from '../jobs/job';
 import { isCancellable } from '../jobs/rules';
 import { shortPrompt, stateText } from '../ui/jobText';
-import { CommandContext } from './context';
+import type { CommandContext } from './context';
 
 export function cancelCommand(ctx: CommandContext) {
   return async (requestId?: unknown): Promise<string | undefined> => {

@@ -15,7 +15,7 @@ import { defaultOptions, fitSettings, outputFolderFor } from '../platform/config
 import { confirmRepeat } from '../ui/confirmRepeat';
 import { askPrompt, inputLabel, pickOptions, type SentInput } from '../ui/editOptionsPicker';
 import { pickImages } from '../ui/imagePicker';
-import { CommandContext } from './context';
+import type { CommandContext } from './context';
 import { errorKind, modelPrice, parseEditRequest, scopeOf, submitEditRequest } from './editFlow';
 
 const LAST_PROMPT_KEY = 'runcomfy.lastPrompt';
@@ -39,7 +39,7 @@ export function editCommand(ctx: CommandContext) {
 }
 
 function explorerSelection(first: unknown, second: unknown): vscode.Uri[] | undefined {
-  if (Array.isArray(second) && second.length > 0 && second.every((u) => u instanceof vscode.Uri)) return second as vscode.Uri[];
+  if (Array.isArray(second) && second.length > 0 && second.every((u) => u instanceof vscode.Uri)) return second;
   if (first instanceof vscode.Uri) return [first];
   return undefined;
 }

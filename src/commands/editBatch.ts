@@ -9,8 +9,8 @@ import type { InputRef } from '../jobs/inputChecks';
 import { batchConcurrency, defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
 import { askAboutProblems, confirmBatch, pickBatchSources, pickReferences } from '../ui/batchPickers';
 import { askPrompt, inputLabel, pickOptions } from '../ui/editOptionsPicker';
-import { batchAnswer, BatchItemAnswer, BatchPlan, problemLines, resolveSources, rootScope, startPlannedBatch, unitPrice } from './batchFlow';
-import { CommandContext } from './context';
+import { batchAnswer, type BatchItemAnswer, type BatchPlan, problemLines, resolveSources, rootScope, startPlannedBatch, unitPrice } from './batchFlow';
+import type { CommandContext } from './context';
 import { EditRefused, workspaceFolderPaths } from './editFlow';
 import { plainText } from '../common/plainText';
 import { showError } from '../ui/messages';
@@ -27,7 +27,7 @@ export function editBatchCommand(ctx: CommandContext) {
 }
 
 function explorerSelection(first: unknown, second: unknown): string[] | undefined {
-  if (Array.isArray(second) && second.length > 0 && second.every((u) => u instanceof vscode.Uri)) return (second as vscode.Uri[]).map((u) => u.fsPath);
+  if (Array.isArray(second) && second.length > 0 && second.every((u) => u instanceof vscode.Uri)) return (second).map((u) => u.fsPath);
   if (first instanceof vscode.Uri) return [first.fsPath];
   return undefined;
 }

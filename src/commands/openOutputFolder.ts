@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { outputFolderFor } from '../platform/config';
 import { showError } from '../ui/messages';
 import { revealUri } from './resultActions';
-import { CommandContext } from './context';
+import type { CommandContext } from './context';
 
 export function openOutputFolderCommand(ctx: CommandContext) {
   return async (): Promise<string | undefined> => {

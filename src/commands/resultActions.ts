@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { showError, showWarning } from '../ui/messages';
 import { filesOf, hasRequestId, type Job } from '../jobs/job';
-import { CommandContext } from './context';
+import type { CommandContext } from './context';
 
 async function jobFrom(ctx: CommandContext, arg: unknown): Promise<Job | undefined> {
   if (typeof arg !== 'string') return undefined;

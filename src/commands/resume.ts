@@ -5,7 +5,7 @@ import { showError, showInfo } from '../ui/messages';
 import type { Job } from '../jobs/job';
 import { outputFolderFor } from '../platform/config';
 import { stateText } from '../ui/jobText';
-import { CommandContext } from './context';
+import type { CommandContext } from './context';
 
 export function resumeCommand(ctx: CommandContext) {
   return async (arg?: unknown): Promise<{ requestId: string; status: string } | undefined> => {

@@ -1,6 +1,6 @@
 // runcomfy.showJobs: the live job list.
 import { showJobsQuickPick } from '../ui/jobsQuickPick';
-import { CommandContext } from './context';
+import type { CommandContext } from './context';
 
 export function showJobsCommand(ctx: CommandContext) {
   return (): Promise<void> => showJobsQuickPick(ctx.services.jobs, ctx.services.spending);

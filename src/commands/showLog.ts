@@ -1,5 +1,5 @@
 // runcomfy.showLog: shows the RunComfy log channel.
-import { CommandContext } from './context';
+import type { CommandContext } from './context';
 
 export function showLogCommand(ctx: CommandContext) {
   return (): void => ctx.services.channel.show(true);

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { clearApiTokenCommand, setApiTokenCommand } from './apiToken';
 import { cancelBatchCommand, pauseBatchCommand, resumeBatchCommand } from './batchControl';
 import { cancelCommand } from './cancel';
-import { CommandContext, CommandHandler } from './context';
+import type { CommandContext, CommandHandler } from './context';
 import { editCommand } from './edit';
 import { editBatchCommand } from './editBatch';
 import { openOutputFolderCommand } from './openOutputFolder';

@@ -94,12 +94,11 @@ function scanJpeg(b: Uint8Array): ContainerScan {
   while (at + 4 <= b.length) {
     if (b[at] !== 0xff) break;
     let marker = b[at + 1];
-    let start = at;
     while (marker === 0xff && at + 2 < b.length) {
       at++;
       marker = b[at + 1];
     }
-    start = at;
+    const start = at;
     if (marker === 0xd9) {
       scan.end = at + 2;
       break;

@@ -53,7 +53,12 @@ export function formatLabel(format: SourceFormat): string {
       return 'JPEG';
     case 'webp':
       return 'WebP';
-    default:
+    case 'png':
+    case 'gif':
+    case 'bmp':
+    case 'tiff':
+    case 'avif':
+    case 'heic':
       return format.toUpperCase();
   }
 }

@@ -58,7 +58,12 @@ export function xmpPacket(description: string): string {
 }
 
 function isLatin1(text: string): boolean {
-  return /^[\u0001-\u00ff]*$/.test(text);
+  // Latin-1 without NUL (a tEXt chunk's NUL separates keyword and text).
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0 || code > 0xff) return false;
+  }
+  return true;
 }
 
 /**

@@ -5,12 +5,12 @@ import { pipeline } from 'node:stream/promises';
 import { request, type Dispatcher } from 'undici';
 import { parseRetryAfter } from '../api/errorMapping';
 import { AbortedError, DownloadError, NetworkError, RateLimitError, RunComfyError, ServerError, TimeoutError } from '../api/errors';
-import { Clock } from '../common/clock';
+import type { Clock } from '../common/clock';
 import { embedPromptStream, type PromptPayload } from '../imaging/embedStream';
 import { t } from '../common/l10n';
-import { Logger } from '../common/logger';
+import type { Logger } from '../common/logger';
 import { ALLOWED_HOSTS_SETTING, hostOf, isAllowedDownloadUrl } from './hostPolicy';
-import { ImageFormat, looksComplete, looksLikeText, MAGIC_BYTES_NEEDED, sniffImageFormat, TAIL_BYTES_NEEDED } from './imageMagic';
+import { type ImageFormat, looksComplete, looksLikeText, MAGIC_BYTES_NEEDED, sniffImageFormat, TAIL_BYTES_NEEDED } from './imageMagic';
 import { assertInside, sanitizeStem, tempNameFor } from './naming';
 import { errnoOf, headerValue, loggableUrl, mib, unlinkQuietly } from './saveFiles';
 
@@ -125,8 +125,10 @@ export class Downloader {
       case 'ECONNRESET':
       case 'ERR_STREAM_PREMATURE_CLOSE':
         return new DownloadError(t('the connection to {0} closed before the whole file arrived', host), url, 'network');
+      case undefined:
+        return new NetworkError(t('the connection to {0} failed ({1})', host, error instanceof Error ? error.message : String(error)), code);
       default:
-        return new NetworkError(t('the connection to {0} failed ({1})', host, code ?? (error instanceof Error ? error.message : String(error))), code);
+        return new NetworkError(t('the connection to {0} failed ({1})', host, code), code);
     }
   }
 
@@ -198,8 +200,8 @@ export class Downloader {
       const embedder = embed ? embedPromptStream(embed) : undefined;
       // Which side failed first decides the cause: a pipeline passes one stream's error on to all the others, so a
       // dropped connection also shows up as an error of the file stream.
-      let readFailed: unknown;
-      let writeFailed: unknown;
+      let readFailed: Error | undefined;
+      let writeFailed: Error | undefined;
       response.body.on('error', (error) => (readFailed ??= error));
       sink.on('error', (error) => (writeFailed ??= error));
       try {
@@ -210,7 +212,7 @@ export class Downloader {
         if (error instanceof DownloadError) throw error;
         if (signal?.aborted) throw new AbortedError();
         if (readFailed === undefined && writeFailed !== undefined && isDiskError(writeFailed)) {
-          throw new DownloadError(t('writing to {0} failed ({1})', dir, errnoOf(writeFailed) ?? String(writeFailed)), url, 'permanent');
+          throw new DownloadError(t('writing to {0} failed ({1})', dir, errnoOf(writeFailed) ?? writeFailed.message), url, 'permanent');
         }
         throw this.transportError(readFailed ?? error, url, signal);
       }

@@ -1,14 +1,14 @@
 // Saves finished jobs' outputs apart from the jobs themselves: a few at a time, expired links refreshed once, failures retried only when that can help.
 import { AbortedError, DownloadError, userMessageOf } from '../api/errors';
 import { MODEL_ID, SIZE_KEY } from '../api/schemas';
-import { Clock, TimerHandle } from '../common/clock';
-import { Logger } from '../common/logger';
+import type { Clock, TimerHandle } from '../common/clock';
+import type { Logger } from '../common/logger';
 import { removedData } from '../imaging/fitSummary';
-import { JobWithOutputs, SavingJob } from './job';
-import { JobTable } from './jobTable';
-import { SaverPort } from './ports';
+import type { JobWithOutputs, SavingJob } from './job';
+import type { JobTable } from './jobTable';
+import type { SaverPort } from './ports';
 import type { SavedFile, SaveJob, SidecarData } from './resultSaver';
-import { Instant } from './transitions';
+import type { Instant } from './transitions';
 
 export const DOWNLOAD_RETRY = { firstMs: 15_000, maxMs: 10 * 60_000, attempts: 8 };
 /** Saves running at once; the rest wait their turn (after a reload many may be due together). */
@@ -108,12 +108,11 @@ export class DownloadQueue {
     if (job?.state !== 'saving') return;
 
     // A retry first asks for fresh links: signed storage URLs may have expired since the last try.
-    let refreshed = manual || job.attempts > 0;
+    const refreshed = manual || job.attempts > 0;
     let urls = refreshed ? ((await this.refresh(job)) ?? job.outputUrls) : job.outputUrls;
     let { saved, failed } = await this.save(job, urls);
     if (signal.aborted) return;
     if (!refreshed && failed.some((f) => f.error.failure === 'expired')) {
-      refreshed = true;
       const fresh = await this.refresh(job);
       if (fresh && fresh.join('\n') !== urls.join('\n')) {
         urls = fresh;
@@ -134,7 +133,7 @@ export class DownloadQueue {
       : undefined;
     const next = await table.apply(id, {
       type: 'saveEnded',
-      files: saved.map((f) => ({ url: f.url, path: f.path, sidecarPath: f.sidecarPath, bytes: f.bytes })),
+      files: saved.map((f) => ({ url: f.url, path: f.path, sidecarPath: f.sidecarPath, bytes: f.bytes, ...(f.width && f.height ? { width: f.width, height: f.height } : {}) })),
       outputUrls: urls,
       failure,
       at: this.deps.instant(),

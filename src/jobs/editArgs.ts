@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../api/errors';
-import { EditOptions, MAX_IMAGES, SIZE_OPTIONS, parseSize, promptProblem, scaleProblem } from '../api/model';
+import { type EditOptions, MAX_IMAGES, SIZE_OPTIONS, parseSize, promptProblem, scaleProblem } from '../api/model';
 import { t, tn } from '../common/l10n';
-import { FIT_MODES, FitMode, isFitMode } from '../imaging/fitTypes';
-import { InputRef } from './inputChecks';
+import { FIT_MODES, type FitMode, isFitMode } from '../imaging/fitTypes';
+import type { InputRef } from './inputChecks';
 
 export interface EditArgs {
   images: string[];
@@ -84,7 +84,7 @@ export function parseEditFields(raw: Record<string, unknown>): Omit<ParsedEditAr
   const options: EditOptions = {};
   if (size !== undefined) {
     const parsed = typeof size === 'string' ? parseSize(size) : undefined;
-    if (!parsed) fail('size', 'size', t('"{0}" is not a size this model offers. Use one of: {1}.', String(size), SIZE_OPTIONS.join(', ')));
+    if (!parsed) fail('size', 'size', t('"{0}" is not a size this model offers. Use one of: {1}.', typeof size === 'string' ? size : String(JSON.stringify(size)), SIZE_OPTIONS.join(', ')));
     options.size = parsed;
   }
   if (scale !== undefined) {
@@ -98,12 +98,12 @@ export function parseEditFields(raw: Record<string, unknown>): Omit<ParsedEditAr
   }
   if (wait !== undefined && typeof wait !== 'boolean') fail('wait', 'wait', t('"{0}" must be true or false.', 'wait'));
   if (fit !== undefined && !isFitMode(fit)) {
-    fail('fit', 'fit', t('"fit" must be one of {0}; {1} is not.', FIT_MODES.map((m) => `'${m}'`).join(', '), JSON.stringify(fit) ?? String(fit)));
+    fail('fit', 'fit', t('"fit" must be one of {0}; {1} is not.', FIT_MODES.map((m) => `'${m}'`).join(', '), String(JSON.stringify(fit))));
   }
   return {
     prompt: prompt as string,
     options,
     wait: wait === true,
-    ...(fit !== undefined ? { fit: fit as FitMode } : {}),
+    ...(fit !== undefined ? { fit: fit } : {}),
   };
 }

@@ -1,21 +1,21 @@
 // The job engine: submits once, tracks every request_id, saves results, resumes after restarts; one abort signal ends all its work.
 import { randomUUID } from 'node:crypto';
-import { AuthError, InputError, SubmissionUnknownError } from '../api/errors';
-import { EditOptions, toEditRequest } from '../api/schemas';
-import { Clock, systemClock } from '../common/clock';
-import { Subscription } from '../common/emitter';
+import { type AuthError, InputError, SubmissionUnknownError } from '../api/errors';
+import { type EditOptions, toEditRequest } from '../api/schemas';
+import { type Clock, systemClock } from '../common/clock';
+import type { Subscription } from '../common/emitter';
 import { t } from '../common/l10n';
 import { Disposable, toDisposable } from '../common/lifecycle';
-import { Logger, nullLogger } from '../common/logger';
+import { type Logger, nullLogger } from '../common/logger';
 import { DurationModel, type DurationStore } from './durationModel';
 import { DownloadQueue, retriesOnItsOwn } from './downloads';
-import { BatchTag, hasOutputs, hasRequestId, InputSummary, isTracked, Job, storableInput } from './job';
-import { JobChange, JobTable } from './jobTable';
-import { EditOutcome, outcomeFor } from './outcome';
-import { EngineHealth, Poller } from './poller';
-import { ApiPort, JobStore, SaverPort } from './ports';
-import { DEFAULT_POLL_POLICY, PollPolicy } from './scheduler';
-import { Instant, JobEvent, restore, startResumed, startSubmission } from './transitions';
+import { type BatchTag, hasOutputs, hasRequestId, type InputSummary, isTracked, type Job, storableInput } from './job';
+import { type JobChange, JobTable } from './jobTable';
+import { type EditOutcome, outcomeFor } from './outcome';
+import { type EngineHealth, Poller } from './poller';
+import type { ApiPort, JobStore, SaverPort } from './ports';
+import { DEFAULT_POLL_POLICY, type PollPolicy } from './scheduler';
+import { type Instant, type JobEvent, restore, startResumed, startSubmission } from './transitions';
 
 export type { JobChange } from './jobTable';
 export type { EngineHealth } from './poller';

@@ -7,7 +7,7 @@ import { type AspectOffender, aspectChoiceError } from '../imaging/fitErrors';
 import { type LocalFitter, fitLocalFile, sentValues } from '../imaging/fitLocalFile';
 import { sniffSourceFormat } from '../imaging/formats';
 import type { FitReport, ImageSide } from '../imaging/fitTypes';
-import { formatMb, ImageFacts, INPUT_LIMITS, InputProblem, InputProblemsError, InputRef, inspect } from './inputChecks';
+import { formatMb, type ImageFacts, INPUT_LIMITS, type InputProblem, InputProblemsError, type InputRef, inspect } from './inputChecks';
 import { checkUrl } from './inputUrls';
 import type { InputSummary } from './job';
 
@@ -91,7 +91,7 @@ export async function prepareInputs(refs: readonly InputRef[], fitter: LocalFitt
     });
   }
 
-  const results: Array<PreparedInput | undefined> = new Array(refs.length);
+  const results = new Array<PreparedInput | undefined>(refs.length);
   const files: FileSlot[] = [];
   refs.forEach((ref, index) => {
     if (ref.kind === 'url') {

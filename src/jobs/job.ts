@@ -11,6 +11,9 @@ export interface SavedFileRef {
   path: string;
   sidecarPath?: string;
   bytes?: number;
+  /** The saved image's pixel size, read from the file. */
+  width?: number;
+  height?: number;
 }
 
 export interface InputSummary {
@@ -187,7 +190,10 @@ export function problemOf(job: Job): string | undefined {
     case 'queued':
     case 'running':
       return job.trouble?.error;
-    default:
+    case 'submitting':
+    case 'saving':
+    case 'saved':
+    case 'cancelled':
       return undefined;
   }
 }

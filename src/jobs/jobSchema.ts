@@ -3,7 +3,14 @@ import * as z from 'zod';
 import { SIZE_OPTIONS } from '../api/schemas';
 import { type Job, storableInput } from './job';
 
-const SavedFile = z.object({ url: z.string(), path: z.string(), sidecarPath: z.string().optional(), bytes: z.number().optional() });
+const SavedFile = z.object({
+  url: z.string(),
+  path: z.string(),
+  sidecarPath: z.string().optional(),
+  bytes: z.number().optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+});
 
 const FORMATS = ['png', 'jpeg', 'webp', 'gif', 'bmp', 'tiff', 'avif', 'heic'] as const;
 const CHANGES = ['metadataRemoved', 'locationRemoved', 'rotated', 'shrunk', 'padded', 'cropped', 'converted', 'reencoded', 'colourConverted'] as const;

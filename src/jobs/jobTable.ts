@@ -1,11 +1,11 @@
 // The engine's jobs in memory: every change goes through a transition, is persisted in order, then announced; history is trimmed by the rule book.
 import { userMessageOf } from '../api/errors';
 import { Emitter } from '../common/emitter';
-import { Logger } from '../common/logger';
-import { factsOf, hasRequestId, Job } from './job';
-import { JobStore } from './ports';
+import type { Logger } from '../common/logger';
+import { factsOf, hasRequestId, type Job } from './job';
+import type { JobStore } from './ports';
 import { isEvictable } from './rules';
-import { JobEvent, transition } from './transitions';
+import { type JobEvent, transition } from './transitions';
 
 export interface JobChange {
   job: Job;

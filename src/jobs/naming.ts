@@ -21,7 +21,7 @@ function truncateCodePoints(text: string, max: number): string {
 export function sanitizeStem(wish: string): string {
   let stem = (wish ?? '').normalize('NFC');
   // Bidi overrides are dropped with the control characters: they can make 'gnp.exe' display as 'exe.png'.
-  stem = stem.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+  stem = stem.replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '');
   stem = stem.replace(/[/\\<>:"|?*]/g, '-');
   stem = stem.replace(/\.{2,}/g, '.');
   stem = stem.replace(/\s+/g, ' ');

@@ -1,7 +1,7 @@
 // The outcome of one edit as a caller (`runcomfy.edit` with `wait: true`) or a notification reports it.
-import { factsOf, filesOf, hasRequestId, isTracked, Job, problemOf } from './job';
+import { factsOf, filesOf, hasRequestId, isTracked, type Job, problemOf } from './job';
 import type { EngineHealth } from './poller';
-import { Outcome, outcomeOf } from './rules';
+import { type Outcome, outcomeOf } from './rules';
 
 export interface EditOutcome {
   requestId?: string;

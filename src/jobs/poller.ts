@@ -1,18 +1,18 @@
 // Reads tracked jobs' states through one scheduler and turns every answer (or failure) into a job event; pauses all polling on a refused token.
 import { AbortedError, AuthError, NotFoundError, RunComfyError, userMessageOf } from '../api/errors';
 import { retryAfterOf } from '../api/retry';
-import { isFinalState, RemoteState } from '../api/schemas';
+import { isFinalState, type RemoteState } from '../api/schemas';
 import type { ResultView } from '../api/client';
-import { Clock, TimerHandle } from '../common/clock';
+import type { Clock, TimerHandle } from '../common/clock';
 import { Emitter } from '../common/emitter';
-import { Logger } from '../common/logger';
-import { DurationModel } from './durationModel';
-import { isTracked, Job, TrackedJob } from './job';
-import { JobTable } from './jobTable';
+import type { Logger } from '../common/logger';
+import type { DurationModel } from './durationModel';
+import { isTracked, type Job, type TrackedJob } from './job';
+import type { JobTable } from './jobTable';
 import { measured, newTimeline, nextPollDelay, observe, type Timeline } from './noticePlanner';
-import { ApiPort } from './ports';
-import { PollPolicy, PollResult, PollScheduler } from './scheduler';
-import { Instant, JobEvent, STALL_AFTER_MS } from './transitions';
+import type { ApiPort } from './ports';
+import { type PollPolicy, type PollResult, PollScheduler } from './scheduler';
+import { type Instant, type JobEvent, STALL_AFTER_MS } from './transitions';
 
 /** The engine's own condition, apart from any job: today only "RunComfy refused the token, polling is paused". */
 export interface EngineHealth {

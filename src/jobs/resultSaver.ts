@@ -1,21 +1,22 @@
 // Saves a job's output images into the output folder: allowed hosts only, no token, size-capped, never overwriting, at most once per output.
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { AbortedError, DownloadError } from '../api/errors';
-import { DEFAULT_READ_RETRY, RetryPolicy, withRetry } from '../api/retry';
-import { Clock } from '../common/clock';
+import { DEFAULT_READ_RETRY, type RetryPolicy, withRetry } from '../api/retry';
+import type { Clock } from '../common/clock';
 import { t } from '../common/l10n';
-import { Logger } from '../common/logger';
-import { Downloader, refused, TempFile, toDownloadError } from './download';
+import type { Logger } from '../common/logger';
+import { Downloader, refused, type TempFile, toDownloadError } from './download';
 import { promptPayload } from './embeddedPrompt';
 import { DEFAULT_ALLOWED_DOWNLOAD_HOSTS, hostOf, isAllowedDownloadUrl } from './hostPolicy';
-import { extensionOf, ImageFormat } from './imageMagic';
+import { extensionOf, type ImageFormat } from './imageMagic';
 import { assertInside, outputStem, sidecarNameFor } from './naming';
 import { outputFolderProblem } from './outputFolder';
-import { acquireLock, LockOptions } from './saveLock';
+import { pixelSizeOf } from './pixelSize';
+import { acquireLock, type LockOptions } from './saveLock';
 import { errnoOf, exists, loggableUrl, unlinkQuietly } from './saveFiles';
-import { buildSidecar, describeSavedImage, findSavedOutputs, lookupSaved, SidecarData, writeSidecarExclusive } from './sidecar';
+import { buildSidecar, describeSavedImage, findSavedOutputs, lookupSaved, type SidecarData, writeSidecarExclusive } from './sidecar';
 
 export { isAllowedDownloadUrl } from './hostPolicy';
 export type { SidecarData } from './sidecar';
@@ -63,6 +64,9 @@ export interface SavedFile {
   sidecarPath: string;
   bytes: number;
   format: ImageFormat;
+  /** The image's pixel size, when it could be read. */
+  width?: number;
+  height?: number;
 }
 
 export interface SaveOutcome {
@@ -200,7 +204,8 @@ export class ResultSaver {
     saved.sort((a, b) => a.index - b.index);
     failed.sort((a, b) => a.index - b.index);
     return {
-      saved: saved.map(({ index: _index, ...file }) => file),
+      // What is on disk, read from each file: a service may answer with another size than the one asked for.
+      saved: await Promise.all(saved.map(async ({ index: _index, ...file }) => ({ ...file, ...(await pixelSizeOf(file.path)) }))),
       failed: failed.map(({ url, error }) => ({ url, error })),
     };
   }

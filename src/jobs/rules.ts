@@ -87,7 +87,8 @@ export function outcomeOf(job: JobFacts): Outcome | undefined {
     case 'queued':
     case 'running':
       return job.stalled ? 'stalled' : undefined;
-    default:
+    case 'submitting':
+    case 'saving':
       return undefined;
   }
 }

@@ -4,8 +4,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AbortedError } from '../api/errors';
-import { Clock, sleep } from '../common/clock';
-import { Logger } from '../common/logger';
+import { type Clock, sleep } from '../common/clock';
+import type { Logger } from '../common/logger';
 import { assertInside, lockNameFor } from './naming';
 import { errnoOf } from './saveFiles';
 
@@ -13,7 +13,7 @@ export interface LockHandle {
   /** False when the lock could not be taken in time: nothing may be downloaded then. */
   readonly held: boolean;
   /** Keeps the lock fresh so other windows do not take it over during a long download; cheap to call often. */
-  touch(): void;
+  touch: () => void;
   release(): Promise<void>;
 }
 
@@ -52,13 +52,13 @@ export async function acquireLock(dir: string, requestId: string, options: LockO
       if (errnoOf(error) !== 'EEXIST') {
         // No lock can be made here (e.g. a read-only folder): saving goes on without it and fails on its own terms.
         options.logger.warn(`cannot create ${path.basename(lockPath)} (${errnoOf(error) ?? String(error)}); saving without a lock`);
-        return { held: true, touch: () => undefined, release: async () => undefined };
+        return { held: true, touch: () => undefined, release: () => Promise.resolve() };
       }
     }
     if (await takeOverIfStale(lockPath, options)) continue;
     if (options.clock.monotonic() >= deadline) {
       options.logger.warn(`another window is still saving ${requestId}; gave up waiting after ${options.waitMs} ms`);
-      return { held: false, touch: () => undefined, release: async () => undefined };
+      return { held: false, touch: () => undefined, release: () => Promise.resolve() };
     }
     if (!announced) {
       options.logger.info(`another window is saving ${requestId}; waiting for it`);

@@ -1,5 +1,5 @@
 // One scheduler polls every tracked job on a single chained timer: when each poll asks for the next (else ~2 s backing off to ~10 s), jittered, on monotonic time.
-import { Clock, TimerHandle } from '../common/clock';
+import type { Clock, TimerHandle } from '../common/clock';
 
 export interface PollPolicy {
   initialMs: number;

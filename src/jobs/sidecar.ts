@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FitChange, ImageSide } from '../imaging/fitTypes';
-import { extensionOf, ImageFormat, MAGIC_BYTES_NEEDED, sniffImageFormat } from './imageMagic';
+import { extensionOf, type ImageFormat, MAGIC_BYTES_NEEDED, sniffImageFormat } from './imageMagic';
 import { withoutQuery } from '../common/privateUrl';
 import { shortenDataUri } from './inputUrls';
 import { shortRequestId } from './naming';
@@ -64,7 +64,7 @@ function scrub(value: unknown): unknown {
 
 function scrubRequest(request: Record<string, unknown>): Record<string, unknown> {
   const out = scrub(request) as Record<string, unknown>;
-  if (Array.isArray(out.image_urls)) out.image_urls = out.image_urls.map((u) => (typeof u === 'string' ? scrubInput(u) : u));
+  if (Array.isArray(out.image_urls)) out.image_urls = (out.image_urls as unknown[]).map((u) => (typeof u === 'string' ? scrubInput(u) : u));
   return out;
 }
 

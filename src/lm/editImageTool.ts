@@ -132,7 +132,7 @@ export class EditImageTool implements vscode.LanguageModelTool<EditImageInput> {
     logger.info(`chat tool: ${job.requestId} ${outcome?.status ?? stopped}`);
     const current = jobs.get(job.id);
     const files = outcome?.files ?? [];
-    const images = await attachResultImages(files);
+    const images = await attachResultImages(files, (file) => jobs.previewImage(file));
     const text = outcomeReport({
       outcome,
       requestId: job.requestId,

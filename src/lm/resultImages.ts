@@ -1,9 +1,7 @@
 // Result images attached to the chat tool's answer where VS Code accepts image parts, so the model can look at what it made.
-import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
+import type { Preview } from '../imaging/preview';
 
-/** Larger files are not attached: a model does not need more pixels to judge an edit, and chat requests have a size cap. */
-export const MAX_ATTACHED_BYTES = 1024 * 1024;
 export const MAX_ATTACHED_IMAGES = 4;
 
 type DataPartFactory = { image(data: Uint8Array, mimeType: string): unknown };
@@ -14,46 +12,38 @@ function dataParts(): DataPartFactory | undefined {
   return typeof factory?.image === 'function' ? (factory as DataPartFactory) : undefined;
 }
 
-function mimeOf(bytes: Uint8Array): string | undefined {
-  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'image/png';
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  return undefined;
-}
-
 export interface AttachedImages {
   parts: unknown[];
-  /** Why some or all results are not attached, for the model; undefined when every one is. */
+  /** What the model should know about the attached images, or why some or all are not attached; undefined when all are, as saved. */
   note?: string;
 }
 
-/** Image parts for saved results that are small enough to attach as they are; never fails the answer. */
-export async function attachResultImages(files: readonly string[]): Promise<AttachedImages> {
+/** A saved result as a small image (downscaled when it is large); undefined when it cannot be read. */
+export type PreviewFile = (file: string) => Promise<Preview | undefined>;
+
+/** Image parts for saved results, each downscaled to a size a model takes; never fails the answer. */
+export async function attachResultImages(files: readonly string[], preview: PreviewFile): Promise<AttachedImages> {
   if (files.length === 0) return { parts: [] };
   const factory = dataParts();
   if (!factory) return { parts: [], note: 'The result images are not attached: this VS Code cannot pass images to a model. Open the files to look at them.' };
   const parts: unknown[] = [];
-  let tooLarge = 0;
-  for (const file of files) {
-    if (parts.length >= MAX_ATTACHED_IMAGES) break;
+  let downscaled = 0;
+  for (const file of files.slice(0, MAX_ATTACHED_IMAGES)) {
     try {
-      const stat = await fs.stat(file);
-      if (stat.size > MAX_ATTACHED_BYTES) {
-        tooLarge += 1;
-        continue;
-      }
-      const bytes = await fs.readFile(file);
-      const mime = mimeOf(bytes);
-      if (mime) parts.push(factory.image(bytes, mime));
+      const image = await preview(file);
+      if (!image) continue;
+      parts.push(factory.image(image.bytes, image.mimeType));
+      if (image.downscaled) downscaled += 1;
     } catch {
       // Moved or deleted since it was saved: the paths in the text still say where it was.
     }
   }
+  const notes: string[] = [];
+  if (downscaled > 0) notes.push('The attached images are smaller copies (at most 1024 px a side); the files on disk are full size.');
   const missing = files.length - parts.length;
-  if (missing === 0) return { parts };
-  const reasons = [
-    ...(tooLarge > 0 ? [`${tooLarge} larger than 1 MB`] : []),
-    ...(files.length > MAX_ATTACHED_IMAGES ? [`at most ${MAX_ATTACHED_IMAGES} are attached`] : []),
-  ];
-  const why = reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
-  return { parts, note: `${missing} of ${files.length} result images are not attached${why}; the files are on disk at the paths above.` };
+  if (missing > 0) {
+    const why = files.length > MAX_ATTACHED_IMAGES ? ` (at most ${MAX_ATTACHED_IMAGES} are attached)` : '';
+    notes.push(`${missing} of ${files.length} result images are not attached${why}; the files are on disk at the paths above.`);
+  }
+  return notes.length > 0 ? { parts, note: notes.join(' ') } : { parts };
 }

@@ -1,7 +1,7 @@
 // The composer's draft on the host side: inputs with their local checks, prompt and options, and how it is stored.
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { EditOptions, SIZE_OPTIONS, SizeOption } from '../api/model';
+import { type EditOptions, SIZE_OPTIONS, type SizeOption } from '../api/model';
 import { withoutQuery } from '../common/privateUrl';
 import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
 

@@ -20,7 +20,7 @@ export interface PanelPorts {
   storeDraft(draft: StoredDraft): void;
   defaults(): Required<EditOptions>;
   uri: ToWebviewUri;
-  exists(path: string): boolean;
+  exists: (path: string) => boolean;
   /** The folders the webview may read changed. */
   setResourceFolders(folders: string[]): void;
   jobs: {

@@ -1,16 +1,16 @@
 // One panel's logic without VS Code: the ready handshake, every message from the webview, the draft, and what is posted back.
-import { type EditOptions, MAX_IMAGES, promptProblem, SIZE_OPTIONS, SizeOption } from '../api/model';
+import { type EditOptions, MAX_IMAGES, promptProblem, SIZE_OPTIONS, type SizeOption } from '../api/model';
 import { t, tn } from '../common/l10n';
 import type { InputRef } from '../jobs/inputChecks';
 import { filesOf, hasRequestId } from '../jobs/job';
-import { FromWebview, PanelState, ToWebview, parseMessage } from '../protocol/messages';
+import { FromWebview, type PanelState, type ToWebview, parseMessage } from '../protocol/messages';
 import { isImageFileName } from '../imaging/formats';
-import { Draft, imageLabel, loadDraft, moveImage, newImage, storedDraft } from './draft';
+import { type Draft, imageLabel, loadDraft, moveImage, newImage, storedDraft } from './draft';
 import { applyPlan } from './fitCard';
 import { applyPreset, libraryView, missingImagesNotice, presetFromDraft } from './library';
 import type { ImportSource } from './importedImages';
 import type { PanelPorts } from './ports';
-import { confirmationOf, PendingRunAgain, pendingRunAgain, problemsOf } from './runAgain';
+import { confirmationOf, type PendingRunAgain, pendingRunAgain, problemsOf } from './runAgain';
 import { SubmitGate } from './submitGate';
 import { draftView, jobView, panelState, resourceFolders, resultViews } from './views';
 

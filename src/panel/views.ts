@@ -4,7 +4,7 @@ import { MAX_IMAGES, MAX_PROMPT_LENGTH, SIZE_OPTIONS, sizeLabel } from '../api/m
 import { withoutQuery } from '../common/privateUrl';
 import { factsOf, filesOf, hasOutputs, hasRequestId, type Job, problemOf, timesOf } from '../jobs/job';
 import type { DraftView, InputView, JobView, PanelState, ResultView, SpendingView } from '../protocol/messages';
-import { Draft, DraftImage, imageLabel } from './draft';
+import { type Draft, type DraftImage, imageLabel } from './draft';
 
 export type ToWebviewUri = (filePath: string) => string;
 
@@ -88,6 +88,7 @@ export function resultViews(jobs: readonly Job[], uri: ToWebviewUri, exists: (p:
         thumb: uri(file.path),
         prompt: job.prompt,
         size: job.options.size,
+        ...(file.width !== undefined && file.height !== undefined ? { width: file.width, height: file.height } : {}),
         scale: job.options.scale,
         forceSingle: job.options.forceSingle,
         savedAt: job.finishedAt,

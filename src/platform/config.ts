@@ -1,11 +1,11 @@
 // Typed getters for the extension's settings; the API URL and download hosts are read from user (application) scope only.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { DEFAULT_BASE_URL, DEFAULT_SCALE, DEFAULT_SIZE, EditOptions, SIZE_OPTIONS, SizeOption } from '../api/model';
+import { DEFAULT_BASE_URL, DEFAULT_SCALE, DEFAULT_SIZE, type EditOptions, SIZE_OPTIONS, type SizeOption } from '../api/model';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MIN_CONCURRENCY } from '../batch/batch';
 import { isLoopbackUrl } from '../common/loopback';
 import { resolveOutputPlace } from '../common/variables';
-import { DEFAULT_FIT, FitSettings, isFitMode } from '../imaging/fitTypes';
+import { DEFAULT_FIT, type FitSettings, isFitMode } from '../imaging/fitTypes';
 import type { OutputPlace } from '../jobs/outputFolder';
 
 const SECTION = 'runcomfy';

@@ -10,6 +10,7 @@ import type { Logger } from '../common/logger';
 import type { EngineHealth, JobChange, ResumeParams } from '../jobs/engine';
 import type { ParsedEditArgs } from '../jobs/editArgs';
 import type { FitSettings } from '../imaging/fitTypes';
+import type { Preview } from '../imaging/preview';
 import type { ImageFacts, InputProblem, InputRef } from '../jobs/inputChecks';
 import type { FilePlan, PreparedInput } from '../jobs/inputs';
 import type { Job } from '../jobs/job';
@@ -18,9 +19,10 @@ import { RepeatGuard } from '../jobs/repeatGuard';
 import type { EditOutcome } from '../jobs/outcome';
 import type { EditSubmission, Runtime } from '../runtime';
 import { affectsConnection, allowedDownloadHosts, apiBaseUrl, embedPromptInResults, fitSettings, proxyUrl } from './config';
+import type * as RuntimeExports from '../runtime';
 import type { TokenStore } from './secrets';
 
-type RuntimeModule = typeof import('../runtime');
+type RuntimeModule = typeof RuntimeExports;
 
 export interface JobsServiceHost {
   context: vscode.ExtensionContext;
@@ -107,6 +109,11 @@ export class JobsService extends Disposable {
   /** What one local file will be sent as after fitting (the panel's card line), or why it cannot be; `fit` defaults to the settings. */
   async planImageFile(ref: Extract<InputRef, { kind: 'file' }>, fit?: FitSettings): Promise<FilePlan> {
     return (await this.load()).planImageFile(ref, fit);
+  }
+
+  /** A saved result downscaled for a language model to look at (see PREVIEW_LIMITS). */
+  async previewImage(file: string, signal?: AbortSignal): Promise<Preview | undefined> {
+    return (await this.load()).previewImage(file, signal);
   }
 
   /** Submits as given, without asking anything: for scripted calls, which are their callers' decisions. */
@@ -275,7 +282,7 @@ export class JobsService extends Disposable {
       globalState: context.globalState,
       translate: (message, ...args) => vscode.l10n.t(message, ...args),
       language: vscode.env.language,
-      userAgent: `runcomfy-dreamina-edit/${context.extension.packageJSON.version ?? '0'} vscode/${vscode.version}`,
+      userAgent: `runcomfy-dreamina-edit/${(context.extension.packageJSON as { version?: string }).version ?? '0'} vscode/${vscode.version}`,
     });
     runtime.engine.setFocused(vscode.window.state.focused);
     await runtime.engine.restore();

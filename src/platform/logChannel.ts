@@ -1,6 +1,6 @@
 // Routes the pure Logger port to VS Code's LogOutputChannel, scrubbing the API token from every line.
 import * as vscode from 'vscode';
-import { Logger, redactingLogger } from '../common/logger';
+import { type Logger, redactingLogger } from '../common/logger';
 
 export function createLogChannel(secrets: () => readonly string[]): { channel: vscode.LogOutputChannel; logger: Logger } {
   const channel = vscode.window.createOutputChannel('RunComfy', { log: true });

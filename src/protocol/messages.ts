@@ -75,7 +75,11 @@ export const ResultView = z.object({
   name: z.string(),
   thumb: z.string(),
   prompt: z.string(),
+  /** The size that was asked for, as the model spells it. */
   size: z.optional(z.string()),
+  /** The saved file's own pixel size, when it could be read. */
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
   scale: z.optional(z.number()),
   forceSingle: z.optional(z.boolean()),
   savedAt: z.optional(z.number()),

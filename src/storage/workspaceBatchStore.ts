@@ -12,8 +12,8 @@ export class WorkspaceBatchStore implements BatchStore {
     private readonly logger: Logger,
   ) {}
 
-  async load(): Promise<BatchRecord[]> {
-    return parseStoredBatches(this.memento.get<unknown>(BATCHES_KEY, []), (reason) => this.logger.warn(`dropped a stored batch that no longer validates: ${reason}`));
+  load(): Promise<BatchRecord[]> {
+    return Promise.resolve(parseStoredBatches(this.memento.get<unknown>(BATCHES_KEY, []), (reason) => this.logger.warn(`dropped a stored batch that no longer validates: ${reason}`)));
   }
 
   async save(batches: readonly BatchRecord[]): Promise<void> {

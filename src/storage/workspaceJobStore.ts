@@ -1,9 +1,9 @@
 // Stores jobs in workspaceState, validating every record when it is read back.
 import type * as vscode from 'vscode';
-import { Logger } from '../common/logger';
-import { Job } from '../jobs/job';
+import type { Logger } from '../common/logger';
+import type { Job } from '../jobs/job';
 import { parseStoredJobs } from '../jobs/jobSchema';
-import { JobStore } from '../jobs/ports';
+import type { JobStore } from '../jobs/ports';
 import { JOBS_KEY } from './jobsKey';
 
 export class WorkspaceJobStore implements JobStore {
@@ -12,9 +12,9 @@ export class WorkspaceJobStore implements JobStore {
     private readonly logger: Logger,
   ) {}
 
-  async load(): Promise<Job[]> {
-    return parseStoredJobs(this.memento.get<unknown>(JOBS_KEY, []), (reason) =>
-      this.logger.warn(`dropped a stored job that no longer validates: ${reason}`),
+  load(): Promise<Job[]> {
+    return Promise.resolve(
+      parseStoredJobs(this.memento.get<unknown>(JOBS_KEY, []), (reason) => this.logger.warn(`dropped a stored job that no longer validates: ${reason}`)),
     );
   }
 

@@ -1,7 +1,7 @@
 // One progress notification per batch (done / failed / left) with Pause, Resume and Cancel; the word after a reload; the summary at the end.
 import * as vscode from 'vscode';
 import { tn } from '../common/l10n';
-import { BatchRecord, BatchState, countsOf, itemOutcome } from '../batch/batch';
+import { type BatchRecord, type BatchState, countsOf, itemOutcome } from '../batch/batch';
 import { SUMMARY_FILE } from '../batch/summary';
 import { Disposable } from '../common/lifecycle';
 import { formatUsd } from '../common/wording';

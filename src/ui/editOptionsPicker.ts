@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { tn } from '../common/l10n';
-import { EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, SizeOption, promptLength, promptProblem, sizeLabel } from '../api/model';
+import { type EditOptions, MAX_PROMPT_LENGTH, SIZE_OPTIONS, promptLength, promptProblem, sizeLabel } from '../api/model';
 import { plainLabel } from '../common/plainText';
 import type { InputRef } from '../jobs/inputChecks';
 
@@ -96,7 +96,7 @@ export async function pickOptions(defaults: Required<EditOptions>, price?: strin
     if (choice.action === 'single') options.forceSingle = !options.forceSingle;
     if (choice.action === 'size') {
       const size = await vscode.window.showQuickPick(
-        SIZE_OPTIONS.map((o) => ({ label: sizeLabel(o), description: o === defaults.size ? vscode.l10n.t('default') : undefined, picked: o === options.size, value: o as SizeOption })),
+        SIZE_OPTIONS.map((o) => ({ label: sizeLabel(o), description: o === defaults.size ? vscode.l10n.t('default') : undefined, picked: o === options.size, value: o })),
         { title: vscode.l10n.t('Output size'), ignoreFocusOut: true },
       );
       if (size) options.size = size.value;

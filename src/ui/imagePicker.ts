@@ -6,9 +6,11 @@ import { plainLabel } from '../common/plainText';
 import { showError, showInfo } from './messages';
 import { MAX_IMAGES } from '../api/model';
 import { SelectionOrder } from '../common/selectionOrder';
+import { ACCEPTED_FORMATS_TEXT, IMAGE_FILE_EXTENSIONS } from '../imaging/formats';
 import type { InputRef } from '../jobs/inputChecks';
 
-const IMAGE_GLOB = '**/*.{png,jpg,jpeg,webp,gif,bmp,tif,tiff,avif,heic,heif,PNG,JPG,JPEG,WEBP,GIF,BMP,TIF,TIFF,AVIF,HEIC,HEIF}';
+/** Every format fitting reads, in either case (the search may be case-sensitive). */
+const IMAGE_GLOB = `**/*.{${[...IMAGE_FILE_EXTENSIONS, ...IMAGE_FILE_EXTENSIONS.map((e) => e.toUpperCase())].join(',')}}`;
 const EXCLUDE_GLOB = '**/{node_modules,.git,out,dist}/**';
 
 /** Where the picker opens: the palette wizard's first step, or adding images to the edit panel's edit. */
@@ -42,7 +44,7 @@ export async function pickImages(place: PickerPlace = 'panel'): Promise<InputRef
   if (vscode.workspace.workspaceFolders?.length) {
     sources.push({
       label: `$(file-media) ${vscode.l10n.t('Workspace images…')}`,
-      detail: vscode.l10n.t('Pick images from this workspace'),
+      detail: vscode.l10n.t('Pick images from this workspace: {0}', ACCEPTED_FORMATS_TEXT),
       source: 'workspace',
     });
   }
@@ -76,7 +78,7 @@ type ImageItem = vscode.QuickPickItem & { uri: vscode.Uri };
 async function pickWorkspaceImages(title: string): Promise<InputRef[] | undefined> {
   const files = await vscode.workspace.findFiles(IMAGE_GLOB, EXCLUDE_GLOB, 2000);
   if (files.length === 0) {
-    void showInfo(vscode.l10n.t('No images were found in this workspace. Use Browse… or Image URLs… instead.'));
+    void showInfo(vscode.l10n.t('No images ({0}) were found in this workspace. Use Browse… or Image URLs… instead.', ACCEPTED_FORMATS_TEXT));
     return undefined;
   }
   const items: ImageItem[] = files
@@ -126,7 +128,7 @@ async function browseImages(): Promise<InputRef[] | undefined> {
     canSelectMany: true,
     canSelectFolders: false,
     openLabel: vscode.l10n.t('Use for RunComfy edit'),
-    filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'avif', 'heic', 'heif'] },
+    filters: { [vscode.l10n.t('Images')]: [...IMAGE_FILE_EXTENSIONS] },
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   if (!uris || uris.length === 0) return undefined;

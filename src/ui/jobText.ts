@@ -1,7 +1,7 @@
 // How a job reads in VS Code's own widgets (status bar, quick picks, notifications): the rule book's words with codicons.
 import { t } from '../common/l10n';
 import { costText } from '../common/wording';
-import { factsOf, hasOutputs, hasRequestId, Job, timesOf } from '../jobs/job';
+import { factsOf, hasOutputs, hasRequestId, type Job, timesOf } from '../jobs/job';
 import { durationOf, lookOf, stateWords } from '../jobs/rules';
 
 /** `$(sync~spin)`, `$(clock)`…: the rule book's icon in codicon syntax. */

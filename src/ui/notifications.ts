@@ -74,7 +74,9 @@ async function onChange({ job, previous, removed }: JobChange, announced: Map<st
       if (choice === copy && hasRequestId(job)) await vscode.env.clipboard.writeText(job.requestId);
       return;
     }
-    default:
+    case 'submitting':
+    case 'saving':
+    case 'cancelled':
       return;
   }
 }

@@ -10,7 +10,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 export interface HostLink {
-  post(message: FromWebview): void;
+  post: (message: FromWebview) => void;
   getState(): unknown;
   setState(state: unknown): void;
 }

@@ -9,7 +9,7 @@ import { resultMeta } from './viewState';
 const TIME_REFRESH_MS = 60_000;
 
 export interface ResultsDeps {
-  post(message: FromWebview): void;
+  post: (message: FromWebview) => void;
   showCompose(): void;
   now(): number;
   persistCompare(compare: { path: string; position: number } | undefined): void;

@@ -11,9 +11,11 @@ export function sizeText(size: string): string {
   return m ? `${m[1]} × ${m[2]}` : size;
 }
 
+/** The saved file's real size when the host read it ("256 × 256"), else the size that was asked for. */
 export function resultMeta(result: ResultView): string {
   const parts: string[] = [];
-  if (result.size) parts.push(sizeText(result.size));
+  if (result.width !== undefined && result.height !== undefined) parts.push(`${result.width} × ${result.height}`);
+  else if (result.size) parts.push(sizeText(result.size));
   if (result.scale !== undefined) parts.push(t('scale {0}', formatScale(result.scale)));
   if (result.forceSingle) parts.push(t('single output'));
   return parts.join(' · ');

@@ -12,7 +12,7 @@ function panelOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
 }
 
 function selectedImages(first: unknown, second: unknown): vscode.Uri[] {
-  if (Array.isArray(second) && second.every((u) => u instanceof vscode.Uri)) return second as vscode.Uri[];
+  if (Array.isArray(second) && second.every((u) => u instanceof vscode.Uri)) return second;
   if (first instanceof vscode.Uri) return [first];
   // From the palette: the image open in the active editor, if any, is the natural first input.
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
@@ -62,10 +62,11 @@ export function registerPanel(context: vscode.ExtensionContext, services: Servic
     // "Edit with Dreamina…" on an image preview: the panel with that image as an input.
     vscode.commands.registerCommand('runcomfy.editImageInPanel', (first?: unknown) => open(undefined, imageInPreview(first))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+      deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         const view = (state as { view?: PanelState['view'] } | undefined)?.view;
         panel.webview.options = panelOptions();
         adopt(panel, [], view);
+        return Promise.resolve();
       },
     }),
     new vscode.Disposable(() => controller?.dispose()),

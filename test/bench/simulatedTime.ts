@@ -1,5 +1,5 @@
 // Drives a ManualClock event by event: simulated time moves to the next timer only once every real HTTP call in flight has settled.
-import { ManualClock } from '../support/manualClock';
+import type { ManualClock } from '../support/manualClock';
 
 export interface DriveOptions {
   /** Resolves when the code under test has no real I/O in flight. */

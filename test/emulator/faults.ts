@@ -57,7 +57,13 @@ export function routesForKind(kind: Fault['kind']): readonly ApiRoute[] {
     case 'slow':
     case 'wrongContent':
       return ['download'];
-    default:
+    case 'http':
+    case 'errorCode200':
+    case 'htmlPage':
+    case 'unreadable':
+    case 'reset':
+    case 'delay':
+    case 'truncate':
       return ALL_ROUTES;
   }
 }
@@ -65,7 +71,7 @@ export function routesForKind(kind: Fault['kind']): readonly ApiRoute[] {
 function assertKindFields(kind: Fault['kind'], f: Record<string, unknown>): void {
   const num = (key: string, min: number, optional = false) => {
     if (optional && f[key] === undefined) return;
-    if (typeof f[key] !== 'number' || !Number.isFinite(f[key]) || (f[key] as number) < min) {
+    if (typeof f[key] !== 'number' || !Number.isFinite(f[key]) || (f[key]) < min) {
       throw new Error(`a '${kind}' fault needs a number ${key} ≥ ${min}`);
     }
   };
@@ -101,7 +107,8 @@ function assertKindFields(kind: Fault['kind'], f: Record<string, unknown>): void
     case 'truncate':
       num('afterBytes', 0, true);
       break;
-    default:
+    case 'reset':
+    case 'wrongContent':
       break;
   }
   const allowsAfter = ['http', 'errorCode200', 'htmlPage', 'unreadable', 'reset'];

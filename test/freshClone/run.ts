@@ -145,7 +145,7 @@ async function runInteractiveDemo(command: string, cwd: string, logFile: string)
     if (after) throw new Error(`VS Code is still served at ${url} after Ctrl-C: ${after}`);
   } catch (error) {
     killGroup(run.child, 'SIGKILL');
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; output ends:\n${run.output().slice(-3000)}\n(whole log: ${logFile})`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; output ends:\n${run.output().slice(-3000)}\n(whole log: ${logFile})`, { cause: error });
   }
 }
 

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { imageSize } from 'image-size';
 import * as vscode from 'vscode';
 import {
   clearToken,
@@ -19,8 +20,15 @@ import {
   workspacePath,
   writeScratchFile,
 } from './support';
+import { openServices, type OwnServices } from './fakeServices';
+import { EditImageTool, type EditImageInput } from '../../src/lm/editImageTool';
 
 const TOOL = 'runcomfy_edit_image';
+
+function pixelSize(bytes: Buffer): [number | undefined, number | undefined] {
+  const { width, height } = imageSize(bytes);
+  return [width, height];
+}
 
 interface Answer {
   text: string;
@@ -90,16 +98,37 @@ describe('chat tool runcomfy_edit_image', () => {
         assert.ok(path.isAbsolute(file));
         assert.ok(isPng(fs.readFileSync(file)), `${file} is not a PNG on disk`);
       }
-      // This VS Code has image parts; a result of at most 1 MB travels with the answer, byte for byte.
+      // This VS Code has image parts; a small result (the emulator's light 1024×1024 PNG) travels with the answer, byte for byte.
       const bytes = fs.readFileSync(files[0]);
-      if (bytes.length <= 1024 * 1024) {
-        assert.equal(answer.images.length, 1, answer.text);
-        assert.equal(answer.images[0].mimeType, 'image/png');
-        assert.ok(Buffer.from(answer.images[0].data).equals(bytes));
-      } else {
-        assert.equal(answer.images.length, 0);
-        assert.match(answer.text, /larger than 1 MB/);
-      }
+      assert.ok(bytes.length <= 1024 * 1024, `${bytes.length} bytes`);
+      assert.equal(answer.images.length, 1, answer.text);
+      assert.equal(answer.images[0].mimeType, 'image/png');
+      assert.ok(Buffer.from(answer.images[0].data).equals(bytes));
+      assert.doesNotMatch(answer.text, /not attached|smaller copies/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('attaches a large result downscaled to at most 1024 px and 1 MB, and says the file on disk is full size', async function () {
+    this.timeout(60_000);
+    const { emulator } = env;
+    emulator.configure({ outputWeight: 'realistic' });
+    const server = await serveImage(readFixture('landscape.png'));
+    try {
+      const answer = await invokeTool({ images: [server.url('shared/lake.png')], prompt: 'Add a small boat on the lake', size: '2048x2048(1:1)', forceSingle: true });
+      assert.equal(field(answer.text, 'status'), 'succeeded', answer.text);
+      const files = filesIn(answer.text);
+      assert.equal(files.length, 1);
+      const onDisk = fs.readFileSync(files[0]);
+      assert.ok(onDisk.length > 1024 * 1024, `the saved result is only ${onDisk.length} bytes`);
+      assert.deepEqual(pixelSize(onDisk), [2048, 2048]);
+      assert.equal(answer.images.length, 1, answer.text);
+      const image = Buffer.from(answer.images[0].data);
+      assert.ok(image.length <= 1024 * 1024, `the attached image has ${image.length} bytes`);
+      assert.equal(answer.images[0].mimeType, isPng(image) ? 'image/png' : 'image/jpeg');
+      assert.deepEqual(pixelSize(image), [1024, 1024]);
+      assert.match(answer.text, /smaller copies \(at most 1024 px a side\); the files on disk are full size/);
     } finally {
       await server.close();
     }
@@ -180,6 +209,55 @@ describe('chat tool runcomfy_edit_image', () => {
       assert.match(answer.text, /created no job and charged nothing/);
       assert.equal(emulator.stats.submits, 1);
       assert.equal(emulator.stats.jobsCreated, 0);
+    });
+  });
+
+  describe('asks first (prepareInvocation), with what is sent and what it costs, and sends nothing', () => {
+    let own: OwnServices | undefined;
+    afterEach(async () => {
+      await own?.close();
+      own = undefined;
+    });
+
+    async function confirmation(input: EditImageInput): Promise<{ title: string; message: string }> {
+      own = await openServices();
+      const source = new vscode.CancellationTokenSource();
+      const prepared = await new EditImageTool(own.services).prepareInvocation({ input }, source.token);
+      source.dispose();
+      const asked = prepared.confirmationMessages;
+      assert.ok(asked, 'no confirmation: a paid call would run unasked');
+      const markdown = typeof asked.message === 'string' ? asked.message : asked.message.value;
+      // Plain text is appended escaped, spaces as &nbsp;: read it as it renders.
+      return { title: asked.title, message: markdown.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1') };
+    }
+
+    it('names the images, the prompt, the options, the output folder and the price from the model\'s metadata', async () => {
+      const asked = await confirmation({ images: ['landscape.png'], prompt: 'Add a small boat', size: '1024x1024(1:1)', forceSingle: true });
+      assert.equal(asked.title, 'Run a paid Dreamina edit of 1 image?');
+      assert.match(asked.message, /`landscape\.png`/);
+      assert.match(asked.message, /Add a small boat/);
+      assert.match(asked.message, /`1024x1024\(1:1\)`/);
+      assert.match(asked.message, /exactly one output image/);
+      assert.match(asked.message, /`runcomfy-results`/);
+      assert.match(asked.message, /\*\*Price\*\*: \$0\.03 per image/);
+      assert.equal(env.emulator.stats.submits, 0);
+    });
+
+    it('says "price unknown" when the model\'s metadata cannot be read', async () => {
+      env.emulator.inject({ route: 'model', kind: 'http', status: 503, times: 'always' });
+      const asked = await confirmation({ images: ['landscape.png'], prompt: 'Add a small boat' });
+      assert.equal(asked.title, 'Run a paid Dreamina edit of 1 image?');
+      assert.match(asked.message, /price unknown/);
+      assert.doesNotMatch(asked.message, /per image/);
+      assert.equal(env.emulator.stats.submits, 0);
+    });
+
+    it('shows an input that cannot be sent as such, with the reason', async () => {
+      const asked = await confirmation({ images: ['no-such-image.png'], prompt: 'Add a small boat' });
+      assert.equal(asked.title, 'This Dreamina edit cannot be sent');
+      assert.match(asked.message, /no-such-image\.png/);
+      assert.match(asked.message, /Nothing is sent or charged/);
+      assert.equal(env.emulator.stats.submits, 0);
     });
   });
 

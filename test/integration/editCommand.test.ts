@@ -105,7 +105,7 @@ describe('runcomfy.edit automation API', () => {
     assert.deepEqual(body.image_urls, [`data:image/png;base64,${readFixture('portrait.png').toString('base64')}`]);
     assert.ok(!('width_height' in body) && !('widthxheight' in body) && !('size' in body), `unexpected keys: ${Object.keys(body).join(', ')}`);
     assert.equal(answer.files?.length, 1);
-    assert.equal(path.basename(answer.files![0]), `portrait-${answer.requestId.slice(0, 8)}.png`);
+    assert.equal(path.basename(answer.files[0]), `portrait-${answer.requestId.slice(0, 8)}.png`);
     const saved = resultsOf(resultsDir(), answer.requestId);
     assert.equal(saved.length, 1);
     assert.equal(saved[0].record.size, '2560x1440(16:9)');

@@ -39,7 +39,7 @@ describe('network and service trouble', () => {
     const job = emulator.job(answer.requestId);
     assert.ok(job);
     assert.equal(emulator.stats.downloads(answer.requestId), 2, 'the cut download and its retry');
-    assert.deepEqual(fs.readFileSync(answer.files![0]), await served(job.outputUrls[0]), 'the saved file is the whole file');
+    assert.deepEqual(fs.readFileSync(answer.files[0]), await served(job.outputUrls[0]), 'the saved file is the whole file');
     assert.equal(emulator.stats.submits, 1, 'never a second submit');
     assert.deepEqual(listFiles(resultsDir()).filter((f) => f.startsWith('.')), [], 'no temp or lock file left');
   });

@@ -2,10 +2,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { imageSize } from 'image-size';
 import * as vscode from 'vscode';
 import { isCancellable, stateWords } from '../../src/jobs/rules';
 import { Services } from '../../src/platform/services';
-import { DraftView, JobView, PanelState, ResultView, ToWebview, parseMessage } from '../../src/protocol/messages';
+import { type DraftView, type JobView, PanelState, type ResultView, ToWebview, parseMessage } from '../../src/protocol/messages';
 import { PanelController } from '../../src/webview/panelController';
 import { makePng } from '../support/images';
 import {
@@ -47,7 +48,7 @@ function memoryMemento(): vscode.Memento & { snapshot(): string } {
     },
     snapshot: () => JSON.stringify([...values.entries()].sort()),
   };
-  return memento as unknown as vscode.Memento & { snapshot(): string };
+  return memento;
 }
 
 /** SecretStorage in memory, with its change event. */
@@ -69,7 +70,7 @@ function memorySecrets(): { storage: vscode.SecretStorage; values: Map<string, s
     keys: () => Promise.resolve([...values.keys()]),
     onDidChange: changed.event,
   };
-  return { storage: storage as unknown as vscode.SecretStorage, values, dispose: () => changed.dispose() };
+  return { storage: storage, values, dispose: () => changed.dispose() };
 }
 
 /** A LogOutputChannel that keeps its lines in memory, so these tests neither add a second "RunComfy" log nor touch its file. */
@@ -93,7 +94,7 @@ function recordingChannel(lines: string[]): vscode.LogOutputChannel {
     hide: () => undefined,
     dispose: () => levelChanged.dispose(),
   };
-  return channel as unknown as vscode.LogOutputChannel;
+  return channel;
 }
 
 interface FakePanel {
@@ -158,7 +159,7 @@ function fakePanel(): FakePanel {
     },
   };
   return {
-    panel: panel as unknown as vscode.WebviewPanel,
+    panel: panel,
     webview,
     posted,
     postedJson,
@@ -258,7 +259,7 @@ async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
       await controller.receive({ type: 'ready' });
       const answer = fake.posted[before];
       assert.equal(answer?.type, 'state', `ready was answered with ${JSON.stringify(answer)?.slice(0, 200)}`);
-      return (answer as Extract<ToWebview, { type: 'state' }>).state;
+      return (answer).state;
     },
     draft() {
       const draft = lastOf(fake.posted, (m) => (m.type === 'draft' ? m.draft : m.type === 'state' ? m.state.draft : undefined));
@@ -379,8 +380,8 @@ describe('panel host: HTML, handshake and every webview message', () => {
       assert.deepEqual(csp.get('img-src'), [CSP_SOURCE], 'images may come only from the extension and the shown folders');
       const script = csp.get('script-src');
       assert.equal(script?.length, 1, `script-src: ${script?.join(' ')}`);
-      const nonce = /^'nonce-([A-Za-z0-9]+)'$/.exec(script![0])?.[1];
-      assert.ok(nonce && nonce.length >= 16, `weak or missing nonce in ${script![0]}`);
+      const nonce = /^'nonce-([A-Za-z0-9]+)'$/.exec(script[0])?.[1];
+      assert.ok(nonce && nonce.length >= 16, `weak or missing nonce in ${script[0]}`);
       nonces.push(nonce);
       assert.ok(!/unsafe-inline|unsafe-eval/.test(html), 'the HTML allows unsafe-inline or unsafe-eval');
       const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
@@ -444,7 +445,7 @@ describe('panel host: HTML, handshake and every webview message', () => {
     await waitFor('the answer to ready', () => h.posted.length > 0);
     const first = h.posted[0];
     assert.equal(first.type, 'state');
-    const state = (first as Extract<ToWebview, { type: 'state' }>).state;
+    const state = (first).state;
     assert.deepEqual(state.draft.images.map((i) => i.label), ['portrait.png', 'landscape.png']);
     assert.ok(state.draft.images.every((i) => !i.checking && i.format === 'png'), 'the state does not carry what the checks found');
     assert.equal(state.hasToken, true);
@@ -599,6 +600,8 @@ describe('panel host: HTML, handshake and every webview message', () => {
   it('submit: one request with both images inline and the options; jobs move to succeeded; results list the saved files with before', async function () {
     this.timeout(25_000);
     const { emulator } = env;
+    // Outputs at half the size asked for: the results must say what is on disk, not what was asked for.
+    emulator.configure({ outputScale: 0.5 });
     const h = await openHarness();
     await h.ready();
     await dropFixtures(h);
@@ -635,6 +638,9 @@ describe('panel host: HTML, handshake and every webview message', () => {
       assert.equal(result.jobId, done.id);
       assert.equal(result.prompt, 'Add a small boat on the lake');
       assert.equal(result.size, '2560x1440(16:9)');
+      const onDisk = imageSize(fs.readFileSync(result.path));
+      assert.deepEqual([onDisk.width, onDisk.height], [1280, 720]);
+      assert.deepEqual([result.width, result.height], [1280, 720]);
       assert.equal(result.scale, 0.8);
       assert.deepEqual(result.before, { label: 'landscape.png', thumb: webviewUri(workspacePath('landscape.png')) });
     }
@@ -769,7 +775,7 @@ describe('panel host: HTML, handshake and every webview message', () => {
   it('the same draft submitted again within seconds asks "Submit the same edit again?" first; no means no submit', async function () {
     this.timeout(20_000);
     const { emulator } = env;
-    let answer: string | undefined;
+    let answer: string | undefined = undefined;
     const questions = replaceWindowFunction('showWarningMessage', (original, ...args) =>
       /Submit the same edit again/.test(String(args[0])) ? Promise.resolve(answer) : original(...args),
     );
@@ -938,6 +944,11 @@ describe('panel host: HTML, handshake and every webview message', () => {
     await h.send({ type: 'pickImages' });
     assert.equal(quickPick.calls.length, 1);
     assert.equal(dialog.calls.length, 1);
+    // The sources name every format fitting reads, as the file dialog's filter and the workspace search take them.
+    const workspaceRow = (quickPick.calls[0][0] as SourceItem[]).find((i) => i.source === 'workspace');
+    for (const format of ['PNG', 'JPEG', 'WebP', 'GIF', 'BMP', 'TIFF', 'AVIF', 'HEIC']) assert.ok(workspaceRow?.detail?.includes(format), `${format} in "${workspaceRow?.detail}"`);
+    const filters = (dialog.calls[0][0] as vscode.OpenDialogOptions).filters ?? {};
+    assert.deepEqual(Object.values(filters)[0], ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'avif', 'heic', 'heif']);
     await h.waitDraft('landscape picked', (d) => d.images.some((i) => i.path === workspacePath('landscape.png') && !i.checking));
 
     source = 'workspace';

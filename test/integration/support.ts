@@ -83,7 +83,7 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
   for (;;) {
     try {
       const value = await probe();
-      if (value) return value as NonNullable<T>;
+      if (value) return value;
     } catch (error) {
       lastError = error;
     }
@@ -357,7 +357,7 @@ export function waitForResults(dir: string, requestId: string, count: number, ti
 /** Every file under `dir`, relative, sorted (hidden ones included). */
 export function listFiles(dir: string): string[] {
   try {
-    return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+    return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }))
       .filter((rel) => fs.statSync(path.join(dir, rel)).isFile())
       .sort();
   } catch {

@@ -7,7 +7,7 @@ import { RunComfyClient } from '../../src/api/client';
 import { JobEngine } from '../../src/jobs/engine';
 import { ResultSaver } from '../../src/jobs/resultSaver';
 import { MemoryJobStore } from './memoryJobStore';
-import { Emulator, EmulatorOptions, startEmulator } from '../emulator/server';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../emulator/server';
 import { LogCapture } from './logCapture';
 import { ManualClock } from './manualClock';
 

@@ -29,5 +29,5 @@ export function jobIn(state: JobState, extra: Record<string, unknown> = {}): Job
     failed: { ...tracked, finishedAt: 20_000, state: 'failed', error: 'policy' },
     cancelled: { ...tracked, finishedAt: 20_000, state: 'cancelled' },
   };
-  return { ...jobs[state], ...extra } as Job;
+  return { ...jobs[state], ...extra };
 }

@@ -1,5 +1,5 @@
 // A Logger that keeps every line, so tests can assert what was (and was not) logged.
-import { Logger } from '../../src/common/logger';
+import type { Logger } from '../../src/common/logger';
 
 export class LogCapture implements Logger {
   readonly lines: string[] = [];

@@ -1,5 +1,5 @@
 // A clock whose timers fire on the next tick while remembering every delay asked for, to assert backoff without waiting.
-import { Clock, TimerHandle } from '../../src/common/clock';
+import type { Clock, TimerHandle } from '../../src/common/clock';
 
 export class RecordingClock implements Clock {
   readonly delays: number[] = [];

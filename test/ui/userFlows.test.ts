@@ -48,7 +48,7 @@ interface SubmitBody {
 function submitBody(index: number): SubmitBody {
   const body = uiSession().emulator.stats.submitBodies[index];
   assert.ok(body && typeof body === 'object', `submit #${index} has no JSON body: ${String(body)}`);
-  return body as SubmitBody;
+  return body;
 }
 
 function imageUrlsOf(body: SubmitBody): string[] {

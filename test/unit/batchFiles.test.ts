@@ -10,7 +10,7 @@ import { batchSummary, SummaryWriter, SUMMARY_FILE } from '../../src/batch/summa
 import { nullLogger } from '../../src/common/logger';
 import { parseStoredJobs } from '../../src/jobs/jobSchema';
 import type { Job } from '../../src/jobs/job';
-import { JobEvent, startSubmission, transition } from '../../src/jobs/transitions';
+import { type JobEvent, startSubmission, transition } from '../../src/jobs/transitions';
 import { jobRows } from '../../src/webview-ui/jobGroups';
 import type { JobView } from '../../src/protocol/messages';
 

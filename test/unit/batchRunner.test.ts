@@ -1,8 +1,8 @@
 // The batch scheduler in simulated time: the concurrency limit at every moment, pause/resume/cancel, single failures, and a reload that never sends twice.
 import * as assert from 'node:assert/strict';
-import { BatchRecord, countsOf, itemOutcome } from '../../src/batch/batch';
+import { type BatchRecord, countsOf, itemOutcome } from '../../src/batch/batch';
 import { BatchRunner } from '../../src/batch/runner';
-import { batchInit, FakeBatchJobs, ItemPlan, MemoryBatchStore } from '../support/fakeBatchJobs';
+import { batchInit, FakeBatchJobs, type ItemPlan, MemoryBatchStore } from '../support/fakeBatchJobs';
 import { flushMicrotasks, ManualClock } from '../support/manualClock';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `img${String(i + 1).padStart(2, '0')}.png`);

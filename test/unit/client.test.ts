@@ -50,7 +50,7 @@ describe('RunComfyClient', () => {
     const { pool, client, log } = setup(`Bearer ${TOKEN}`);
     let seen: { headers: Record<string, string>; body: unknown } | undefined;
     pool.intercept({ path: SUBMIT_PATH, method: 'POST' }).reply(200, (opts) => {
-      seen = { headers: opts.headers as Record<string, string>, body: JSON.parse(String(opts.body)) };
+      seen = { headers: opts.headers as Record<string, string>, body: JSON.parse(opts.body as string) };
       return { request_id: 'req-1', status_url: 's', result_url: 'r', cancel_url: 'c', extra: 1 };
     });
     const answer = await client.submit(body);
@@ -64,7 +64,7 @@ describe('RunComfyClient', () => {
       scale: 0.7,
       force_single: true,
     });
-    assert.ok(Object.keys(seen!.body as object).includes('width\u00d7height'));
+    assert.ok(Object.keys(seen.body).includes('width\u00d7height'));
     assert.ok(!log.text().includes(TOKEN), 'the token never reaches the log');
   });
 

@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { request } from 'undici';
 import { SubmissionUnknownError } from '../../src/api/errors';
-import { SubmitParams } from '../../src/jobs/engine';
-import { filesOf, Job } from '../../src/jobs/job';
-import { createHarness, filesIn, Harness, TEST_TOKEN } from '../support/engineHarness';
+import type { SubmitParams } from '../../src/jobs/engine';
+import { filesOf, type Job } from '../../src/jobs/job';
+import { createHarness, filesIn, type Harness, TEST_TOKEN } from '../support/engineHarness';
 import { MemoryJobStore } from '../support/memoryJobStore';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
@@ -50,6 +50,17 @@ describe('JobEngine (emulator, simulated time)', function () {
     assert.deepEqual(stored[0].options, { size: '1024x1024(1:1)', scale: 0.6 });
     assert.equal((stored[0].inputs as unknown[]).length, 1);
     assert.equal(stored[0].state, 'queued');
+  });
+
+  it('records each saved file\'s own pixel size, which may differ from the size asked for, and keeps it through storage', async () => {
+    h = await createHarness({ outputScale: 0.125 });
+    const id = requestIdOf(await h.engine.submit(params(h, { options: { size: '2048x2048(1:1)' } })));
+    await h.runFor(17_500);
+    const done = h.engine.get(id)!;
+    assert.ok(done.state === 'saved', `state ${done.state}`);
+    assert.deepEqual(done.files.map((f) => [f.width, f.height]), [[256, 256], [256, 256]]);
+    const stored = (h.store.snapshot() as Array<{ files: Array<{ width?: number; height?: number }> }>)[0];
+    assert.deepEqual(stored.files.map((f) => [f.width, f.height]), [[256, 256], [256, 256]]);
   });
 
   it('tracks a job to success and saves every output with a readable sidecar, once', async () => {

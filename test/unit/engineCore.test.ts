@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { AuthError, BalanceError, DownloadError, GatewayError, NotFoundError, RateLimitError, ServerError, SubmissionUnknownError } from '../../src/api/errors';
 import { DOWNLOAD_RETRY } from '../../src/jobs/downloads';
-import { JobEngine, SubmitParams } from '../../src/jobs/engine';
+import { JobEngine, type SubmitParams } from '../../src/jobs/engine';
 import type { Job } from '../../src/jobs/job';
 import { STALL_AFTER_MS } from '../../src/jobs/transitions';
 import { FakeApi, FakeSaver } from '../support/fakeApi';
@@ -104,7 +104,7 @@ describe('JobEngine (scripted API, simulated time)', () => {
     r.api.script(`status:${b}`, new AuthError('revoked', 401, 400004));
     await r.runFor(3000);
     assert.ok(r.engine.health.authPaused, 'paused');
-    assert.match(r.engine.health.authPaused!.error, /Set API Token/);
+    assert.match(r.engine.health.authPaused.error, /Set API Token/);
     const pollsA = r.api.count('status', a);
     const pollsB = r.api.count('status', b);
     await r.runFor(120_000);

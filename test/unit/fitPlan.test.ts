@@ -139,7 +139,7 @@ describe('fitting plans and the per-image choice', function () {
     const job = jobIn('saved', { inputs }) as JobWithOutputs;
     const record = buildSidecar(sidecarFor(job), { url: 'https://x/1.png', index: 0, count: 1 }, 'phone-1.png', '2026-01-01T00:00:00.000Z');
     assert.equal(record.fittedInputs?.length, 1);
-    const [fitted] = record.fittedInputs!;
+    const [fitted] = record.fittedInputs;
     assert.equal(fitted.source, 'phone.jpg');
     assert.deepEqual(fitted.original, { width: 400, height: 600, format: 'jpeg', bytes: fs.statSync(shot).size });
     assert.deepEqual([fitted.sent.width, fitted.sent.height, fitted.sent.format], [400, 600, 'jpeg']);

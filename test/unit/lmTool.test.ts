@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { MAX_IMAGES, MAX_PROMPT_LENGTH, SIZE_OPTIONS } from '../../src/api/model';
 import { markdownBlock as codeBlock, markdownCode as codeSpan } from '../../src/common/plainText';
 import { confirmationSegments, confirmationTitle, type ConfirmationFacts } from '../../src/lm/confirmation';
+import { ACCEPTED_FORMATS_TEXT } from '../../src/imaging/formats';
 import { FIT_MODES } from '../../src/imaging/fitTypes';
 import { parseEditArgs } from '../../src/jobs/editArgs';
 import { outcomeReport, refusalReport } from '../../src/lm/toolReport';
@@ -176,6 +177,15 @@ describe('chat tool manifest entry', () => {
       assert.match(d, fact);
     }
     for (const size of SIZE_OPTIONS) assert.ok(d.includes(size), size);
+  });
+
+  it('names every format fitting reads, and says a wrong aspect ratio takes fit pad or crop, so a model sends photos as they are', () => {
+    const formats = ACCEPTED_FORMATS_TEXT.split(', ');
+    for (const text of [tool.modelDescription as string, tool.inputSchema.properties.images.description as string]) {
+      for (const format of formats) assert.ok(text.includes(format), `${format} is not named in: ${text}`);
+      assert.doesNotMatch(text, /PNG or JPEG(?!, )/, 'no claim that local files must be PNG or JPEG');
+      assert.match(text, /fit '?pad'? or '?crop'?/);
+    }
   });
 
   it('has an input schema that matches the model limits the code enforces', () => {

@@ -72,7 +72,7 @@ describe('manifest', () => {
   it('documents every setting and keeps the ones that steer the token at application scope', () => {
     const props = pkg.contributes.configuration.properties;
     for (const [key, value] of Object.entries<Record<string, unknown>>(props)) {
-      assert.ok(typeof value.markdownDescription === 'string' && (value.markdownDescription as string).length > 30, `${key} has a markdownDescription`);
+      assert.ok(typeof value.markdownDescription === 'string' && (value.markdownDescription).length > 30, `${key} has a markdownDescription`);
     }
     assert.equal(props['runcomfy.apiBaseUrl'].scope, 'application');
     assert.equal(props['runcomfy.apiBaseUrl'].default, 'https://model-api.runcomfy.net');

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { FitChange, FitReport, SentFormat, SourceFormat } from '../../src/imaging/fitTypes';
 import type { InputRef } from '../../src/jobs/inputChecks';
 import type { Job } from '../../src/jobs/job';
-import { PanelPorts, PanelSession } from '../../src/panel/session';
+import { type PanelPorts, PanelSession } from '../../src/panel/session';
 import type { StoredDraft } from '../../src/panel/draft';
 import { rememberPrompt } from '../../src/common/promptHistory';
 import { type ImportedBytes, importProblem } from '../../src/panel/importedImages';
@@ -121,7 +121,7 @@ describe('PanelSession', () => {
     assert.equal(r.delivered.length, 0, 'nothing delivered before ready');
     await r.session.receive({ type: 'ready' });
     assert.equal(r.delivered[0].type, 'state');
-    const state = (r.delivered[0] as Extract<ToWebview, { type: 'state' }>).state;
+    const state = (r.delivered[0]).state;
     assert.equal(state.price, '$0.03 per image');
     assert.equal(state.draft.images.length, 1);
     assert.deepEqual(r.delivered.slice(1).map((m) => m.type), ['notice'], 'the prompt notice survives; draft and price were folded into the state');
@@ -445,5 +445,17 @@ describe('PanelSession', () => {
     await r.session.receive({ type: 'importImages', source: 'paste', images: [{ data: Buffer.from('GIF89a....').toString('base64') }] });
     assert.match(notices(r).at(-1) ?? '', /not a PNG/);
     assert.equal(r.imported.length, 2);
+  });
+
+  it('shows results with the saved file\'s own pixel size beside the size asked for', async () => {
+    const files = [{ url: 'https://x/1.png', path: '/ws/runcomfy-results/cat-1.png', width: 256, height: 256 }];
+    const r = rig({ jobs: [jobIn('saved', { options: { size: '2048x2048(1:1)' }, files })] });
+    await r.session.receive({ type: 'ready' });
+    const state = r.delivered.find((m) => m.type === 'state');
+    assert.ok(state && state.type === 'state');
+    assert.deepEqual(
+      state.state.results.map((x) => [x.size, x.width, x.height]),
+      [['2048x2048(1:1)', 256, 256]],
+    );
   });
 });

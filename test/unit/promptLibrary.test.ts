@@ -177,7 +177,7 @@ describe('pasted and dropped images', () => {
   it('refuses, before anything is written, a file over 15 MB, bytes that are no image, and a paste that is not a PNG', async () => {
     const big = new Uint8Array(15 * 1024 * 1024 + 1);
     big.set(makePng(2, 2));
-    await assert.rejects(saveImportedImage(dir, { source: 'drop', name: 'big.png', bytes: big }, new Date()), /big\.png is 15\.0 MB \(15728641 bytes\); each image must be at most 15 MB/);
+    await assert.rejects(saveImportedImage(dir, { source: 'drop', name: 'big.png', bytes: big }, new Date()), /big\.png is 15\.0 MB \(15,728,641 bytes\); each image must be at most 15 MB/);
     await assert.rejects(saveImportedImage(dir, { source: 'drop', name: 'notes.txt', bytes: Buffer.from('hello') }, new Date()), /notes\.txt is not an image/);
     await assert.rejects(saveImportedImage(dir, { source: 'paste', bytes: Buffer.from([0xff, 0xd8, 0xff, 0xe0]) }, new Date()), /not a PNG/);
     assert.deepEqual(fs.readdirSync(dir), []);

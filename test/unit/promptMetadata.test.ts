@@ -54,7 +54,7 @@ async function description(file: Buffer): Promise<unknown> {
   const xmp = (await exifr.parse(file, { xmp: true, tiff: false, ihdr: false })) as Record<string, unknown> | undefined;
   const value = xmp?.description;
   // exifr gives a language alternative as { lang, value } or the bare value, and leaves XML's entities as written.
-  const text = value && typeof value === 'object' && 'value' in value ? (value as { value: unknown }).value : value;
+  const text = value && typeof value === 'object' && 'value' in value ? (value).value : value;
   return typeof text === 'string' ? text.replace(/&(lt|gt|quot|apos|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!) : text;
 }
 

@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { RunComfyClient } from '../../src/api/client';
 import { createDispatcher, proxyFromEnvironment } from '../../src/api/http';
-import { Emulator, startEmulator } from '../emulator/server';
+import { type Emulator, startEmulator } from '../emulator/server';
 
 /** A minimal CONNECT proxy that records which targets it tunnelled to. */
 async function startProxy(): Promise<{ url: string; targets: string[]; close(): Promise<void> }> {

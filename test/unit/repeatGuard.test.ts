@@ -1,6 +1,6 @@
 // The duplicate-submit guard in plain node with a hand-moved clock: what counts as the same edit, and for how long.
 import * as assert from 'node:assert/strict';
-import { REPEAT_WINDOW_MS, RepeatGuard, SubmitContent } from '../../src/jobs/repeatGuard';
+import { REPEAT_WINDOW_MS, RepeatGuard, type SubmitContent } from '../../src/jobs/repeatGuard';
 
 const edit: SubmitContent = {
   refs: [{ kind: 'file', path: '/ws/a.png' }, { kind: 'url', url: 'https://example.com/b.png' }],

@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { Agent } from 'undici';
 import { AbortedError, DownloadError } from '../../src/api/errors';
 import { systemClock } from '../../src/common/clock';
-import { Logger } from '../../src/common/logger';
-import { isAllowedDownloadUrl, ResultSaver, SaveJob, SaverDeps, SaveOutcome } from '../../src/jobs/resultSaver';
+import type { Logger } from '../../src/common/logger';
+import { isAllowedDownloadUrl, ResultSaver, type SaveJob, type SaverDeps, type SaveOutcome } from '../../src/jobs/resultSaver';
 import { makeJpeg, makePng } from '../support/images';
 
 const REQUEST_ID = '3f9c2a1b-7e6d-4c5b-9a8f-0e1d2c3b4a59';
@@ -435,9 +435,11 @@ describe('ResultSaver', function () {
     const controller = new AbortController();
     let during: string[] = [];
     onSlow = () =>
-      setTimeout(async () => {
-        during = await hidden();
-        controller.abort();
+      setTimeout(() => {
+        void hidden().then((names) => {
+          during = names;
+          controller.abort();
+        });
       }, 20);
     await assert.rejects(saver().save(job([`${base}/slow`]), controller.signal), AbortedError);
     assert.ok(during.some((n) => /^\.cat-3f9c2a1b\.[0-9a-f]+\.part$/.test(n)), `temp file while downloading: ${during.join(', ')}`);

@@ -5,10 +5,10 @@ import * as path from 'node:path';
 import { Agent } from 'undici';
 import { RunComfyClient } from '../../src/api/client';
 import { InputError, SubmissionUnknownError } from '../../src/api/errors';
-import { SubmitParams } from '../../src/jobs/engine';
+import type { SubmitParams } from '../../src/jobs/engine';
 import { parseStoredJobs } from '../../src/jobs/jobSchema';
 import { startEmulator, type Emulator } from '../emulator/server';
-import { createHarness, filesIn, Harness, TEST_TOKEN } from '../support/engineHarness';
+import { createHarness, filesIn, type Harness, TEST_TOKEN } from '../support/engineHarness';
 import { LogCapture } from '../support/logCapture';
 
 const SIGNED = 'https://bucket.s3.amazonaws.com/in/cat.png?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20250101&X-Amz-Signature=0123456789abcdef';

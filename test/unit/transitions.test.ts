@@ -1,8 +1,8 @@
 // The job state machine: every state against every event, exhaustively, and the rules inside the transitions.
 import * as assert from 'node:assert/strict';
 import type { Job } from '../../src/jobs/job';
-import { JOB_STATES, JobState } from '../../src/jobs/rules';
-import { Instant, JobEvent, JobEventType, STALL_AFTER_FAILURES, STALL_AFTER_MS, transition } from '../../src/jobs/transitions';
+import { JOB_STATES, type JobState } from '../../src/jobs/rules';
+import { type Instant, type JobEvent, type JobEventType, STALL_AFTER_FAILURES, STALL_AFTER_MS, transition } from '../../src/jobs/transitions';
 import { jobIn } from '../support/jobs';
 
 const at: Instant = { wall: 1_000_000, mono: 500 };
@@ -132,7 +132,7 @@ describe('transitions in detail', () => {
   it('running records when it started, once', () => {
     const running = transition(jobIn('queued'), SAMPLES.polled.polledRunning)!;
     assert.ok(running.state === 'running' && running.startedAt === at.wall);
-    const again = transition(running, { ...SAMPLES.polled.polledRunning, at: { wall: at.wall + 5000, mono: 9000 } } as JobEvent)!;
+    const again = transition(running, { ...SAMPLES.polled.polledRunning, at: { wall: at.wall + 5000, mono: 9000 } })!;
     assert.ok(again.state === 'running' && again.startedAt === at.wall);
   });
 

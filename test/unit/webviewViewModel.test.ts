@@ -1,7 +1,7 @@
 // Unit tests for the panel's pure view logic: submit rules, counters, formatting, reordering, URL and drop parsing.
 import * as assert from 'node:assert/strict';
 import { formatMessage, setDisplayLanguage, setTranslator } from '../../src/common/l10n';
-import type { InputView, JobView, ResultView } from '../../src/protocol/messages';
+import { type InputView, type JobView, ResultView } from '../../src/protocol/messages';
 import { formatDuration } from '../../src/common/wording';
 import { activeCount, formatAgo, jobStatus, notCancellableText, sortJobs, truncate } from '../../src/webview-ui/jobStatus';
 import {
@@ -142,6 +142,12 @@ describe('webview view model', () => {
       const result: ResultView = { jobId: 'j', requestId: 'r', path: '/p.png', name: 'p.png', thumb: 't', prompt: 'p', size: '2304x1728(4:3)', scale: 0.5, forceSingle: true };
       assert.equal(resultMeta(result), '2304 × 1728 · scale 0.50 · single output');
       assert.equal(resultMeta({ ...result, size: undefined, scale: undefined, forceSingle: false }), '');
+    });
+
+    it('labels a result with its saved file\'s pixel size, not the size asked for', () => {
+      const result: ResultView = { jobId: 'j', requestId: 'r', path: '/p.png', name: 'p.png', thumb: 't', prompt: 'p', size: '2048x2048(1:1)', width: 256, height: 256 };
+      assert.equal(resultMeta(result), '256 × 256');
+      assert.equal(ResultView.parse(result).width, 256, 'the protocol carries it to the webview');
     });
   });
 

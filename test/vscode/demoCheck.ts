@@ -31,7 +31,7 @@ const editMenuLabel = 'Edit Image with Dreamina…';
  * "edit submitted" toast, then the "result saved" toast and the file on disk. Screenshots go to test-artifacts/.
  */
 export async function checkDemo(options: DemoCheckOptions): Promise<void> {
-  const { log } = options;
+  const log = (message: string) => options.log(message);
   const workbench = await openWorkbench({ url: options.server.url, viewport: { width: 1400, height: 900 } });
   try {
     const page = workbench.page;

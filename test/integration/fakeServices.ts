@@ -1,0 +1,68 @@
+// A Services of its own for a test, over in-memory workspace state, secrets and log, so nothing is shared with the extension's.
+import * as vscode from 'vscode';
+import { Services } from '../../src/platform/services';
+import { JsonMemento } from '../support/jsonMemento';
+import { repoRoot, testToken } from './support';
+
+export interface OwnServices {
+  services: Services;
+  log: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh Services with the test token set; close() shuts it down. Two over one `workspaceState` are a window and its reload. */
+export async function openServices(workspaceState: vscode.Memento = new JsonMemento()): Promise<OwnServices> {
+  const secrets = new Map<string, string>();
+  const changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
+  const log: string[] = [];
+  const context = {
+    secrets: {
+      get: (key: string) => Promise.resolve(secrets.get(key)),
+      store: (key: string, value: string) => (secrets.set(key, value), changed.fire({ key }), Promise.resolve()),
+      delete: (key: string) => (secrets.delete(key), changed.fire({ key }), Promise.resolve()),
+      keys: () => Promise.resolve([...secrets.keys()]),
+      onDidChange: changed.event,
+    },
+    workspaceState,
+    extensionUri: vscode.Uri.file(repoRoot),
+    extension: { packageJSON: { version: 'test' } },
+    subscriptions: [],
+  } as unknown as vscode.ExtensionContext;
+  const window = vscode.window as unknown as Record<string, unknown>;
+  const createOutputChannel = window.createOutputChannel;
+  // Its log lines stay here: no second "RunComfy" channel, no log file touched.
+  const at = (level: string) => (message: string) => void log.push(`${level} ${message}`);
+  window.createOutputChannel = () => ({
+    name: 'RunComfy (test)',
+    logLevel: vscode.LogLevel.Trace,
+    onDidChangeLogLevel: new vscode.EventEmitter<vscode.LogLevel>().event,
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    append: () => undefined,
+    appendLine: () => undefined,
+    replace: () => undefined,
+    clear: () => undefined,
+    show: () => undefined,
+    hide: () => undefined,
+    dispose: () => undefined,
+  });
+  let services: Services;
+  try {
+    services = new Services(context);
+  } finally {
+    window.createOutputChannel = createOutputChannel;
+  }
+  await services.tokens.set(testToken);
+  return {
+    services,
+    log,
+    async close() {
+      await services.shutdown();
+      services.dispose();
+      changed.dispose();
+    },
+  };
+}
