@@ -20,9 +20,7 @@ const common = {
 const lazyRuntime = {
   name: 'lazy-runtime',
   setup(build) {
-    build.onResolve({ filter: /(^|\/)runtime$/ }, (args) =>
-      args.importer.includes('src') ? { path: './runtime.js', external: true } : undefined,
-    );
+    build.onResolve({ filter: /(^|\/)runtime$/ }, (args) => (args.importer.includes('src') ? { path: './runtime.js', external: true } : undefined));
   },
 };
 
@@ -90,7 +88,8 @@ if (watch) {
       const result = await esbuild.build(options);
       writeFileSync(`dist/meta/${path.basename(options.outfile, '.js')}.json`, JSON.stringify(result.metafile));
     }),
-  );  if (existsSync('dist/webview.js')) writeUsedCodicons();
+  );
+  if (existsSync('dist/webview.js')) writeUsedCodicons();
 }
 
 /**

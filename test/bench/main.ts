@@ -19,7 +19,11 @@ interface Section {
 }
 
 const SECTIONS: Section[] = [
-  { title: '1. Polling: 50 concurrent jobs per workload, JobEngine vs a naive 500 ms poller', key: 'polling', run: async () => reportPolling(await runPollingBench()) },
+  {
+    title: '1. Polling: 50 concurrent jobs per workload, JobEngine vs a naive 500 ms poller',
+    key: 'polling',
+    run: async () => reportPolling(await runPollingBench()),
+  },
   { title: '2. Download: ResultSaver.save() vs curl', key: 'download', run: async () => reportDownload(await runDownloadBench()) },
   { title: '3. Extension figures', key: 'extension', run: async () => reportExtension(readExtensionFigures()) },
   { title: '4. Fitting local images: worker pipeline vs ImageMagick convert', key: 'fit', run: async () => reportImageFit(await runImageFitBench()) },

@@ -135,7 +135,7 @@ export function reportPanelPaint(r: PanelPaintResult): { text: string; summary: 
     table(['ms from Enter on the command to the painted panel', 'round 1', 'median', 'min', 'max'], rows),
     '',
     `  ${r.rounds} rounds in one code-server + chromium; each round closes all editors, opens both panels (order`,
-    '  alternating, after one uncounted open of the minimal panel that warms VS Code\'s webview host; round 1 is the',
+    "  alternating, after one uncounted open of the minimal panel that warms VS Code's webview host; round 1 is the",
     '  first time the RunComfy panel loads its webview bundle, CSS and icon font in this window),',
     '  then reopens each from behind the other (panels keep no context when hidden, so reopening repaints).',
   ].join('\n');

@@ -8,7 +8,13 @@ const root = path.resolve(__dirname, '..', '..', '..');
 /** Files that name the icons the panel shows: its views, and the job rules that pick each job's icon. */
 function iconSources(): string[] {
   const ui = path.join(root, 'src', 'webview-ui');
-  return [...fs.readdirSync(ui).filter((f) => f.endsWith('.ts')).map((f) => path.join(ui, f)), path.join(root, 'src', 'jobs', 'rules.ts')];
+  return [
+    ...fs
+      .readdirSync(ui)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => path.join(ui, f)),
+    path.join(root, 'src', 'jobs', 'rules.ts'),
+  ];
 }
 
 function iconRules(css: string): Set<string> {
@@ -28,8 +34,12 @@ describe('the panel codicon stylesheet', () => {
         for (const literal of call[1].matchAll(/'([a-z0-9-]+)'/g)) if (all.has(literal[1])) named.add(literal[1]);
       }
     }
-    for (const name of ['tag', 'error', 'loading', 'close', 'trash', 'pass-filled', 'cloud-upload', 'file-media']) assert.ok(named.has(name), `the scan finds ${name}`);
-    assert.deepEqual([...named].filter((name) => !shipped.has(name)), []);
+    for (const name of ['tag', 'error', 'loading', 'close', 'trash', 'pass-filled', 'cloud-upload', 'file-media'])
+      assert.ok(named.has(name), `the scan finds ${name}`);
+    assert.deepEqual(
+      [...named].filter((name) => !shipped.has(name)),
+      [],
+    );
   });
 
   it('leaves out the icons it never shows', () => {
