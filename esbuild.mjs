@@ -89,4 +89,21 @@ if (watch) {
       writeFileSync(`dist/meta/${path.basename(options.outfile, '.js')}.json`, JSON.stringify(result.metafile));
     }),
   );
+  if (existsSync('dist/webview.js')) writeUsedCodicons();
+}
+
+/**
+ * The codicon stylesheet blocks the panel's first paint, and 649 of its rules are icons the panel never shows: keep
+ * the font, base and modifier rules and only the icons whose names appear as strings in the built panel bundle (every
+ * name passed to codicon() or an icon button, the job rules' icons included) or in the panel's CSS.
+ */
+function writeUsedCodicons() {
+  const bundle = readFileSync('dist/webview.js', 'utf8') + readFileSync('src/webview-ui/panel.css', 'utf8');
+  const iconRule = /^\.codicon-([a-z0-9-]+):before \{ content: "\\[0-9a-f]+" \}$/;
+  const lines = readFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'utf8').split('\n');
+  const kept = lines.filter((line) => {
+    const name = iconRule.exec(line)?.[1];
+    return name === undefined || ['"', "'", '`'].some((q) => bundle.includes(`${q}${name}${q}`)) || bundle.includes(`codicon-${name}`);
+  });
+  writeFileSync('dist/codicon.css', kept.join('\n'));
 }

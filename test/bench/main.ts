@@ -1,4 +1,4 @@
-// Benchmark entry: polling cost and latency, download speed and memory, extension bundle figures, activation against an empty extension, image fitting, batches; prints tables and a key: value summary.
+// Benchmark entry: polling cost and latency, download speed and memory, extension bundle figures, activation against an empty extension, image fitting, batches, panel paint; prints tables and a key: value summary.
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { reportActivation, runActivationBench } from './activationBench';
@@ -7,10 +7,11 @@ import { reportDownload, runDownloadBench } from './downloadBench';
 import { readExtensionFigures, reportExtension } from './extensionFigures';
 import { reportImageFit, runImageFitBench } from './imageFitBench';
 import type { SummaryEntry } from './format';
+import { reportPanelPaint, runPanelPaintBench } from './panelPaintBench';
 import { reportPolling, runPollingBench } from './pollingBench';
 
-/** The whole run is bounded: past this, whatever is still running is abandoned and the run fails (activation starts VS Code 5 times). */
-const WATCHDOG_MS = 480_000;
+/** The whole run is bounded: past this, whatever is still running is abandoned and the run fails (activation starts VS Code 5 times, panel paint once more). */
+const WATCHDOG_MS = 900_000;
 
 interface Section {
   title: string;
@@ -33,6 +34,11 @@ const SECTIONS: Section[] = [
   },
   { title: '5. Fitting local images: worker pipeline vs ImageMagick convert', key: 'fit', run: async () => reportImageFit(await runImageFitBench()) },
   { title: '6. Batch: 200 images, concurrency 4, against the emulator', key: 'batch', run: async () => reportBatch(await runBatchBench()) },
+  {
+    title: '7. Panel first paint: the RunComfy panel vs a minimal webview panel, in code-server + chromium',
+    key: 'paint',
+    run: async () => reportPanelPaint(await runPanelPaintBench()),
+  },
 ];
 
 function print(text = ''): void {
