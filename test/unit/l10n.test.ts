@@ -12,12 +12,12 @@ const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(root, fi
 export function usedMessages(plurals = new Set<string>()): Map<string, string> {
   const found = new Map<string, string>();
   const files = fs.readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-  const call = /(?<![\w.])(?:(?:vscode\.)?(?:l10n\.)?t|tn)\(\s*(?:(?<=tn\(\s*)[^,()'`]+,\s*)?(['`])((?:\\.|(?!\1)[^\\])*)\1/g;
+  const call = /(?<![\w.])(?:(?:vscode\.)?(?:l10n\.)?t|tn)\(\s*(?:(?<=tn\(\s*)[^,()'"`]+,\s*)?(['"`])((?:\\.|(?!\1)[^\\])*)\1/g;
   for (const file of files) {
     const text = fs.readFileSync(path.join(root, 'src', file), 'utf8');
     for (const m of text.matchAll(call)) {
       if (m[1] === '`' && m[2].includes('${')) assert.fail(`${file}: a translated message must not interpolate with \${}: ${m[2]}`);
-      const message = m[2].replace(/\\'/g, "'").replace(/\\`/g, '`').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
+      const message = m[2].replace(/\\'/g, "'").replace(/\\"/g, '"').replace(/\\`/g, '`').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
       found.set(message, file);
       if (m[0].startsWith('tn')) plurals.add(message);
     }
