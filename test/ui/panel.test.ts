@@ -431,12 +431,18 @@ async function ensureDraft(images: readonly string[], prompt: string, options: D
     );
   }
   const field = panel().locator('vscode-textarea#prompt-field');
-  if ((await field.evaluate((element) => (element as HTMLTextAreaElement).value)) !== prompt) {
+  const counter = panel().locator('.counter');
+  // Like a user whose keys went nowhere while the panel was taking focus back from a picker: click and type again.
+  for (let attempt = 1; (await field.evaluate((element) => (element as HTMLTextAreaElement).value)) !== prompt; attempt++) {
     await panel().locator('#prompt-field').click();
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.press('Backspace');
     if (prompt) await page.keyboard.type(prompt);
-    await waitUntil(`the counter to show ${prompt.length}/800`, async () => (await panel().locator('.counter').textContent()) === `${prompt.length}/800`, 5000);
+    const typed = await waitUntil(`the counter to show ${prompt.length}/800`, async () => (await counter.textContent()) === `${prompt.length}/800`, 5000).catch(
+      () => false,
+    );
+    if (typed) break;
+    if (attempt >= 3) throw new Error(`the prompt box shows "${await field.evaluate((element) => (element as HTMLTextAreaElement).value)}", not "${prompt}"`);
   }
   if (options.size) {
     const select = panel().locator('vscode-single-select#size-select');
