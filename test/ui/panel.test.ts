@@ -393,6 +393,132 @@ async function openPanelTimed(page: ReturnType<typeof uiSession>['page']): Promi
   return Date.now() - pressed;
 }
 
+function panelEditorTab(): Locator {
+  return uiSession().page.locator('.tabs-container .tab').filter({ hasText: panelTabLabel });
+}
+
+/** Opens the panel from the palette if no editor shows it, else brings its tab to the front. */
+async function ensurePanel(): Promise<void> {
+  if ((await panelEditorTab().count()) === 0) {
+    await openPanelTimed(uiSession().page);
+  } else {
+    await revealPanel();
+  }
+}
+
+interface DraftOptions {
+  size?: { value: string; label: string };
+  scale?: number;
+  single?: boolean;
+}
+
+/**
+ * Makes the panel's draft hold exactly `images` (in that order) and `prompt`, and the given options, whatever earlier
+ * tests left in it, so each test prepares the state it checks. Ends on the Compose tab with the prompt sent to the host.
+ */
+async function ensureDraft(images: readonly string[], prompt: string, options: DraftOptions = {}): Promise<void> {
+  const { page } = uiSession();
+  await ensurePanel();
+  await showTab('compose');
+  const titles = await imageCards().locator('.card-title').allTextContents();
+  if (JSON.stringify(titles) !== JSON.stringify(images)) {
+    for (const title of titles) await removeImage(title);
+    if (images.length > 0) await addWorkspaceImages(images);
+    await waitUntil(
+      `the draft to hold ${JSON.stringify(images)}`,
+      async () => JSON.stringify(await imageCards().locator('.card-title').allTextContents()) === JSON.stringify(images),
+      10_000,
+    );
+  }
+  const field = panel().locator('vscode-textarea#prompt-field');
+  const counter = panel().locator('.counter');
+  // Like a user whose keys went nowhere while the panel was taking focus back from a picker: click and type again.
+  for (let attempt = 1; (await field.evaluate((element) => (element as HTMLTextAreaElement).value)) !== prompt; attempt++) {
+    await panel().locator('#prompt-field').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Backspace');
+    if (prompt) await page.keyboard.type(prompt);
+    const typed = await waitUntil(`the counter to show ${prompt.length}/800`, async () => (await counter.textContent()) === `${prompt.length}/800`, 5000).catch(
+      () => false,
+    );
+    if (typed) break;
+    if (attempt >= 3) throw new Error(`the prompt box shows "${await field.evaluate((element) => (element as HTMLTextAreaElement).value)}", not "${prompt}"`);
+  }
+  if (options.size) {
+    const select = panel().locator('vscode-single-select#size-select');
+    if ((await select.evaluate((element) => (element as HTMLInputElement).value)) !== options.size.value) {
+      await select.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+      await select.click();
+      await select.getByRole('option', { name: options.size.label }).click();
+      const value = options.size.value;
+      await waitUntil('the size to be chosen', async () => (await select.evaluate((element) => (element as HTMLInputElement).value)) === value, 5000);
+    }
+  }
+  if (options.scale !== undefined) {
+    const range = panel().locator('#scale-range');
+    const target = options.scale;
+    if (Number(await range.inputValue()) !== target) {
+      await range.focus();
+      await waitUntil(
+        `the prompt strength to be ${target}`,
+        async () => {
+          const value = Number(await range.inputValue());
+          if (Math.abs(value - target) < 0.001) return true;
+          await page.keyboard.press(value < target ? 'ArrowRight' : 'ArrowLeft');
+          return false;
+        },
+        5000,
+        50,
+      );
+    }
+  }
+  if (options.single !== undefined) {
+    const single = panel().locator('vscode-checkbox[data-key="single"]');
+    const wanted = options.single;
+    if ((await single.evaluate((element) => (element as HTMLInputElement).checked)) !== wanted) {
+      await single.click();
+      await waitUntil(
+        `single output to be ${wanted ? 'on' : 'off'}`,
+        async () => (await single.evaluate((element) => (element as HTMLInputElement).checked)) === wanted,
+        5000,
+      );
+    }
+  }
+  // Leaving the prompt box sends a prompt still waiting for its typing pause.
+  await showTab('compose');
+}
+
+/** The Results cards of runs with `panelPrompt`. */
+function panelPromptResults(): Locator {
+  return panel()
+    .locator('.result-card')
+    .filter({ has: panel().locator('.result-prompt', { hasText: panelPrompt }) });
+}
+
+/**
+ * Makes sure the Results tab holds a run of landscape.png and portrait.png with `panelPrompt` at the chosen size:
+ * submits one (a single quick job) when none is there yet, and waits until it is saved. Leaves the panel in front.
+ */
+async function ensurePanelPromptResult(): Promise<void> {
+  const { page, emulator } = uiSession();
+  await ensurePanel();
+  await showTab('results');
+  if ((await panelPromptResults().count()) === 0) {
+    await ensureDraft(['landscape.png', 'portrait.png'], panelPrompt, { size: chosenSize, scale: 0.6, single: true });
+    await waitUntil('Submit to be enabled', async () => !(await submitDisabled()), 10_000);
+    const submitsBefore = emulator.stats.submits;
+    await submitButton().click();
+    await waitUntil('the emulator to receive the submit', () => emulator.stats.submits > submitsBefore, 15_000);
+    assert.equal(emulator.stats.submits, submitsBefore + 1, 'one click, one submit');
+    const requestId = emulator.jobs().at(-1)!.requestId;
+    const resultTab = page.locator('.tabs-container .tab').filter({ hasText: `landscape-${requestId.slice(0, 8)}` });
+    await resultTab.first().waitFor({ state: 'visible', timeout: 30_000 });
+    await revealPanel();
+    await showTab('results');
+  }
+  await panelPromptResults().first().waitFor({ state: 'visible', timeout: 10_000 });
+}
+
 describe('RunComfy Edit panel', function () {
   this.timeout(60_000);
   let consoleWatch: ConsoleWatch | undefined;
@@ -420,6 +546,12 @@ describe('RunComfy Edit panel', function () {
 
   it('opens from the command palette and paints its Compose tab', async () => {
     const { page } = uiSession();
+    // A fresh panel: when one is open already (another test ran first), empty its draft and close it.
+    if ((await panelEditorTab().count()) > 0) {
+      await ensureDraft([], '');
+      await runCommand(page, 'View: Close All Editors');
+      await panelEditorTab().waitFor({ state: 'detached' });
+    }
     const firstPaintMs = await openPanelTimed(page);
     mergeMetrics({ panelFirstPaintUiMs: firstPaintMs });
     console.log(`      panel first paint: ${firstPaintMs} ms from Enter to the Compose tab`);
@@ -438,6 +570,7 @@ describe('RunComfy Edit panel', function () {
   });
 
   it('adds the two workspace images through "Add images…" with their thumbnails and what is sent', async () => {
+    await ensureDraft([], '');
     await addWorkspaceImages(['landscape.png', 'portrait.png']);
     await waitUntil('two image cards', async () => (await imageCards().count()) === 2, 10_000);
     const cards = imageCards();
@@ -463,6 +596,7 @@ describe('RunComfy Edit panel', function () {
   });
 
   it('flags an image with a too wide aspect ratio, offers Pad or Crop, and blocks Submit until it is removed or fitted', async () => {
+    await ensureDraft(['landscape.png', 'portrait.png'], '');
     await addWorkspaceImages([wideImage]);
     const wide = card(wideImage);
     await wide.locator('.thumb-status.error').waitFor({ state: 'visible', timeout: 10_000 });
@@ -496,6 +630,8 @@ describe('RunComfy Edit panel', function () {
 
   it('moves through Compose with Tab, and every control it reaches has an accessible name', async () => {
     const { page } = uiSession();
+    // Two cards (their buttons are checked below) and a prompt, so Submit is enabled and Tab can reach it.
+    await ensureDraft(['landscape.png', 'portrait.png'], 'Sky');
     await showTab('compose');
     const seen: FocusInfo[] = [];
     for (let step = 0; step < 40; step++) {
@@ -546,9 +682,10 @@ describe('RunComfy Edit panel', function () {
   it('submits the draft with its options and follows the job to a before/after comparison', async function () {
     this.timeout(90_000);
     const { page, emulator } = uiSession();
-    await showTab('compose');
+    // The options start at the model's defaults (strength 0.50, several outputs allowed); the test changes each.
+    await ensureDraft(['landscape.png', 'portrait.png'], 'Sky', { scale: 0.5, single: false });
 
-    // Prompt: replace the "Sky" typed before; the counter follows each keystroke.
+    // Prompt: replace the "Sky" there; the counter follows each keystroke.
     const counter = panel().locator('.counter');
     await panel().locator('#prompt-field').click();
     await page.keyboard.press('ControlOrMeta+A');
@@ -673,9 +810,11 @@ describe('RunComfy Edit panel', function () {
     { name: lightTheme, kind: 'light' as const, suffix: 'light' },
     { name: highContrastTheme, kind: 'hcDark' as const, suffix: 'hc' },
   ]) {
-    it(`shows every view in the ${theme.name} theme`, async () => {
+    it(`shows every view in the ${theme.name} theme`, async function () {
+      this.timeout(90_000);
       const { page } = uiSession();
-      await revealPanel();
+      await ensurePanelPromptResult();
+      if ((await card(wideImage).count()) > 0) await removeImage(wideImage);
       await switchTheme(theme.name, theme.kind);
 
       await addWorkspaceImages([wideImage]);
@@ -691,10 +830,7 @@ describe('RunComfy Edit panel', function () {
       await panelScreenshot(`panel-jobs-${theme.suffix}`);
 
       await showTab('results');
-      const result = panel()
-        .locator('.result-card')
-        .filter({ has: panel().locator('.result-prompt', { hasText: panelPrompt }) })
-        .first();
+      const result = panelPromptResults().first();
       await waitUntil('the result thumbnail to load', () => imagesLoaded(result.locator('.result-thumb img')), 10_000);
       await panelScreenshot(`panel-results-${theme.suffix}`);
 
@@ -711,14 +847,11 @@ describe('RunComfy Edit panel', function () {
   }
 
   it('asks in the panel before "Run again" pays, with the price and what is sent; Cancel sends nothing', async function () {
-    this.timeout(60_000);
+    this.timeout(120_000);
     const { page, emulator } = uiSession();
-    await revealPanel();
+    await ensurePanelPromptResult();
     await showTab('results');
-    const result = panel()
-      .locator('.result-card')
-      .filter({ has: panel().locator('.result-prompt', { hasText: panelPrompt }) })
-      .first();
+    const result = panelPromptResults().first();
     await result.waitFor({ state: 'visible', timeout: 10_000 });
     const dialog = panel().locator('dialog.confirm-dialog');
     const submitsBefore = emulator.stats.submits;
@@ -753,7 +886,7 @@ describe('RunComfy Edit panel', function () {
 
   it('keeps the draft when closed and opened again (the reopen time is recorded for the bench, not judged here)', async () => {
     const { page } = uiSession();
-    await revealPanel();
+    await ensureDraft(['landscape.png', 'portrait.png'], panelPrompt, { size: chosenSize, scale: 0.6, single: true });
     await runCommand(page, 'View: Close All Editors');
     await page.locator('.tabs-container .tab').filter({ hasText: panelTabLabel }).waitFor({ state: 'detached' });
     const reopenMs = await openPanelTimed(page);
@@ -783,7 +916,7 @@ describe('RunComfy Edit panel', function () {
   it('fits a too-wide image: the card says what is sent, Pad is chosen on the card, and the emulator receives a 3:1 image', async function () {
     this.timeout(90_000);
     const { page, emulator } = uiSession();
-    await revealPanel();
+    await ensureDraft(['landscape.png', 'portrait.png'], panelPrompt);
     await switchTheme(darkTheme, 'dark');
     await showTab('compose');
     await addWorkspaceImages([wideImage]);
