@@ -75,6 +75,8 @@ export class BatchRunner<P> {
   private readonly lifetime = new AbortController();
   private readonly logger: Logger;
   private readonly work = new Set<Promise<void>>();
+  /** Jobs RunComfy was already asked to cancel: a batch cancel and a submit answer arriving at the same moment ask once. */
+  private readonly cancelAsked = new Set<string>();
   /** Fires with the batch after each change. */
   readonly onDidChange: BatchTable['onDidChange'];
 
@@ -312,6 +314,8 @@ export class BatchRunner<P> {
   }
 
   private async cancelJob(jobId: string): Promise<void> {
+    if (this.cancelAsked.has(jobId)) return;
+    this.cancelAsked.add(jobId);
     try {
       await this.ports.cancel(jobId);
     } catch (e) {

@@ -24,6 +24,8 @@ export async function openServices(workspaceState: vscode.Memento = new JsonMeme
       onDidChange: changed.event,
     },
     workspaceState,
+    // Spending, recent prompts and presets live in global state, whose keys are synced.
+    globalState: Object.assign(new JsonMemento(), { setKeysForSync: () => undefined }),
     extensionUri: vscode.Uri.file(repoRoot),
     extension: { packageJSON: { version: 'test' } },
     subscriptions: [],

@@ -19,6 +19,10 @@ export interface ItemPlan {
   lose?: boolean;
   /** The submit is never answered (until `releaseHeld`). */
   hold?: boolean;
+  /** Like `hold`, but the job is already known and queued (as the engine stores a request_id before the submit returns). */
+  holdAfterKnown?: boolean;
+  /** RunComfy answers a cancel of this job after this long. */
+  cancelMs?: number;
 }
 
 export class MemoryBatchStore implements BatchStore {
@@ -76,7 +80,12 @@ export class FakeBatchJobs {
         return `prepared:${item.source}`;
       },
       submit: (batch, index, jobId, prepared) => this.submit(batch.items[index], jobId, prepared),
-      cancel: async (jobId) => this.cancel(jobId),
+      cancel: async (jobId) => {
+        const job = this.jobs.get(jobId);
+        const after = job ? this.planOf(job).cancelMs : undefined;
+        if (after) await new Promise<void>((resolve) => this.clock.setTimeout(() => resolve(), after));
+        return this.cancel(jobId);
+      },
       job: (jobId) => {
         const job = this.jobs.get(jobId);
         return job ? view(job) : undefined;
@@ -121,6 +130,11 @@ export class FakeBatchJobs {
       return { kind: 'accepted', job: view(job) };
     };
     if (plan.hold) return new Promise((resolve) => this.held.push(() => resolve(accept())));
+    if (plan.holdAfterKnown) {
+      const answer = accept();
+      this.move(jobId, 'queued');
+      return new Promise((resolve) => this.held.push(() => resolve(answer)));
+    }
     return Promise.resolve(accept());
   }
 

@@ -130,6 +130,25 @@ describe('batch runner', () => {
     assert.equal(fake.cancels.length, 1);
   });
 
+  it('asks RunComfy once to cancel a job it already knows when Cancel comes before the submit has returned', async () => {
+    const list = names(3);
+    const { clock, fake, runner } = setup(1, { [list[0]]: { holdAfterKnown: true, queueMs: 60_000, cancelMs: 500 } });
+    const batch = await runner.start(batchInit(list, 1));
+    await flushMicrotasks();
+    assert.ok(runner.get(batch.id)?.items[0].requestId, 'the job is known before its submit returns');
+    // The submit's answer arrives while RunComfy is still answering the cancel.
+    const cancelling = runner.cancel(batch.id);
+    await flushMicrotasks();
+    fake.releaseHeld();
+    await flushMicrotasks();
+    await clock.runNext();
+    await cancelling;
+    const done = await runUntilFinished(clock, runner, batch.id);
+    assert.deepEqual(done.items.map(itemOutcome), ['cancelled', 'cancelled', 'cancelled']);
+    assert.equal(fake.submits.length, 1);
+    assert.equal(fake.cancels.length, 1, 'the queued job was asked to cancel more than once');
+  });
+
   it('continues after a reload from stored state: the submit in flight becomes "submission unknown" and nothing is sent twice', async () => {
     const list = names(8);
     const store = new MemoryBatchStore();
