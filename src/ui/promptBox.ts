@@ -32,7 +32,9 @@ export function showPromptBox(options: PromptBoxOptions): Promise<string | undef
   const describe = (value: string) => {
     box.validationMessage = value === '' ? undefined : options.validate(value);
   };
-  describe(box.value);
+  // It opens with its description (what to write, for which images); a prompt carried over shows a message only if it cannot be sent.
+  const opening = box.value === '' ? undefined : options.validate(box.value);
+  if (opening?.severity === vscode.InputBoxValidationSeverity.Error) box.validationMessage = opening;
 
   return new Promise<string | undefined>((resolve) => {
     let picking = false;

@@ -15,6 +15,8 @@ export function registerStatusBar(services: Services): vscode.Disposable {
   item.name = vscode.l10n.t('RunComfy Jobs');
   item.command = 'runcomfy.showJobs';
   let hasToken = true;
+  // Setting the same tooltip again closes an open hover: only what changed is handed to VS Code.
+  let shownTooltip: string | undefined;
 
   const render = () => {
     const view = describe(services.jobs.list(), services.jobs.health(), hasToken, services.spending.totals());
@@ -23,7 +25,10 @@ export function registerStatusBar(services: Services): vscode.Disposable {
       return;
     }
     item.text = view.text;
-    item.tooltip = view.tooltip;
+    if (view.tooltip.value !== shownTooltip) {
+      item.tooltip = view.tooltip;
+      shownTooltip = view.tooltip.value;
+    }
     item.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;
     item.accessibilityInformation = { label: view.label };
     item.show();

@@ -163,7 +163,8 @@ describe('Dreamina edit flows', function () {
         const state = await statusBarItemState(page, jobsItemId);
         return isRunning(state) ? state : undefined;
       },
-      15_000,
+      // A hang guard only: polls before a job's expected end are up to 10 s apart.
+      45_000,
     );
     // The tooltip lists the running job by its request_id.
     const tooltip = await hoverText(page, statusBarItem(page, jobsItemId));

@@ -238,10 +238,18 @@ export function bottomLeftArea(page: Page, width = 760, height = 320): Screensho
 
 /** Hovers over `target` and returns the text of the hover (tooltip) that VS Code shows for it. */
 export async function hoverText(page: Page, target: Locator, timeoutMs = 5000): Promise<string> {
-  await target.hover();
   const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: /\S/ }).last();
-  await hover.waitFor({ state: 'visible', timeout: timeoutMs });
-  return ((await hover.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  // A busy machine may miss the hover delay: the mouse leaves and comes back, as a user would.
+  for (let attempt = 1; ; attempt++) {
+    await target.hover();
+    try {
+      await hover.waitFor({ state: 'visible', timeout: timeoutMs });
+      return ((await hover.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await moveMouseAway(page);
+    }
+  }
 }
 
 /** Moves the mouse to the middle of the editor area, so no hover stays open. */
