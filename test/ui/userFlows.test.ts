@@ -151,6 +151,8 @@ describe('Dreamina edit flows', function () {
     const submitsBefore = emulator.stats.submits;
     await clearNotifications(page);
 
+    // Running long enough that a poll sees it run: polls before a job's expected end are up to 10 s apart.
+    emulator.nextJob({ queueMs: 2500, runMs: 16_000 });
     await rightClickExplorerItem(page, 'landscape.png');
     await clickContextMenuItem(page, editMenuLabel);
     await submitPromptAndOptions(explorerPrompt, 1);
