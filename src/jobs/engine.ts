@@ -12,7 +12,7 @@ import { DownloadQueue, retriesOnItsOwn } from './downloads';
 import { type BatchTag, hasOutputs, hasRequestId, type InputSummary, isTracked, type Job, storableInput } from './job';
 import { type JobChange, JobTable } from './jobTable';
 import { type EditOutcome, outcomeFor } from './outcome';
-import { type EngineHealth, Poller } from './poller';
+import { type EngineHealth, eventOfResult, Poller } from './poller';
 import type { ApiPort, JobStore, SaverPort } from './ports';
 import { DEFAULT_POLL_POLICY, type PollPolicy } from './scheduler';
 import { type Instant, type JobEvent, restore, startResumed, startSubmission } from './transitions';
@@ -177,18 +177,7 @@ export class JobEngine extends Disposable {
     const job = startResumed(randomUUID(), view.requestId || requestId, fields, this.instant());
     await this.table.add(job);
     const at = this.instant();
-    const event: JobEvent =
-      view.state === 'succeeded' || view.state === 'failed' || view.state === 'cancelled'
-        ? {
-            type: 'finished',
-            remote: view.state,
-            rawStatus: view.rawStatus,
-            outputUrls: [...view.imageUrls, ...view.videoUrls],
-            error: view.error,
-            cost: view.cost,
-            at,
-          }
-        : { type: 'polled', remote: view.state === 'unknown' ? 'unknown' : view.state, rawStatus: view.rawStatus, at };
+    const event = eventOfResult(view, at);
     const next = (await this.apply(job.id, event)) ?? job;
     if (isTracked(next)) this.poller.scheduler.track(next.id, 0);
     else this.afterFinish(next);

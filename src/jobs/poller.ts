@@ -67,23 +67,25 @@ function polled(state: RemoteState, rawStatus: string, at: Instant, queuePositio
   return { type: 'polled', remote, rawStatus, queuePosition: remote === 'queued' ? queuePosition : undefined, at };
 }
 
-function fromResult(view: ResultView, at: Instant): PollFinding {
+/** What a /result answer says about a job: finished with its outputs, or (the result lagging behind /status) still going. */
+export function eventOfResult(view: ResultView, at: Instant): JobEvent {
   if (view.state === 'succeeded' || view.state === 'failed' || view.state === 'cancelled') {
     return {
-      kind: 'event',
-      event: {
-        type: 'finished',
-        remote: view.state,
-        rawStatus: view.rawStatus,
-        outputUrls: [...view.imageUrls, ...view.videoUrls],
-        error: view.error,
-        cost: view.cost,
-        at,
-      },
+      type: 'finished',
+      remote: view.state,
+      rawStatus: view.rawStatus,
+      outputUrls: [...view.imageUrls, ...view.videoUrls],
+      error: view.error,
+      cost: view.cost,
+      at,
     };
   }
   // The result can lag behind /status for a moment: what it says now is the state, and the next poll looks again.
-  return { kind: 'event', event: polled(view.state, view.rawStatus, at) };
+  return polled(view.state, view.rawStatus, at);
+}
+
+function fromResult(view: ResultView, at: Instant): PollFinding {
+  return { kind: 'event', event: eventOfResult(view, at) };
 }
 
 export class Poller {
