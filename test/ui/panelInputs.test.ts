@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { makePng } from '../support/images';
 import { uiSession } from './session';
-import { explorerItem, runCommand, screenshot, showExplorer, waitUntil, webviewArea, webviewFrame } from './workbench';
+import { revealExplorerItem, runCommand, screenshot, waitUntil, webviewArea, webviewFrame } from './workbench';
 
 const extensionId = 'runcomfy-edit.runcomfy-dreamina-edit';
 const panelTabLabel = 'RunComfy Edit';
@@ -88,8 +88,7 @@ describe("the panel's everyday inputs", function () {
 
   it('"Edit with Dreamina…" on an open image preview opens the panel with that image as an input', async () => {
     const { page } = uiSession();
-    await showExplorer(page);
-    await explorerItem(page, 'landscape.png').dblclick();
+    await (await revealExplorerItem(page, 'landscape.png')).dblclick();
     await page.locator('.tabs-container .tab.active', { hasText: 'landscape.png' }).waitFor({ state: 'visible', timeout: 15_000 });
     const action = page.locator(`.editor-actions .action-label[aria-label="${editTitleAction}"]`).first();
     await action.waitFor({ state: 'visible', timeout: 10_000 });

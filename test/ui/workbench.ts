@@ -146,11 +146,29 @@ export function explorerItem(page: Page, name: string): Locator {
   return page.locator(`${explorerRows}[aria-label=${JSON.stringify(name)}]`);
 }
 
-/** Right-clicks the Explorer row `name` and waits for its context menu. */
-export async function rightClickExplorerItem(page: Page, name: string): Promise<void> {
+/**
+ * Shows the Explorer with the row `name` in view and returns it. Opening or revealing a result expands the results
+ * folder and scrolls the tree to it, so a workspace file can be out of view (and, the tree drawing only the rows in
+ * view, not in the page at all): the folders are collapsed then, as a user would, to bring it back.
+ */
+export async function revealExplorerItem(page: Page, name: string): Promise<Locator> {
   await showExplorer(page);
   const item = explorerItem(page, name);
-  await item.waitFor({ state: 'visible' });
+  const inView = await item
+    .waitFor({ state: 'visible', timeout: 2000 })
+    .then(() => true)
+    .catch(() => false);
+  if (!inView) {
+    await runCommand(page, 'Collapse Folders in Explorer');
+    await showExplorer(page);
+    await item.waitFor({ state: 'visible' });
+  }
+  return item;
+}
+
+/** Right-clicks the Explorer row `name` and waits for its context menu. */
+export async function rightClickExplorerItem(page: Page, name: string): Promise<void> {
+  const item = await revealExplorerItem(page, name);
   await item.click({ button: 'right' });
   await page.locator(contextMenu).first().waitFor({ state: 'visible' });
 }

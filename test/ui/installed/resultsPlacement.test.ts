@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { uiSession } from '../session';
 import { waitForToast } from '../toasts';
-import { explorerItem, runCommand, screenshot, showExplorer, waitUntil, webviewElement } from '../workbench';
+import { revealExplorerItem, runCommand, screenshot, waitUntil, webviewElement } from '../workbench';
 import { editFromExplorer, editorGroups, extensionId, focusWorkbench, openPanelTitle, panelTabLabel, resetWorkbench, type EditorGroup } from './support';
 
 function isPanelTab(label: string): boolean {
@@ -66,12 +66,19 @@ describe('results while the edit panel shows', function () {
     const { page } = uiSession();
     await resetWorkbench(page);
     // The user's own layout: an image on the left, the panel in a group on the right.
-    await showExplorer(page);
-    await explorerItem(page, 'valid-640x480.jpg').click();
+    await (await revealExplorerItem(page, 'valid-640x480.jpg')).click();
     await waitUntil('the image to open', async () => (await editorGroups(page)).some((group) => group.tabs.length > 0), 10_000);
     await focusWorkbench(page);
     await runCommand(page, 'View: Split Editor Right');
-    await waitUntil('two groups', async () => (await editorGroups(page)).length === 2, 10_000);
+    // The split opens the image in the new group and then makes that group the active one: the panel opens there.
+    await waitUntil(
+      'two groups, the right one active',
+      async () => {
+        const groups = await editorGroups(page);
+        return groups.length === 2 && groups[1].active && groups[1].tabs.some((tab) => tab.active);
+      },
+      10_000,
+    );
     const panelWidth = await openPanel();
     const before = await editorGroups(page);
     assert.ok(

@@ -49,6 +49,8 @@ export async function editFromExplorer(page: Page, image: string, prompt: string
 
 export interface EditorGroup {
   box: { x: number; y: number; width: number; height: number };
+  /** Whether it is the active group: the one an editor opened "in the active column" goes to. */
+  active: boolean;
   tabs: { label: string; active: boolean }[];
 }
 
@@ -61,6 +63,7 @@ export async function editorGroups(page: Page): Promise<EditorGroup[]> {
         const rect = element.getBoundingClientRect();
         return {
           box: { x: rect.x, y: rect.y, width: rect.width, height: rect.height },
+          active: element.classList.contains('active'),
           tabs: Array.from(element.querySelectorAll('.tabs-container .tab')).map((tab) => ({
             label: tab.getAttribute('aria-label') ?? (tab.textContent ?? '').trim(),
             active: tab.classList.contains('active'),
