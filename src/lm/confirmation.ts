@@ -8,6 +8,8 @@ export type Segment = { markdown: string } | { text: string };
 export interface ConfirmationFacts {
   /** As the user reads them: workspace-relative paths, absolute paths, URLs. */
   images: readonly string[];
+  /** Per image, in the same order: what is sent instead of the file after fitting (see fitSummaryText), if known. */
+  sentAs?: readonly (string | undefined)[];
   prompt: string;
   size: string;
   scale: number;
@@ -27,7 +29,15 @@ export function confirmationSegments(facts: ConfirmationFacts): Segment[] {
   const out: Segment[] = [];
   const md = (markdown: string) => out.push({ markdown });
   md(`**${t('Images sent to RunComfy')}** (${facts.images.length})\n\n`);
-  for (const image of facts.images) md(`- ${markdownCode(image)}\n`);
+  facts.images.forEach((image, i) => {
+    md(`- ${markdownCode(image)}`);
+    const sentAs = facts.sentAs?.[i];
+    if (sentAs) {
+      md(`: ${t('sent as')} `);
+      out.push({ text: sentAs });
+    }
+    md('\n');
+  });
   md(`\n**${t('Prompt')}**\n\n${markdownBlock(facts.prompt)}\n\n`);
   const options = [
     t('size {0}', markdownCode(facts.size)),

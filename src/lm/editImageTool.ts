@@ -3,9 +3,11 @@ import * as vscode from 'vscode';
 import { EditRefused, checkEditRequest, effectiveOptions, modelPrice, outputFolderOf, parseEditRequest, submitEditRequest } from '../commands/editFlow';
 import type { ParsedEditArgs } from '../jobs/editArgs';
 import type { InputRef } from '../jobs/inputChecks';
+import type { PreparedInput } from '../jobs/inputs';
 import { factsOf, hasOutputs, hasRequestId, type Job } from '../jobs/job';
 import { outcomeFor, type EditOutcome } from '../jobs/outcome';
 import { isCancellable, stateWords } from '../jobs/rules';
+import { fitSummaryText } from '../imaging/fitSummary';
 import type { Services } from '../platform/services';
 import { showInfo, showWarning } from '../ui/messages';
 import { confirmationSegments, confirmationTitle, type Segment } from './confirmation';
@@ -42,12 +44,13 @@ export class EditImageTool implements vscode.LanguageModelTool<EditImageInput> {
     token: vscode.CancellationToken,
   ): Promise<vscode.PreparedToolInvocation> {
     let checked: Checked;
+    let prepared: PreparedInput[];
     const stop = new AbortController();
     const onStop = token.onCancellationRequested(() => stop.abort(new vscode.CancellationError()));
     try {
       checked = this.check(options.input);
       // The same local checks the call makes, so a call bound to fail is shown as such, before any network request.
-      await checkEditRequest(this.services, checked.parsed, stop.signal);
+      prepared = await checkEditRequest(this.services, checked.parsed, stop.signal);
     } catch (e) {
       if (!(e instanceof EditRefused)) throw e;
       // Still asked, so nothing ever runs unconfirmed; the answer will only be the error.
@@ -74,6 +77,7 @@ export class EditImageTool implements vscode.LanguageModelTool<EditImageInput> {
         message: toMarkdown(
           confirmationSegments({
             images: parsed.refs.map(shownRef),
+            sentAs: prepared.map((input) => (input.fit ? fitSummaryText(input.fit) : undefined)),
             prompt: parsed.prompt,
             size: chosen.size,
             scale: chosen.scale,

@@ -21,6 +21,7 @@ import {
   writeScratchFile,
 } from './support';
 import { openServices, type OwnServices } from './fakeServices';
+import { makePng } from '../support/images';
 import { EditImageTool, type EditImageInput } from '../../src/lm/editImageTool';
 
 const TOOL = 'runcomfy_edit_image';
@@ -260,6 +261,15 @@ describe('chat tool runcomfy_edit_image', () => {
       assert.match(asked.message, /exactly one output image/);
       assert.match(asked.message, /`runcomfy-results`/);
       assert.match(asked.message, /\*\*Price\*\*: \$0\.03 per image/);
+      assert.equal(env.emulator.stats.submits, 0);
+    });
+
+    it('says per image what is sent after fitting, as the panel and the palette do', async () => {
+      writeScratchFile('wide-for-chat.png', makePng(3100, 1000));
+      const asked = await confirmation({ images: ['scratch/wide-for-chat.png', 'landscape.png'], prompt: 'Add a small boat', fit: 'pad' });
+      assert.equal(asked.title, 'Run a paid Dreamina edit of 2 images?', asked.message);
+      assert.match(asked.message, /`scratch\/wide-for-chat\.png`: sent as 3100×1000 PNG, [\d.]+ KB → 3100×1034 JPEG, [\d.]+ KB, padded to 3:1/);
+      assert.match(asked.message, /fit `pad`/);
       assert.equal(env.emulator.stats.submits, 0);
     });
 

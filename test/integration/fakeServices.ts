@@ -1,4 +1,6 @@
 // A Services of its own for a test, over in-memory workspace state, secrets and log, so nothing is shared with the extension's.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Services } from '../../src/platform/services';
 import { JsonMemento } from '../support/jsonMemento';
@@ -10,8 +12,19 @@ export interface OwnServices {
   close(): Promise<void>;
 }
 
+/**
+ * A Services built from the compiled sources starts its image worker from beside them (out/src), where tsc leaves
+ * no bundle: a one-line entry there runs the real one from dist/, with its WebAssembly files beside it.
+ */
+function provideImageWorker(): void {
+  const entry = path.join(__dirname, '..', '..', 'src', 'imageWorker.js');
+  const bundle = path.join(repoRoot, 'dist', 'imageWorker.js');
+  if (!fs.existsSync(entry)) fs.writeFileSync(entry, `require(${JSON.stringify(bundle)});\n`);
+}
+
 /** A fresh Services with the test token set; close() shuts it down. Two over one `workspaceState` are a window and its reload. */
 export async function openServices(workspaceState: vscode.Memento = new JsonMemento()): Promise<OwnServices> {
+  provideImageWorker();
   const secrets = new Map<string, string>();
   const changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
   const log: string[] = [];

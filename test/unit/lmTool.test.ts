@@ -76,6 +76,23 @@ describe('chat tool confirmation', () => {
     assert.deepEqual(texts, [hostile.price], 'only the server-given price goes as plain text');
   });
 
+  it('says per image what is sent after fitting, as plain text beside that image', () => {
+    const summary = '3100×1000 PNG, 5 KB → 3100×1034 JPEG, 25 KB, padded to 3:1';
+    const segments = confirmationSegments(facts({ sentAs: [summary, undefined] }));
+    const at = segments.findIndex((s) => 'text' in s && s.text === summary);
+    assert.ok(at > 0, 'the summary is a plain-text segment');
+    const before = segments
+      .slice(0, at)
+      .flatMap((s) => ('markdown' in s ? [s.markdown] : []))
+      .join('');
+    assert.ok(before.endsWith(`- ${codeSpan(hostile.image)}: sent as `), `not beside the first image: ${before}`);
+    const after = segments[at + 1];
+    assert.ok(after && 'markdown' in after && after.markdown === '\n', 'the image line ends after the summary');
+    const all = segments.map((s) => ('text' in s ? s.text : s.markdown)).join('');
+    assert.ok(all.includes(`- ${codeSpan(hostile.url)}\n`), 'the URL, sent as it is, has no summary');
+    assert.equal(all.split('sent as').length - 1, 1);
+  });
+
   it('says "price unknown" when the model price could not be read, and leaves out fit when not given', () => {
     const segments = confirmationSegments(facts({ price: undefined, fit: undefined, forceSingle: true }));
     const all = segments.map((s) => ('text' in s ? s.text : s.markdown)).join('');
