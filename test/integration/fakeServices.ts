@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Services } from '../../src/platform/services';
 import { JsonMemento } from '../support/jsonMemento';
+import { memorySecrets, recordingChannel } from './fakeHost';
 import { repoRoot, testToken } from './support';
 
 export interface OwnServices {
@@ -25,17 +26,10 @@ function provideImageWorker(): void {
 /** A fresh Services with the test token set; close() shuts it down. Two over one `workspaceState` are a window and its reload. */
 export async function openServices(workspaceState: vscode.Memento = new JsonMemento()): Promise<OwnServices> {
   provideImageWorker();
-  const secrets = new Map<string, string>();
-  const changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
+  const secrets = memorySecrets();
   const log: string[] = [];
   const context = {
-    secrets: {
-      get: (key: string) => Promise.resolve(secrets.get(key)),
-      store: (key: string, value: string) => (secrets.set(key, value), changed.fire({ key }), Promise.resolve()),
-      delete: (key: string) => (secrets.delete(key), changed.fire({ key }), Promise.resolve()),
-      keys: () => Promise.resolve([...secrets.keys()]),
-      onDidChange: changed.event,
-    },
+    secrets: secrets.storage,
     workspaceState,
     // Spending, recent prompts and presets live in global state, whose keys are synced.
     globalState: Object.assign(new JsonMemento(), { setKeysForSync: () => undefined }),
@@ -46,24 +40,7 @@ export async function openServices(workspaceState: vscode.Memento = new JsonMeme
   const window = vscode.window as unknown as Record<string, unknown>;
   const createOutputChannel = window.createOutputChannel;
   // Its log lines stay here: no second "RunComfy" channel, no log file touched.
-  const at = (level: string) => (message: string) => void log.push(`${level} ${message}`);
-  window.createOutputChannel = () => ({
-    name: 'RunComfy (test)',
-    logLevel: vscode.LogLevel.Trace,
-    onDidChangeLogLevel: new vscode.EventEmitter<vscode.LogLevel>().event,
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    append: () => undefined,
-    appendLine: () => undefined,
-    replace: () => undefined,
-    clear: () => undefined,
-    show: () => undefined,
-    hide: () => undefined,
-    dispose: () => undefined,
-  });
+  window.createOutputChannel = () => recordingChannel(log);
   let services: Services;
   try {
     services = new Services(context);
@@ -77,7 +54,7 @@ export async function openServices(workspaceState: vscode.Memento = new JsonMeme
     async close() {
       await services.shutdown();
       services.dispose();
-      changed.dispose();
+      secrets.dispose();
     },
   };
 }

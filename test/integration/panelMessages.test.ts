@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { imageSize } from 'image-size';
 import * as vscode from 'vscode';
+import { memorySecrets, recordingChannel } from './fakeHost';
+import { JsonMemento } from '../support/jsonMemento';
 import { isCancellable, stateWords } from '../../src/jobs/rules';
 import { Services } from '../../src/platform/services';
 import { type DraftView, type JobView, PanelState, type ResultView, ToWebview, parseMessage } from '../../src/protocol/messages';
@@ -34,68 +36,6 @@ function webviewUri(filePath: string): string {
 }
 
 // ---- fakes for what the controller is given ----
-
-/** workspaceState in memory; values go through JSON as they do in VS Code's storage. */
-function memoryMemento(): vscode.Memento & { snapshot(): string } {
-  const values = new Map<string, string>();
-  const memento = {
-    keys: () => [...values.keys()],
-    get: (key: string, defaultValue?: unknown) => (values.has(key) ? JSON.parse(values.get(key)!) : defaultValue),
-    update: (key: string, value: unknown) => {
-      if (value === undefined) values.delete(key);
-      else values.set(key, JSON.stringify(value));
-      return Promise.resolve();
-    },
-    snapshot: () => JSON.stringify([...values.entries()].sort()),
-  };
-  return memento;
-}
-
-/** SecretStorage in memory, with its change event. */
-function memorySecrets(): { storage: vscode.SecretStorage; values: Map<string, string>; dispose(): void } {
-  const values = new Map<string, string>();
-  const changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
-  const storage = {
-    get: (key: string) => Promise.resolve(values.get(key)),
-    store: (key: string, value: string) => {
-      values.set(key, value);
-      changed.fire({ key });
-      return Promise.resolve();
-    },
-    delete: (key: string) => {
-      values.delete(key);
-      changed.fire({ key });
-      return Promise.resolve();
-    },
-    keys: () => Promise.resolve([...values.keys()]),
-    onDidChange: changed.event,
-  };
-  return { storage: storage, values, dispose: () => changed.dispose() };
-}
-
-/** A LogOutputChannel that keeps its lines in memory, so these tests neither add a second "RunComfy" log nor touch its file. */
-function recordingChannel(lines: string[]): vscode.LogOutputChannel {
-  const levelChanged = new vscode.EventEmitter<vscode.LogLevel>();
-  const at = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
-  const channel = {
-    name: 'RunComfy (panel test)',
-    logLevel: vscode.LogLevel.Trace,
-    onDidChangeLogLevel: levelChanged.event,
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    append: () => undefined,
-    appendLine: () => undefined,
-    replace: () => undefined,
-    clear: () => undefined,
-    show: () => undefined,
-    hide: () => undefined,
-    dispose: () => levelChanged.dispose(),
-  };
-  return channel;
-}
 
 interface FakePanel {
   readonly panel: vscode.WebviewPanel;
@@ -220,13 +160,13 @@ function lastOf<T>(posted: readonly ToWebview[], pick: (m: ToWebview) => T | und
 
 async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
   const secrets = memorySecrets();
-  const memento = options.memento ?? memoryMemento();
+  const memento = options.memento ?? new JsonMemento();
   const log: string[] = [];
   const context = {
     secrets: secrets.storage,
     workspaceState: memento,
     // Spending, recent prompts and presets live in globalState, whose keys are synced.
-    globalState: Object.assign(options.globalState ?? memoryMemento(), { setKeysForSync: () => undefined }),
+    globalState: Object.assign(options.globalState ?? new JsonMemento(), { setKeysForSync: () => undefined }),
     extensionUri: vscode.Uri.file(repoRoot),
     extension: { packageJSON: { version: 'test' } },
     subscriptions: [],
@@ -733,7 +673,7 @@ describe('panel host: HTML, handshake and every webview message', () => {
 
   it("the Jobs view gets today's and this month's spending from RunComfy's cost, kept in global state beyond the job history", async function () {
     this.timeout(25_000);
-    const globalState = memoryMemento();
+    const globalState = new JsonMemento();
     const h = await openHarness({ globalState });
     const first = await h.ready();
     assert.deepEqual(first.spending, { today: 0, month: 0 });

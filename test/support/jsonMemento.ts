@@ -16,4 +16,8 @@ export class JsonMemento implements vscode.Memento {
     if (value === undefined) this.values.delete(key);
     else this.values.set(key, JSON.stringify(value));
   }
+  /** Everything stored, as one comparable string. */
+  snapshot(): string {
+    return JSON.stringify([...this.values.entries()].sort());
+  }
 }
