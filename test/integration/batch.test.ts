@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { expandSources, labelOf, newBatchFolder, relativeSource } from '../../src/batch/sources';
+import { scratchBatch } from './batchInit';
 import { SUMMARY_FILE } from '../../src/batch/summary';
 import { nullLogger } from '../../src/common/logger';
 import { createRuntime, type Runtime } from '../../src/runtime';
@@ -212,19 +212,7 @@ describe('runcomfy.editBatch', () => {
     const first = start();
     await first.engine.restore();
     await first.batches.runner.restore();
-    const found = await expandSources([workspacePath('scratch', 'shoot')]);
-    const batch = await first.batches.start({
-      origin: 'scripted',
-      prompt: 'Survives a reload',
-      options: { size: '1024x1024(1:1)', scale: 0.5, forceSingle: true },
-      fit: { mode: 'auto', stripMetadata: true },
-      references: [],
-      root: found.root,
-      folder: await newBatchFolder(resultsDir(), labelOf(found.root), new Date()),
-      label: labelOf(found.root),
-      concurrency: 3,
-      items: found.files.map((source) => ({ source, relative: relativeSource(found.root, source) })),
-    });
+    const batch = await first.batches.start(await scratchBatch('shoot', 'Survives a reload', { origin: 'scripted', concurrency: 3 }));
     await waitFor('the first three submits', () => emulator.stats.submits === 3, 20_000);
     // The next three submits reach RunComfy, but their answers come only after the window has gone.
     emulator.inject({ route: 'submit', kind: 'delay', ms: 4000, times: 'always' });

@@ -1,11 +1,11 @@
 // A batch the window was running when it reloaded: the user is told it continues, with Pause, before anything more is sent.
 import * as assert from 'node:assert/strict';
-import { expandSources, labelOf, newBatchFolder, relativeSource } from '../../src/batch/sources';
+import { scratchBatch } from './batchInit';
 import { registerBatchProgress } from '../../src/ui/batchProgress';
 import { makePng } from '../support/images';
 import { JsonMemento } from '../support/jsonMemento';
 import { openServices, type OwnServices } from './fakeServices';
-import { delay, replaceWindowFunction, resultsDir, useEmulator, waitFor, workspacePath, writeScratchFile } from './support';
+import { delay, replaceWindowFunction, useEmulator, waitFor, writeScratchFile } from './support';
 
 describe('a batch across a reload', () => {
   const env = useEmulator();
@@ -25,19 +25,7 @@ describe('a batch across a reload', () => {
 
     const first = await openServices(state);
     opened.push(first);
-    const found = await expandSources([workspacePath('scratch', 'reload')]);
-    const batch = await first.services.jobs.startBatch({
-      origin: 'interactive',
-      prompt: 'Told after a reload',
-      options: { size: '1024x1024(1:1)', scale: 0.5, forceSingle: true },
-      fit: { mode: 'auto', stripMetadata: true },
-      references: [],
-      root: found.root,
-      folder: await newBatchFolder(resultsDir(), labelOf(found.root), new Date()),
-      label: labelOf(found.root),
-      concurrency: 1,
-      items: found.files.map((source) => ({ source, relative: relativeSource(found.root, source) })),
-    });
+    const batch = await first.services.jobs.startBatch(await scratchBatch('reload', 'Told after a reload', { origin: 'interactive', concurrency: 1 }));
     // Its answer is in: the job is queued at RunComfy and stored, so the reload follows it rather than calling it unknown.
     await waitFor('the first item queued', () => first.services.jobs.batch(batch.id)?.items[0].state === 'queued', 20_000);
     assert.equal(emulator.stats.submits, 1);
