@@ -16,7 +16,7 @@ export interface PollPolicy {
    * not stretched while the window is unfocused: a job out of reach is noticed (stalled) within a minute either way.
    */
   errorMaxMs: number;
-  /** The shortest interval a poll may ask for: how often a job is polled around its expected end. */
+  /** The shortest interval a planned poll may ask for: how often a job is polled at most, even when its end is near certain. */
   denseMs: number;
   /** What one request is worth in notice latency, ms: the planner's exchange rate (see noticePlanner). */
   requestWorthMs: number;
