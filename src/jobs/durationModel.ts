@@ -43,6 +43,38 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** The value below which this share of the sorted values lies (linear between neighbours). */
+function quantile(sorted: readonly number[], share: number): number {
+  if (sorted.length === 0) return 0;
+  const at = share * (sorted.length - 1);
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (at - low);
+}
+
+/** Smoothing is never narrower than this: measured times are only as exact as the polls that saw them. */
+const MIN_SPREAD_S = 0.25;
+
+/**
+ * How far each measurement is smeared (the scale of a logistic kernel, seconds) so that a few measurements stand for
+ * the durations between and around them: Silverman's rule on a robust spread (the smaller of the standard deviation and
+ * the interquartile range's equivalent), so one odd job cannot widen it. Few or scattered measurements smear wide.
+ */
+export function kernelScale(values: readonly number[]): number {
+  // Silverman's bandwidth is a normal kernel's standard deviation; a logistic kernel of scale s has s·π/√3.
+  const bandwidth = 0.9 * robustSpread(values) * Math.max(1, values.length) ** -0.2;
+  return Math.max(MIN_SPREAD_S, (bandwidth * Math.sqrt(3)) / Math.PI);
+}
+
+/** A standard deviation that one odd value cannot inflate: the smaller of the sample's and its interquartile range's equivalent. */
+export function robustSpread(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  const sd = Math.sqrt(sorted.reduce((a, b) => a + (b - mean) ** 2, 0) / (sorted.length - 1));
+  const iqr = (quantile(sorted, 0.75) - quantile(sorted, 0.25)) / 1.349;
+  return iqr > 0 ? Math.min(sd, iqr) : sd;
+}
+
 const plausible = (s: number): boolean => Number.isFinite(s) && s >= 0 && s <= MAX_SECONDS;
 
 /** Theil–Sen: the median of pairwise slopes, so a few odd jobs cannot tilt the line. */
@@ -79,9 +111,27 @@ export class DurationModel {
     return line.residualsS.map((r) => Math.max(0, line.baseS + line.perPositionS * p + r));
   }
 
-  /** Seconds a job runs, one candidate per measurement (or default). */
+  /** Seconds a job runs, one candidate per measurement, and the defaults while fewer than MIN_SAMPLES are measured. */
   runSeconds(): number[] {
-    return this.run.length >= MIN_SAMPLES ? [...this.run] : [...DEFAULT_RUN_S];
+    return this.runSamples().map(([s]) => s);
+  }
+
+  /**
+   * Run-time candidates with their weights (summing to 1). The first measurements count at once: each weighs as much
+   * as it will among MIN_SAMPLES, and the defaults share what is left, so a batch's first finished jobs already move
+   * the plans of the rest instead of waiting for the MIN_SAMPLES-th.
+   */
+  runSamples(): Array<[seconds: number, weight: number]> {
+    const n = this.run.length;
+    if (n >= MIN_SAMPLES) return this.run.map((s) => [s, 1 / n]);
+    const learned = this.run.map((s): [number, number] => [s, 1 / MIN_SAMPLES]);
+    const left = (MIN_SAMPLES - n) / MIN_SAMPLES / DEFAULT_RUN_S.length;
+    return [...learned, ...DEFAULT_RUN_S.map((s): [number, number] => [s, left])];
+  }
+
+  /** How widely each run time is smeared: the model's uncertainty about a run, in seconds (see kernelScale). */
+  runSpreadS(): number {
+    return kernelScale(this.runSeconds());
   }
 
   queueLine(): QueueLine {

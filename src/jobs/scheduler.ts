@@ -16,10 +16,12 @@ export interface PollPolicy {
    * not stretched while the window is unfocused: a job out of reach is noticed (stalled) within a minute either way.
    */
   errorMaxMs: number;
-  /** The shortest interval a poll may ask for: how often a job is polled around its expected end. */
+  /** The shortest interval a planned poll may ask for: how often a job is polled at most, even when its end is near certain. */
   denseMs: number;
-  /** A planned poll aims where this share of a job's still-possible end times has passed (see noticePlanner). */
-  aimShare: number;
+  /** What one request is worth in notice latency, ms: the planner's exchange rate (see noticePlanner). */
+  requestWorthMs: number;
+  /** The share of jobs the planner takes to run far longer than anything measured (see noticePlanner). */
+  surpriseShare: number;
 }
 
 export const DEFAULT_POLL_POLICY: PollPolicy = {
@@ -30,8 +32,9 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   unfocusedFactor: 2,
   concurrency: 8,
   errorMaxMs: 8000,
-  denseMs: 1600,
-  aimShare: 0.2,
+  denseMs: 800,
+  requestWorthMs: 300,
+  surpriseShare: 0.05,
 };
 
 /**

@@ -189,8 +189,9 @@ export function reportPolling(results: readonly PollingResult[]): { text: string
   }
   text.push(
     '',
-    `  engine poll policy: planned from learned durations, dense ~${policy.denseMs} ms around a job's expected end, never longer than ${policy.maxMs} ms ` +
-      `(±${policy.jitter * 100}% jitter); errors back off from ${policy.initialMs} to ${policy.errorMaxMs} ms; pool size ${DEFAULT_POOL_SIZE} connections.`,
+    `  engine poll policy: planned from learned durations, one request worth ${policy.requestWorthMs} ms of notice latency (spacing grows with the ` +
+      `spread of run times), ${policy.denseMs}–${policy.maxMs} ms apart (±${policy.jitter * 100}% jitter); errors back off from ${policy.initialMs} ` +
+      `to ${policy.errorMaxMs} ms; pool size ${DEFAULT_POOL_SIZE} connections.`,
     `  goals: notice latency median <= ${GOAL_MEDIAN_MS} ms, p90 <= ${GOAL_P90_MS} ms, requests <= ${GOAL_REQUESTS_SHARE}x the naive poller's.`,
   );
   return { text: text.join('\n'), summary };

@@ -1,4 +1,4 @@
-// The learned durations in plain node: defaults until enough is measured, a queue line that outliers cannot tilt, and what is stored.
+// The learned durations in plain node: defaults giving way as jobs are measured, a spread that one odd job cannot widen, a queue line that outliers cannot tilt, and what is stored.
 import * as assert from 'node:assert/strict';
 import {
   DEFAULT_QUEUE_BASE_S,
@@ -7,6 +7,8 @@ import {
   MAX_SAMPLES,
   MIN_SAMPLES,
   fitQueueLine,
+  kernelScale,
+  robustSpread,
   type DurationSnapshot,
   type DurationStore,
 } from '../../src/jobs/durationModel';
@@ -24,17 +26,35 @@ class MemoryDurationStore implements DurationStore {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+const total = (samples: Array<[number, number]>) => samples.reduce((sum, [, w]) => sum + w, 0);
+const weightOf = (samples: Array<[number, number]>, seconds: number) => total(samples.filter(([s]) => s === seconds));
 
 describe('DurationModel', () => {
-  it('speaks with its defaults until enough jobs are measured, then with what it measured', () => {
+  it('weighs its first measurements in at once, the defaults sharing the rest, and speaks only with what it measured from MIN_SAMPLES on', () => {
     const model = new DurationModel();
     assert.equal(model.queueLine().baseS, DEFAULT_QUEUE_BASE_S);
     assert.equal(model.queueLine().perPositionS, DEFAULT_QUEUE_PER_POSITION_S);
-    const defaultRun = median(model.runSeconds());
-    for (let i = 0; i < MIN_SAMPLES - 1; i++) model.learn({ runS: 60 + i });
-    assert.equal(median(model.runSeconds()), defaultRun);
-    model.learn({ runS: 64 });
+    const defaults = model.runSamples();
+    assert.ok(Math.abs(total(defaults) - 1) < 1e-9);
+    model.learn({ runS: 60 });
+    const one = model.runSamples();
+    assert.ok(Math.abs(total(one) - 1) < 1e-9);
+    assert.ok(Math.abs(weightOf(one, 60) - 1 / MIN_SAMPLES) < 1e-9, `60 s weighs ${weightOf(one, 60)}`);
+    assert.equal(one.length, defaults.length + 1);
+    for (let i = 1; i < MIN_SAMPLES; i++) model.learn({ runS: 60 + i });
     assert.deepEqual(model.runSeconds(), [60, 61, 62, 63, 64]);
+    assert.ok(model.runSamples().every(([, w]) => Math.abs(w - 1 / MIN_SAMPLES) < 1e-9));
+  });
+
+  it('spreads its run times as widely as they scatter, and one odd job cannot widen them', () => {
+    const tight = [24, 24.5, 25, 25.5, 26, 24.2, 25.8, 24.9];
+    assert.ok(Math.abs(robustSpread([...tight, 900]) - robustSpread(tight)) < 0.5, `${robustSpread([...tight, 900])} vs ${robustSpread(tight)}`);
+    const narrow = new DurationModel();
+    const wide = new DurationModel();
+    for (const s of tight) narrow.learn({ runS: s });
+    for (const s of tight) wide.learn({ runS: 25 + (s - 25) * 8 });
+    assert.ok(wide.runSpreadS() > 4 * narrow.runSpreadS(), `wide ${wide.runSpreadS()}, narrow ${narrow.runSpreadS()}`);
+    assert.ok(kernelScale([25, 25, 25, 25, 25]) > 0, 'identical measurements still leave room for poll resolution');
   });
 
   it('fits queue seconds per position on a line that one odd job cannot tilt', () => {

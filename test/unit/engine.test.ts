@@ -375,7 +375,8 @@ describe('JobEngine (emulator, simulated time)', function () {
     h = await createHarness();
     const id = requestIdOf(await h.engine.submit(params(h, { options: { forceSingle: true } })));
     h.emulator.inject({ route: 'download', kind: 'truncate', afterBytes: 100, times: 1 });
-    await h.runFor(12_000);
+    // The 8 s job is noticed by the poll planned from default durations, then its download is retried.
+    await h.runFor(20_000);
     const job = h.engine.get(id)!;
     assert.ok(job.state === 'saved', `state ${job.state}${job.state === 'saveFailed' ? `: ${job.error}` : ''}`);
     const url = job.outputUrls[0];
@@ -393,7 +394,7 @@ describe('JobEngine (emulator, simulated time)', function () {
     h = await createHarness();
     const id = requestIdOf(await h.engine.submit(params(h, { options: { forceSingle: true } })));
     h.emulator.inject({ route: 'download', kind: 'truncate', afterBytes: 100, times: 3 });
-    await h.runFor(12_000);
+    await h.runFor(20_000);
     let current = h.engine.get(id)!;
     assert.ok(current.state === 'saveFailed' && current.retryable, `state ${current.state}`);
     assert.deepEqual(filesIn(h.outputDir), [], 'nothing partial left');
