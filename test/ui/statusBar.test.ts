@@ -102,12 +102,11 @@ describe('status bar', () => {
     await moveMouseAway(page);
     const calendarBefore = calendar();
 
-    // A paid edit from the Explorer at a price no other test uses: two images at $0.37 cost $0.74.
+    // A paid edit from the Explorer with three output images at $0.03: $0.09.
     const prompt = 'Soft window light from the left';
-    emulator.configure({ pricePerImageUsd: 0.37 });
     try {
       // Running long enough for a poll to see it run (polls before a job's expected end are sparse).
-      emulator.nextJob({ queueMs: 0, runMs: 20_000, outputs: 2 });
+      emulator.nextJob({ queueMs: 0, runMs: 20_000, outputs: 3 });
       await rightClickExplorerItem(page, 'portrait.png');
       await clickContextMenuItem(page, 'Edit Image with Dreamina…');
       await submitFromPromptStep(page, prompt);
@@ -125,7 +124,7 @@ describe('status bar', () => {
         'the tooltip to list the finished edit with its cost',
         async () => {
           const text = await hoverText(page, statusBarItem(page, jobsItemId));
-          if (text.includes(prompt) && text.includes('$0.74')) return text;
+          if (text.includes(prompt) && text.includes('$0.09')) return text;
           await moveMouseAway(page);
           return undefined;
         },
@@ -139,17 +138,16 @@ describe('status bar', () => {
 
       const at = (text: string) => tooltip.indexOf(text);
       assert.ok(at('Last finished') >= 0 && at('Last finished') < at(prompt), `no "Last finished" section with the edit: ${tooltip}`);
-      assert.ok(tooltip.includes(`${prompt} — Done · 2 files saved — $0.74 — 2 images × $0.37`), `the edit's line has no cost: ${tooltip}`);
+      assert.ok(tooltip.includes(`${prompt} — Done · 3 files saved — $0.09 — 3 images × $0.03`), `the edit's line has no cost: ${tooltip}`);
       const after = spentIn(tooltip);
       const now = calendar();
       // The totals start over at local midnight and on the 1st; the test may run across either.
-      const expected = (total: number, sameSpan: boolean) => (sameSpan ? total + 0.74 : 0.74);
+      const expected = (total: number, sameSpan: boolean) => (sameSpan ? total + 0.09 : 0.09);
       assert.ok(Math.abs(after.today - expected(before.today, now.day === calendarBefore.day)) < 0.005, `today: ${JSON.stringify({ before, after })}`);
       assert.ok(Math.abs(after.month - expected(before.month, now.month === calendarBefore.month)) < 0.005, `this month: ${JSON.stringify({ before, after })}`);
       assert.ok(at('Spent today') > at(prompt), `the totals come before the jobs: ${tooltip}`);
       assert.match(tooltip, /Show jobs · Open panel$/);
     } finally {
-      emulator.configure({ pricePerImageUsd: 0.03 });
       await runCommand(page, 'View: Close All Editors');
     }
   });
