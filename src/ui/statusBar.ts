@@ -2,10 +2,10 @@
 import * as vscode from 'vscode';
 import { tn } from '../common/l10n';
 import { markdownCode, markdownText } from '../common/plainText';
-import { spendingText } from '../common/wording';
+import { costText, spendingText } from '../common/wording';
 import type { SpendingTotals } from '../jobs/spending';
 import type { EngineHealth } from '../jobs/engine';
-import { factsOf, hasRequestId, type Job } from '../jobs/job';
+import { factsOf, hasOutputs, hasRequestId, type Job } from '../jobs/job';
 import { isCancellable, needsUser } from '../jobs/rules';
 import type { Services } from '../platform/services';
 import { jobReference, shortPrompt, stateText } from './jobText';
@@ -61,17 +61,32 @@ interface JobCounts {
   running: Job[];
   saving: Job[];
   attention: Job[];
+  /** The latest ended jobs that do not need the user, newest first: what they cost. */
+  finished: Job[];
 }
+
+/** How many ended jobs the tooltip lists with their cost. */
+const FINISHED_SHOWN = 3;
 
 function countJobs(jobs: readonly Job[]): JobCounts {
   const pick = (state: Job['state']) => jobs.filter((j) => j.state === state);
+  const attention = jobs.filter((j) => needsUser(factsOf(j)));
+  const finished = jobs
+    .filter((j) => (j.state === 'saved' || j.state === 'saveFailed' || j.state === 'failed' || j.state === 'cancelled') && !attention.includes(j))
+    .sort((a, b) => endOf(b) - endOf(a))
+    .slice(0, FINISHED_SHOWN);
   return {
     submitting: pick('submitting'),
     queued: pick('queued'),
     running: pick('running'),
     saving: pick('saving'),
-    attention: jobs.filter((j) => needsUser(factsOf(j))),
+    attention,
+    finished,
   };
+}
+
+function endOf(job: Job): number {
+  return 'finishedAt' in job ? job.finishedAt : job.createdAt;
 }
 
 /** "$(sync~spin) 1 running  $(clock) 2 queued": each kind of work with its own icon and count. */
@@ -104,6 +119,7 @@ function describe(jobs: Job[], health: EngineHealth, hasToken: boolean, spent: S
   section(md, vscode.l10n.t('Submitting ({0})', counts.submitting.length), counts.submitting);
   section(md, vscode.l10n.t('Saving ({0})', counts.saving.length), counts.saving);
   section(md, vscode.l10n.t('Needs you ({0})', counts.attention.length), counts.attention, '$(warning) ');
+  finishedSection(md, counts.finished);
   md.appendMarkdown(`$(credit-card) ${markdownText(spendingText(spent))}\n\n`);
   md.appendMarkdown(
     `\n${vscode.l10n.t('[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel) · [Show log](command:runcomfy.showLog)')}`,
@@ -135,17 +151,29 @@ function section(md: vscode.MarkdownString, title: string, jobs: Job[], icon = '
   md.appendMarkdown('\n');
 }
 
+/** The latest ended jobs, each with what RunComfy charged for it. */
+function finishedSection(md: vscode.MarkdownString, jobs: Job[]): void {
+  if (jobs.length === 0) return;
+  md.appendMarkdown(`**${vscode.l10n.t('Last finished')}**\n\n`);
+  for (const job of jobs) {
+    const cost = hasRequestId(job) ? job.cost : undefined;
+    // "$0.06 — 2 images × $0.03" says more than "$0.03 — 1 image × $0.03" does.
+    const images = hasOutputs(job) && job.outputUrls.length > 1 ? job.outputUrls.length : undefined;
+    const charged = cost === undefined ? '' : ` — ${markdownText(costText(cost, images))}`;
+    md.appendMarkdown(`- ${markdownText(shortPrompt(job, 40))} — ${markdownText(stateText(job))}${charged}\n`);
+  }
+  md.appendMarkdown('\n');
+}
+
 function quiet(jobs: Job[], spent: SpendingTotals): StatusView {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['runcomfy.showJobs', 'runcomfy.openPanel'] };
   md.supportThemeIcons = true;
-  md.appendMarkdown(
-    tn(
-      jobs.length,
-      'RunComfy: no job running ({0} job in history).\n\n[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel)|RunComfy: no job running ({0} jobs in history).\n\n[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel)',
-    ),
-  );
-  md.appendMarkdown(`\n\n$(credit-card) ${markdownText(spendingText(spent))}`);
+  md.appendMarkdown(`**${vscode.l10n.t('RunComfy — Dreamina edit')}**\n\n`);
+  md.appendMarkdown(`${tn(jobs.length, 'No job running ({0} job in history).|No job running ({0} jobs in history).')}\n\n`);
+  finishedSection(md, countJobs(jobs).finished);
+  md.appendMarkdown(`$(credit-card) ${markdownText(spendingText(spent))}\n\n`);
+  md.appendMarkdown(vscode.l10n.t('[Show jobs](command:runcomfy.showJobs) · [Open panel](command:runcomfy.openPanel)'));
   return { text: '$(sparkle)', label: vscode.l10n.t('RunComfy: no job running'), tooltip: md };
 }
 
