@@ -1,5 +1,6 @@
 // Stand-ins registered at activation for every contribution the manifest declares: the first call loads the composition, which registers the real handlers here, and every call is forwarded to them as is.
-import * as vscode from 'vscode';
+// The API object as is: `import * as` would have the bundle copy its hundreds of members, once per file, at load.
+import vscode = require('vscode');
 import type { CommandHandler } from '../commands/context';
 import type { Contributions } from './contributions';
 import type { StandInIds } from './manifest';
