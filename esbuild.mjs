@@ -16,7 +16,7 @@ const common = {
   metafile: true,
 };
 
-/** The runtime is its own bundle, required lazily by the small activation bundle. */
+/** The runtime is its own bundle, required lazily by the composition bundle. */
 const lazyRuntime = {
   name: 'lazy-runtime',
   setup(build) {
@@ -47,7 +47,9 @@ const sharpToWasm = {
 };
 
 const targets = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyRuntime] },
+  // Activation loads only the tiny entry; it requires dist/composition.js (everything else the host runs) on first need.
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  { ...node, entryPoints: ['src/composition.ts'], outfile: 'dist/composition.js', plugins: [lazyRuntime] },
   { ...node, entryPoints: ['src/runtime.ts'], outfile: 'dist/runtime.js' },
   { ...node, entryPoints: ['src/imaging/worker/imageWorker.ts'], outfile: 'dist/imageWorker.js', plugins: [sharpToWasm] },
   { ...node, minify: true, sourcemap: false, entryPoints: [path.join(sharpWasmDir, 'lib', `${sharpWasmLoader}.js`)], outfile: `dist/${sharpWasmLoader}.js` },

@@ -1,45 +1,53 @@
-// Composition root: builds the pieces, registers them, and pushes every disposable onto the context.
-import * as vscode from 'vscode';
-import { registerCommands } from './commands/table';
-import { setDisplayLanguage, setTranslator } from './common/l10n';
-import { registerLanguageModelTools } from './lm/editImageTool';
-import { Services } from './platform/services';
-import { registerBatchProgress } from './ui/batchProgress';
-import { registerNotifications } from './ui/notifications';
-import { registerStatusBar } from './ui/statusBar';
-import { registerPanel } from './webview/registerPanel';
+// Activation entry, kept tiny: a stand-in for everything the manifest contributes, and the composition (dist/composition.js) loaded on first need.
+import { createRequire } from 'node:module';
+// The API object as is: `import * as` would have the bundle copy its hundreds of members, once per file, at load.
+import vscode = require('vscode');
+import { standInIdsOf } from './activation/manifest';
+import { StandIns } from './activation/standIns';
+import type * as CompositionModule from './composition';
+import { hasUnfinishedBatch } from './storage/batchesKey';
+import { hasUnfinishedWork } from './storage/jobsKey';
 
-let services: Services | undefined;
+let composition: CompositionModule.Composition | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = Date.now();
-  setTranslator((message, ...args) => vscode.l10n.t(message, ...args));
-  setDisplayLanguage(vscode.env.language);
-  services = new Services(context);
-  const ctx = { extension: context, services };
-  context.subscriptions.push(
-    services,
-    registerCommands(ctx),
-    registerStatusBar(services),
-    registerNotifications(services),
-    registerBatchProgress(services),
-    registerPanel(context, services),
-    registerLanguageModelTools(services),
-  );
-  // Only stored work that still needs tracking, saving or the user loads the engine, and only once activate() has
-  // returned: loading the runtime bundle and restoring jobs never holds up activation (or other extensions).
-  if (services.hasUnfinishedWork()) {
-    const { jobs, logger } = services;
-    const resume = setTimeout(() => {
-      jobs.ready().catch((e: unknown) => logger.warn(`stored jobs could not be restored: ${e instanceof Error ? e.message : String(e)}`));
-    }, 0);
-    context.subscriptions.push({ dispose: () => clearTimeout(resume) });
-  }
-  services.logger.info(`activated in ${Date.now() - started} ms`);
+  let channel: vscode.LogOutputChannel | undefined;
+  const log = (): vscode.LogOutputChannel => {
+    if (!channel) {
+      channel = vscode.window.createOutputChannel('RunComfy', { log: true });
+      context.subscriptions.push(channel);
+    }
+    return channel;
+  };
+  const load = (): CompositionModule.Composition => {
+    if (!composition) {
+      // The composition is a bundle of its own beside this one, required only when something is first used.
+      const bundle = createRequire(__filename)('./composition') as typeof CompositionModule;
+      composition = bundle.compose(context, log(), standIns);
+      context.subscriptions.push(composition);
+    }
+    return composition;
+  };
+  const standIns = new StandIns(load);
+  context.subscriptions.push(standIns.register(standInIdsOf(context.extension.packageJSON)));
+  const activatedMs = Date.now() - started;
+  // The rest waits until activate() has returned, so it never holds up activation (or other extensions): the log, and
+  // only when stored work still needs tracking, saving or the user, loading everything and restoring the jobs.
+  const after = setTimeout(() => {
+    log().info(`activated in ${activatedMs} ms`);
+    if (!hasUnfinishedWork(context.workspaceState) && !hasUnfinishedBatch(context.workspaceState)) return;
+    try {
+      load().resumeStoredWork();
+    } catch (e) {
+      log().warn(`stored jobs could not be restored: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(after) });
 }
 
 /** Stops local timers and in-flight downloads cleanly; remote jobs keep running and are resumed next time. */
 export async function deactivate(): Promise<void> {
-  await services?.shutdown();
-  services = undefined;
+  await composition?.shutdown();
+  composition = undefined;
 }

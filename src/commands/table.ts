@@ -1,5 +1,6 @@
 // The command table: every contributed command id and its handler, registered in one place.
 import * as vscode from 'vscode';
+import type { Contributions } from '../activation/contributions';
 import { clearApiTokenCommand, setApiTokenCommand } from './apiToken';
 import { cancelBatchCommand, pauseBatchCommand, resumeBatchCommand } from './batchControl';
 import { cancelCommand } from './cancel';
@@ -31,7 +32,6 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => CommandHandler> =
   'runcomfy.copyRequestId': copyRequestIdCommand,
 };
 
-export function registerCommands(ctx: CommandContext, extra: Record<string, (ctx: CommandContext) => CommandHandler> = {}): vscode.Disposable {
-  const all = { ...COMMANDS, ...extra };
-  return vscode.Disposable.from(...Object.entries(all).map(([id, make]) => vscode.commands.registerCommand(id, make(ctx))));
+export function registerCommands(ctx: CommandContext, contributions: Contributions): vscode.Disposable {
+  return vscode.Disposable.from(...Object.entries(COMMANDS).map(([id, make]) => contributions.registerCommand(id, make(ctx))));
 }

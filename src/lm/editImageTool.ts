@@ -1,5 +1,6 @@
 // The chat tool `runcomfy_edit_image` (#dreamina): confirms what a paid edit sends and costs, submits it once through the jobs service, answers with the outcome.
 import * as vscode from 'vscode';
+import type { Contributions } from '../activation/contributions';
 import { EditRefused, checkEditRequest, effectiveOptions, modelPrice, outputFolderOf, parseEditRequest, submitEditRequest } from '../commands/editFlow';
 import type { ParsedEditArgs } from '../jobs/editArgs';
 import type { InputRef } from '../jobs/inputChecks';
@@ -235,8 +236,6 @@ function errorResult(text: string): vscode.LanguageModelToolResult {
   return Object.assign(textResult(text), { hasError: true });
 }
 
-export function registerLanguageModelTools(services: Services): vscode.Disposable {
-  // Hosts without the language model API (some editors built on VS Code) simply get no tool.
-  if (typeof vscode.lm?.registerTool !== 'function') return new vscode.Disposable(() => undefined);
-  return vscode.lm.registerTool(EDIT_IMAGE_TOOL, new EditImageTool(services));
+export function registerLanguageModelTools(services: Services, contributions: Contributions): vscode.Disposable {
+  return contributions.registerTool(EDIT_IMAGE_TOOL, new EditImageTool(services));
 }

@@ -2,8 +2,11 @@
 import * as vscode from 'vscode';
 import { type Logger, redactingLogger } from '../common/logger';
 
-export function createLogChannel(secrets: () => readonly string[]): { channel: vscode.LogOutputChannel; logger: Logger } {
-  const channel = vscode.window.createOutputChannel('RunComfy', { log: true });
+/** Opens the "RunComfy" log, or wraps the one `channel` already opened. */
+export function createLogChannel(
+  secrets: () => readonly string[],
+  channel: vscode.LogOutputChannel = vscode.window.createOutputChannel('RunComfy', { log: true }),
+): { channel: vscode.LogOutputChannel; logger: Logger } {
   const inner: Logger = {
     trace: (m) => channel.trace(m),
     debug: (m) => channel.debug(m),

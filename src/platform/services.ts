@@ -3,8 +3,6 @@ import * as vscode from 'vscode';
 import { showWarning } from '../ui/messages';
 import { Disposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
-import { hasUnfinishedBatch } from '../storage/batchesKey';
-import { hasUnfinishedWork } from '../storage/jobsKey';
 import { PromptLibrary } from '../storage/promptLibrary';
 import { defaultOptions } from './config';
 import { JobsService } from './jobsService';
@@ -23,20 +21,16 @@ export class Services extends Disposable {
   /** Recent prompts and presets, shared by the panel and the wizard and synced by Settings Sync. */
   readonly library: PromptLibrary;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  /** `openedChannel`: the log the activation entry opened (and disposes); without it, Services opens and owns its own. */
+  constructor(context: vscode.ExtensionContext, openedChannel?: vscode.LogOutputChannel) {
     super();
     this.tokens = this._register(new TokenStore(context.secrets));
-    const { channel, logger } = createLogChannel(() => this.tokens.knownSecrets());
-    this.channel = this._register(channel);
+    const { channel, logger } = createLogChannel(() => this.tokens.knownSecrets(), openedChannel);
+    this.channel = openedChannel ?? this._register(channel);
     this.logger = logger;
     this.jobs = this._register(new JobsService({ context, logger, tokens: this.tokens }));
     this.spending = this._register(new SpendingService({ globalState: context.globalState, jobs: this.jobs, logger }));
     this.library = this._register(new PromptLibrary(context.globalState, () => defaultOptions()));
-  }
-
-  /** Whether stored jobs need the engine right away (to resume tracking or saving, or to show what needs the user). */
-  hasUnfinishedWork(): boolean {
-    return hasUnfinishedWork(this.context.workspaceState) || hasUnfinishedBatch(this.context.workspaceState);
   }
 
   /** The token, or undefined after offering the user to set one (with where to get it). */

@@ -1,5 +1,6 @@
 // runcomfy.openPanel and the serializer that brings the panel back after a window reload.
 import * as vscode from 'vscode';
+import type { Contributions } from '../activation/contributions';
 import { isImageFileName } from '../imaging/formats';
 import type { Services } from '../platform/services';
 import type { PanelState } from '../protocol/messages';
@@ -27,7 +28,7 @@ function imageInPreview(first: unknown): vscode.Uri[] {
   return input instanceof vscode.TabInputCustom && isImageFileName(input.uri.path) ? [input.uri] : [];
 }
 
-export function registerPanel(context: vscode.ExtensionContext, services: Services): vscode.Disposable {
+export function registerPanel(context: vscode.ExtensionContext, services: Services, contributions: Contributions): vscode.Disposable {
   let controller: PanelController | undefined;
 
   const adopt = (panel: vscode.WebviewPanel, images: vscode.Uri[], view?: PanelState['view']) => {
@@ -58,10 +59,10 @@ export function registerPanel(context: vscode.ExtensionContext, services: Servic
   };
 
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('runcomfy.openPanel', open),
+    contributions.registerCommand('runcomfy.openPanel', open),
     // "Edit with Dreamina…" on an image preview: the panel with that image as an input.
-    vscode.commands.registerCommand('runcomfy.editImageInPanel', (first?: unknown) => open(undefined, imageInPreview(first))),
-    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+    contributions.registerCommand('runcomfy.editImageInPanel', (first?: unknown) => open(undefined, imageInPreview(first))),
+    contributions.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         const view = (state as { view?: PanelState['view'] } | undefined)?.view;
         panel.webview.options = panelOptions();

@@ -54,6 +54,7 @@ const requiredEntries: readonly string[] = [
   'extension/readme.md',
   'extension/LICENSE.txt',
   'extension/dist/extension.js',
+  'extension/dist/composition.js',
   'extension/dist/runtime.js',
   'extension/dist/webview.js',
   'extension/dist/webview.css',

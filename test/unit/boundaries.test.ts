@@ -121,21 +121,33 @@ describe('module boundaries', () => {
     }
   });
 
-  it('activation stays cheap: nothing reachable from src/extension.ts (but through the lazy runtime) loads zod, undici or image decoding', () => {
-    const heavy = ['zod', 'undici', 'image-size', 'jpeg-js'];
+  /** Every file a value import reaches from `start`, stopping at the lazily required runtime; fails on a `heavy` package. */
+  function reachable(start: string, heavy: readonly string[]): Set<string> {
     const seen = new Set<string>();
-    const queue = [path.join(root, 'src/extension.ts')];
+    const queue = [path.join(root, start)];
     while (queue.length > 0) {
       const file = queue.pop()!;
       if (seen.has(file)) continue;
       seen.add(file);
       for (const spec of valueImportsOf(file)) {
-        assert.ok(!heavy.includes(spec), `${path.relative(root, file)} imports ${spec} into the activation bundle`);
+        assert.ok(!heavy.includes(spec), `${path.relative(root, file)} imports ${spec} into ${start}'s bundle`);
         if (!spec.startsWith('.') || /(^|\/)runtime$/.test(spec)) continue;
         const resolved = path.resolve(path.dirname(file), spec);
         queue.push(fs.existsSync(`${resolved}.ts`) ? `${resolved}.ts` : path.join(resolved, 'index.ts'));
       }
     }
+    return seen;
+  }
+
+  it('activation stays cheap: src/extension.ts reaches no package and none of the composition (which it requires on first need)', () => {
+    const seen = reachable('src/extension.ts', ['zod', 'zod/mini', 'undici', 'image-size', 'jpeg-js', '@vscode/l10n']);
+    const files = [...seen].map((file) => path.relative(root, file).split(path.sep).join('/'));
+    assert.ok(files.includes('src/activation/standIns.ts'), 'the walk reaches the stand-ins');
+    for (const file of files) assert.ok(/^src\/(extension\.ts|activation\/|storage\/(jobs|batches)Key\.ts$)/.test(file), `src/extension.ts reaches ${file}`);
+  });
+
+  it('the composition stays light: nothing reachable from src/composition.ts (but through the lazy runtime) loads full zod, undici or image decoding', () => {
+    const seen = reachable('src/composition.ts', ['zod', 'undici', 'image-size', 'jpeg-js']);
     assert.ok(seen.size > 20, `the walk found only ${seen.size} files`);
     assert.ok(seen.has(path.join(root, 'src/platform/jobsService.ts')), 'the walk reaches the jobs service');
   });
