@@ -1,5 +1,7 @@
 // In-memory stand-ins for what VS Code gives an extension, so a test's own services share nothing with the extension's.
 import * as vscode from 'vscode';
+import { JsonMemento } from '../support/jsonMemento';
+import { repoRoot } from './support';
 
 /** A SecretStorage over a Map, firing onDidChange as VS Code's does. */
 export function memorySecrets(): { storage: vscode.SecretStorage; values: Map<string, string>; dispose(): void } {
@@ -45,4 +47,24 @@ export function recordingChannel(lines: string[], name = 'RunComfy (test)'): vsc
     dispose: () => levelChanged.dispose(),
   };
   return channel;
+}
+
+/**
+ * An ExtensionContext over in-memory secrets and the given states: what Services reads of one. Global state keeps
+ * spending, recent prompts and presets, whose keys are synced.
+ */
+export function fakeExtensionContext(
+  workspaceState: vscode.Memento,
+  globalState: vscode.Memento = new JsonMemento(),
+): { context: vscode.ExtensionContext; secrets: ReturnType<typeof memorySecrets> } {
+  const secrets = memorySecrets();
+  const context = {
+    secrets: secrets.storage,
+    workspaceState,
+    globalState: Object.assign(globalState, { setKeysForSync: () => undefined }),
+    extensionUri: vscode.Uri.file(repoRoot),
+    extension: { packageJSON: { version: 'test' } },
+    subscriptions: [],
+  } as unknown as vscode.ExtensionContext;
+  return { context, secrets };
 }

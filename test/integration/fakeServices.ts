@@ -1,10 +1,10 @@
 // A Services of its own for a test, over in-memory workspace state, secrets and log, so nothing is shared with the extension's.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { Services } from '../../src/platform/services';
 import { JsonMemento } from '../support/jsonMemento';
-import { memorySecrets, recordingChannel } from './fakeHost';
+import { fakeExtensionContext, recordingChannel } from './fakeHost';
 import { repoRoot, testToken } from './support';
 
 export interface OwnServices {
@@ -26,27 +26,10 @@ function provideImageWorker(): void {
 /** A fresh Services with the test token set; close() shuts it down. Two over one `workspaceState` are a window and its reload. */
 export async function openServices(workspaceState: vscode.Memento = new JsonMemento()): Promise<OwnServices> {
   provideImageWorker();
-  const secrets = memorySecrets();
-  const log: string[] = [];
-  const context = {
-    secrets: secrets.storage,
-    workspaceState,
-    // Spending, recent prompts and presets live in global state, whose keys are synced.
-    globalState: Object.assign(new JsonMemento(), { setKeysForSync: () => undefined }),
-    extensionUri: vscode.Uri.file(repoRoot),
-    extension: { packageJSON: { version: 'test' } },
-    subscriptions: [],
-  } as unknown as vscode.ExtensionContext;
-  const window = vscode.window as unknown as Record<string, unknown>;
-  const createOutputChannel = window.createOutputChannel;
+  const { context, secrets } = fakeExtensionContext(workspaceState);
   // Its log lines stay here: no second "RunComfy" channel, no log file touched.
-  window.createOutputChannel = () => recordingChannel(log);
-  let services: Services;
-  try {
-    services = new Services(context);
-  } finally {
-    window.createOutputChannel = createOutputChannel;
-  }
+  const log: string[] = [];
+  const services = new Services(context, recordingChannel(log));
   await services.tokens.set(testToken);
   return {
     services,

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { imageSize } from 'image-size';
 import * as vscode from 'vscode';
-import { memorySecrets, recordingChannel } from './fakeHost';
+import { fakeExtensionContext, recordingChannel } from './fakeHost';
 import { JsonMemento } from '../support/jsonMemento';
 import { isCancellable, stateWords } from '../../src/jobs/rules';
 import { Services } from '../../src/platform/services';
@@ -159,28 +159,10 @@ function lastOf<T>(posted: readonly ToWebview[], pick: (m: ToWebview) => T | und
 }
 
 async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const secrets = memorySecrets();
   const memento = options.memento ?? new JsonMemento();
+  const { context, secrets } = fakeExtensionContext(memento, options.globalState);
   const log: string[] = [];
-  const context = {
-    secrets: secrets.storage,
-    workspaceState: memento,
-    // Spending, recent prompts and presets live in globalState, whose keys are synced.
-    globalState: Object.assign(options.globalState ?? new JsonMemento(), { setKeysForSync: () => undefined }),
-    extensionUri: vscode.Uri.file(repoRoot),
-    extension: { packageJSON: { version: 'test' } },
-    subscriptions: [],
-  } as unknown as vscode.ExtensionContext;
-
-  const window = vscode.window as unknown as Record<string, unknown>;
-  const createOutputChannel = window.createOutputChannel;
-  window.createOutputChannel = () => recordingChannel(log);
-  let services: Services;
-  try {
-    services = new Services(context);
-  } finally {
-    window.createOutputChannel = createOutputChannel;
-  }
+  const services = new Services(context, recordingChannel(log));
   const token = options.token === undefined ? testToken : options.token;
   if (token !== null) await services.tokens.set(token);
 
