@@ -66,7 +66,7 @@ if (existsSync('src/webview-ui/main.ts')) {
   });
 }
 
-// The panel links codicons itself (vscode-elements finds them by the stylesheet id), so ship the font beside the bundles.
+// The panel's page carries the codicon rules itself (src/webview/panelHtml.ts) and loads the font beside the bundles.
 mkdirSync('dist', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/${file}`);
 copyFileSync(path.join(sharpWasmDir, 'lib', `${sharpWasmLoader}.wasm`), `dist/${sharpWasmLoader}.wasm`);
@@ -95,7 +95,7 @@ if (watch) {
 }
 
 /**
- * The codicon stylesheet blocks the panel's first paint, and 649 of its rules are icons the panel never shows: keep
+ * The codicon stylesheet is written into the panel's page, and 649 of its rules are icons the panel never shows: keep
  * the font, base and modifier rules and only the icons whose names appear as strings in the built panel bundle (every
  * name passed to codicon() or an icon button, the job rules' icons included) or in the panel's CSS.
  */

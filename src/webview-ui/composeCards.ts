@@ -52,7 +52,7 @@ export class InputCards {
     const facts = imageFacts(image);
     const position = t('Image {0} of {1}: {2}', index + 1, count, image.label);
     const thumb = image.thumb
-      ? h('img', { src: image.thumb, alt: image.label, draggable: 'false', decoding: 'async' })
+      ? h('img', { loading: 'lazy', decoding: 'async', src: image.thumb, alt: image.label, draggable: 'false' })
       : h(
           'div',
           { class: 'thumb-placeholder', role: 'img', 'aria-label': image.kind === 'url' ? t('Web address: {0}', image.label) : image.label },

@@ -92,7 +92,9 @@ export function textButton(
   const button = document.createElement('vscode-button');
   button.textContent = label;
   button.dataset.key = options.key;
-  if (options.icon) button.icon = options.icon;
+  // The icon is a codicon of the page's own rather than the component's `icon`: that one links the codicon stylesheet
+  // again into its shadow root, a load that keeps VS Code from showing the panel until it is done.
+  if (options.icon) button.prepend(codicon(options.icon, 'button-icon'));
   if (options.secondary) button.secondary = true;
   button.addEventListener('click', () => {
     if (!button.disabled) options.onClick();

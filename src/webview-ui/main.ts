@@ -64,6 +64,24 @@ function readBootstrapState(root: HTMLElement): PanelState {
   return emptyState();
 }
 
+/**
+ * VS Code shows a webview's page only once it has loaded (or after 200 ms), so what the first paint of Compose does
+ * not need waits for the load: the codicon font is declared then (a font still loading would hold the load back; its
+ * glyphs, hidden until then by panel.css, appear when it arrives), and `later` runs once that first frame is drawn.
+ */
+function afterFirstPaint(later: () => void): void {
+  window.addEventListener(
+    'load',
+    () => {
+      const font = document.getElementById('codicon-font');
+      if (font instanceof HTMLStyleElement) font.media = 'all';
+      document.documentElement.classList.add('codicon-font');
+      requestAnimationFrame(() => setTimeout(later, 0));
+    },
+    { once: true },
+  );
+}
+
 function start(): void {
   const root = document.getElementById('root');
   if (!root) {
@@ -91,27 +109,58 @@ function start(): void {
     if (shell.select(view)) viewShown(view, true);
   };
   const compose = new ComposeView({ post: host.post }, state);
-  const jobs = new JobsView({ post: host.post, now, showCompose: () => showView('compose') }, state.jobs, state.spending);
-  const results = new ResultsView(
-    {
-      post: host.post,
-      now,
-      showCompose: () => showView('compose'),
-      persistCompare: (compare) => {
-        ui.compare = compare;
-        persist();
-      },
-    },
-    state.results,
-  );
   const shell = new Shell({
-    views: { compose: compose.element, jobs: jobs.element, results: results.element },
+    views: { compose: compose.element },
     initial: ui.view,
     onSelect: (view) => viewShown(view, true),
   });
   shell.setActiveJobs(activeCount(state.jobs));
 
+  // The Jobs and Results views and the run-again question are built when first needed, or after the first paint
+  // (see afterFirstPaint), from the state of that moment; until then the messages for them only update `state`.
+  let jobs: JobsView | undefined;
+  let results: ResultsView | undefined;
+  let runAgain: RunAgainQuestion | undefined;
+  const jobsView = (): JobsView => {
+    if (!jobs) {
+      jobs = new JobsView({ post: host.post, now, showCompose: () => showView('compose') }, state.jobs, state.spending);
+      shell.fill('jobs', jobs.element);
+    }
+    return jobs;
+  };
+  const resultsView = (): ResultsView => {
+    if (!results) {
+      results = new ResultsView(
+        {
+          post: host.post,
+          now,
+          showCompose: () => showView('compose'),
+          persistCompare: (compare) => {
+            ui.compare = compare;
+            persist();
+          },
+        },
+        state.results,
+      );
+      shell.fill('results', results.element);
+      if (ui.compare) results.restoreCompare(ui.compare.path, ui.compare.position);
+    }
+    return results;
+  };
+  const runAgainQuestion = (): RunAgainQuestion => {
+    if (!runAgain) {
+      runAgain = new RunAgainQuestion(host.post);
+      root.append(runAgain.element);
+    }
+    return runAgain;
+  };
+  const ensureView = (view: ViewName): void => {
+    if (view === 'jobs') jobsView();
+    else if (view === 'results') resultsView();
+  };
+
   function viewShown(view: ViewName, tellHost: boolean): void {
+    ensureView(view);
     ui.view = view;
     persist();
     if (view !== 'compose') compose.flushPrompt();
@@ -135,18 +184,22 @@ function start(): void {
   }
 
   acceptPastedImages({ post: host.post, notice: (message) => shell.notice('error', message) });
-  const runAgain = new RunAgainQuestion(host.post);
-  root.replaceChildren(shell.element, runAgain.element);
-  if (ui.compare) results.restoreCompare(ui.compare.path, ui.compare.position);
+  root.replaceChildren(shell.element);
+  ensureView(ui.view);
+  afterFirstPaint(() => {
+    jobsView();
+    resultsView();
+    runAgainQuestion();
+  });
   requestAnimationFrame(() => {
     shell.scroller(ui.view).scrollTop = ui.scroll[ui.view] ?? 0;
   });
 
   document.addEventListener('keydown', (event) => {
     // The comparison closes on Escape even when focus has left it (after a click on the image).
-    if (event.key === 'Escape' && shell.view === 'results' && results.comparing) {
+    if (event.key === 'Escape' && shell.view === 'results' && results?.comparing) {
       event.preventDefault();
-      results.closeCompare();
+      results?.closeCompare();
     }
   });
   // A reload or close must not lose the last keystrokes still waiting for the debounce.
@@ -164,8 +217,8 @@ function start(): void {
         state = message.state;
         compose.update(state);
         compose.setBusy(state.submitting === true, false);
-        jobs.update(state.jobs, state.spending);
-        results.update(state.results);
+        jobs?.update(state.jobs, state.spending);
+        results?.update(state.results);
         shell.setActiveJobs(activeCount(state.jobs));
         break;
       case 'draft':
@@ -174,12 +227,12 @@ function start(): void {
         break;
       case 'jobs':
         state = { ...state, jobs: message.jobs, spending: message.spending };
-        jobs.update(message.jobs, message.spending);
+        jobs?.update(message.jobs, message.spending);
         shell.setActiveJobs(activeCount(message.jobs));
         break;
       case 'results':
         state = { ...state, results: message.results };
-        results.update(message.results);
+        results?.update(message.results);
         break;
       case 'token':
         state = { ...state, hasToken: message.hasToken };
@@ -194,14 +247,14 @@ function start(): void {
         compose.update(state);
         break;
       case 'submitted':
-        jobs.showSubmitted(message.requestId);
+        jobsView().showSubmitted(message.requestId);
         showView('jobs');
         break;
       case 'busy':
         compose.setBusy(message.submitting);
         break;
       case 'confirmRunAgain':
-        runAgain.ask(message);
+        runAgainQuestion().ask(message);
         break;
       case 'notice':
         shell.notice(message.level, message.message);
@@ -215,4 +268,6 @@ function start(): void {
   host.post({ type: 'ready' });
 }
 
-start();
+// The script sits in the page's head (so the body's text is only the panel's): it starts once the body is parsed.
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+else start();

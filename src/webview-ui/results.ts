@@ -113,7 +113,7 @@ export class ResultsView {
         'aria-label': t('Open {0}', result.name),
         title: t('Open {0}', result.name),
       },
-      h('img', { src: result.thumb, alt: result.name, draggable: 'false', decoding: 'async', loading: 'lazy' }),
+      h('img', { loading: 'lazy', decoding: 'async', src: result.thumb, alt: result.name, draggable: 'false' }),
     );
     open.addEventListener('click', () => post({ type: 'openResult', path: result.path }));
     const card = h(

@@ -25,7 +25,8 @@ function title(view: ViewName): string {
 export type NoticeLevel = 'info' | 'warning' | 'error';
 
 export interface ShellOptions {
-  views: Record<ViewName, HTMLElement>;
+  /** Each view's content; one left out is filled in later with `fill`. */
+  views: Partial<Record<ViewName, HTMLElement>>;
   initial: ViewName;
   /** Called when the user picks a tab (not when the panel switches by itself). */
   onSelect(view: ViewName): void;
@@ -69,6 +70,11 @@ export class Shell {
     });
     this.notices = h('div', { class: 'notices' });
     this.element = h('div', { class: 'shell' }, this.notices, this.tabs);
+  }
+
+  /** Puts the content of a view that was left out at first into its tab. */
+  fill(view: ViewName, content: HTMLElement): void {
+    this.scroller(view).querySelector(':scope > .view-content')?.append(content);
   }
 
   get view(): ViewName {

@@ -567,6 +567,26 @@ describe('RunComfy Edit panel', function () {
     assert.ok(await submitDisabled(), 'Submit is enabled without images');
     assert.match(await submitReason(), /Add at least one input image/);
     assert.ok(firstPaintMs < 15_000);
+
+    // VS Code shows a webview's page at its load event: nothing that page loads may hold that back. Its styles and
+    // script are in the page, images load lazily, and no component links a stylesheet into its shadow root.
+    const loads = await panel()
+      .locator('html')
+      .evaluate(() => ({
+        linked: Array.from(document.querySelectorAll('link[href], script[src]'), (element) => element.outerHTML.slice(0, 120)),
+        eagerImages: document.querySelectorAll('img[src]:not([loading="lazy"])').length,
+        shadowLinks: Array.from(document.querySelectorAll('*')).filter((element) => element.shadowRoot?.querySelector('link, vscode-icon')).length,
+      }));
+    assert.deepEqual(loads, { linked: [], eagerImages: 0, shadowLinks: 0 });
+    // The icon font, declared once the page has loaded, arrives and draws the icons.
+    await waitUntil(
+      'the codicon font to load',
+      () =>
+        panel()
+          .locator('html')
+          .evaluate(() => Array.from(document.fonts).some((face) => face.family.replace(/"/g, '') === 'codicon' && face.status === 'loaded')),
+      10_000,
+    );
   });
 
   it('adds the two workspace images through "Add images…" with their thumbnails and what is sent', async () => {
