@@ -12,6 +12,7 @@ import {
   replaceWindowFunction,
   resultsDir,
   spyOnInputBoxes,
+  spyOnQuickPicks,
   spyOnWindow,
   useEmulator,
   waitFor,
@@ -80,14 +81,7 @@ describe('recent prompts from a batch', () => {
     assert.ok(emulator.stats.submitBodies.every((body) => (body as { prompt: string }).prompt === batchPrompt));
 
     // The palette wizard's prompt box offers it under "Recent prompts", newest first.
-    const pickers: vscode.QuickPick<vscode.QuickPickItem>[] = [];
-    const hidden = new Set<vscode.QuickPick<vscode.QuickPickItem>>();
-    replaceWindowFunction('createQuickPick', (original) => {
-      const pick = original() as vscode.QuickPick<vscode.QuickPickItem>;
-      pickers.push(pick);
-      pick.onDidHide(() => hidden.add(pick));
-      return pick;
-    });
+    const { pickers, hidden } = spyOnQuickPicks();
     const image = workspaceUri('landscape.png');
     let settled = false;
     const boxesBefore = inputBoxes.shown.length;

@@ -465,6 +465,22 @@ export interface ShownInputBox {
   pressButton(tooltip: RegExp): void;
 }
 
+/** Records the quick picks the extension creates (`vscode.window.createQuickPick`), still showing the real ones, and which were hidden. */
+export function spyOnQuickPicks(): {
+  readonly pickers: vscode.QuickPick<vscode.QuickPickItem>[];
+  readonly hidden: Set<vscode.QuickPick<vscode.QuickPickItem>>;
+} {
+  const pickers: vscode.QuickPick<vscode.QuickPickItem>[] = [];
+  const hidden = new Set<vscode.QuickPick<vscode.QuickPickItem>>();
+  replaceWindowFunction('createQuickPick', (original) => {
+    const pick = original() as vscode.QuickPick<vscode.QuickPickItem>;
+    pickers.push(pick);
+    pick.onDidHide(() => hidden.add(pick));
+    return pick;
+  });
+  return { pickers, hidden };
+}
+
 /**
  * Records the input boxes the extension creates (`vscode.window.createInputBox`), still showing the real ones; with
  * `typed`, each box is shown holding that text, as if the user had typed it.

@@ -6,8 +6,8 @@ import {
   delay,
   dismissQuickInput,
   repeatCommandUntil,
-  replaceWindowFunction,
   spyOnInputBoxes,
+  spyOnQuickPicks,
   spyOnWindow,
   type ShownInputBox,
   useEmulator,
@@ -58,14 +58,7 @@ describe('the palette wizard and where results open', () => {
     const sent = 'Paint the barn a deep red';
     const inputBoxes = spyOnInputBoxes();
     const menus = spyOnWindow('showQuickPick');
-    const pickers: vscode.QuickPick<vscode.QuickPickItem>[] = [];
-    const hidden = new Set<vscode.QuickPick<vscode.QuickPickItem>>();
-    replaceWindowFunction('createQuickPick', (original) => {
-      const pick = original() as vscode.QuickPick<vscode.QuickPickItem>;
-      pickers.push(pick);
-      pick.onDidHide(() => hidden.add(pick));
-      return pick;
-    });
+    const { pickers, hidden } = spyOnQuickPicks();
 
     async function edit(image: string, step: (box: ShownInputBox) => Promise<void>): Promise<void> {
       const uri = workspaceUri(image);

@@ -34,6 +34,19 @@ async function editAndWaitForResults(prompt: string): Promise<string> {
   return requestId;
 }
 
+/** The editor groups once a tab of one of `requestId`'s results shows in any of them. */
+function groupsOnceAResultShows(requestId: string): Promise<EditorGroup[]> {
+  const { page } = uiSession();
+  return waitUntil(
+    'a result tab',
+    async () => {
+      const groups = await editorGroups(page);
+      return groups.some((group) => resultTabs(group, requestId).length > 0) ? groups : undefined;
+    },
+    15_000,
+  );
+}
+
 describe('results while the edit panel shows', function () {
   this.timeout(90_000);
 
@@ -45,14 +58,7 @@ describe('results while the edit panel shows', function () {
     assert.equal(before.length, 1, `groups before: ${JSON.stringify(before)}`);
 
     const requestId = await editAndWaitForResults('Give the square a golden frame');
-    const after = await waitUntil(
-      'a result tab',
-      async () => {
-        const groups = await editorGroups(page);
-        return groups.some((group) => resultTabs(group, requestId).length > 0) ? groups : undefined;
-      },
-      15_000,
-    );
+    const after = await groupsOnceAResultShows(requestId);
     await screenshot(page, 'installed-results-one-group');
     assert.equal(after.length, 1, `a new group was opened: ${JSON.stringify(after)}`);
     assert.equal(after[0].box.width, before[0].box.width, 'the group changed width');
@@ -87,14 +93,7 @@ describe('results while the edit panel shows', function () {
     );
 
     const requestId = await editAndWaitForResults('Give the square a silver frame');
-    const after = await waitUntil(
-      'a result tab',
-      async () => {
-        const groups = await editorGroups(page);
-        return groups.some((group) => resultTabs(group, requestId).length > 0) ? groups : undefined;
-      },
-      15_000,
-    );
+    const after = await groupsOnceAResultShows(requestId);
     await screenshot(page, 'installed-results-other-group');
     assert.equal(after.length, 2, `the groups changed: ${JSON.stringify(after)}`);
     assert.ok(resultTabs(after[0], requestId).length > 0, `the result is not in the left group: ${JSON.stringify(after)}`);
