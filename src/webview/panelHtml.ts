@@ -24,6 +24,18 @@ function inlineText(text: string, tag: 'style' | 'script', asset: (name: string)
     .replace(/([#@] sourceMappingURL=)([\w.-]+\.map)(\s*(\*\/)?\s*)$/, (_, before: string, map: string, after: string) => before + asset(map) + after);
 }
 
+/** The shipped files do not change while the extension runs: each is read once, not on every open of the panel. */
+const builtFiles = new Map<string, string>();
+
+function builtFile(file: string): string {
+  let text = builtFiles.get(file);
+  if (text === undefined) {
+    text = fs.readFileSync(file, 'utf8');
+    builtFiles.set(file, text);
+  }
+  return text;
+}
+
 /**
  * The stylesheets and the script are written into the page rather than linked. VS Code keeps a webview's page hidden
  * until its load event (or for 200 ms), and each linked file is a round trip through its resource loader before that,
@@ -34,7 +46,7 @@ function inlineText(text: string, tag: 'style' | 'script', asset: (name: string)
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, state: PanelState): string {
   const n = nonce();
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', name)).toString();
-  const built = (name: string) => fs.readFileSync(vscode.Uri.joinPath(extensionUri, 'dist', name).fsPath, 'utf8');
+  const built = (name: string) => builtFile(vscode.Uri.joinPath(extensionUri, 'dist', name).fsPath);
   // The icon font is found by its full URL from the inlined stylesheet. Its face is declared apart, switched on by the
   // page once it has loaded (src/webview-ui/main.ts): VS Code shows the page only after its load event, which a font
   // still loading would hold back.
