@@ -1,16 +1,11 @@
 // The Compose section: ordered input cards with reordering and drops, prompt, size, scale, single output, and Submit.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-textarea/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { t } from '../common/l10n';
 import type { DraftView, FromWebview, PanelState } from '../protocol/messages';
 import { InputCards } from './composeCards';
 import { OptionControls } from './composeOptions';
 import { ImageSources } from './composeSources';
-import { codicon, fillIn, h, textButton } from './dom';
+import { setInvalid } from './controls';
+import { codicon, fillIn, h, setSecondary, textButton } from './dom';
 import { PresetControls } from './presets';
 import { PromptHistoryMenu } from './promptHistory';
 import { promptCounter, submitState } from './viewModel';
@@ -41,11 +36,11 @@ export class ComposeView {
   private readonly presets: PresetControls;
   private readonly imageCount: HTMLElement;
   private readonly imageArea: HTMLElement;
-  private readonly promptField: HTMLElementTagNameMap['vscode-textarea'];
+  private readonly promptField: HTMLTextAreaElement;
   private readonly counter: HTMLElement;
   private readonly promptMessage: HTMLElement;
   private readonly price: HTMLElement;
-  private readonly submitButton: HTMLElementTagNameMap['vscode-button'];
+  private readonly submitButton: HTMLButtonElement;
   private readonly submitReason: HTMLElement;
   private readonly submitRow: HTMLElement;
   private readonly tokenRow: HTMLElement;
@@ -86,17 +81,17 @@ export class ComposeView {
     );
 
     // ---- prompt ----
-    this.promptField = document.createElement('vscode-textarea');
-    this.promptField.id = 'prompt-field';
-    this.promptField.dataset.key = 'prompt';
-    this.promptField.rows = 5;
-    // The component's resize grip is a data: image that the panel's CSP refuses; the box grows with its text instead.
-    this.promptField.resize = 'none';
-    this.promptField.label = t('Prompt');
-    this.promptField.placeholder = t('Describe the edit, e.g. “Replace the sky with a warm sunset; keep the people unchanged.”');
+    this.promptField = h('textarea', {
+      id: 'prompt-field',
+      class: 'textarea',
+      'data-key': 'prompt',
+      rows: 5,
+      placeholder: t('Describe the edit, e.g. “Replace the sky with a warm sunset; keep the people unchanged.”'),
+    });
     this.promptField.value = this.prompt;
     this.promptField.addEventListener('input', () => this.onPromptInput());
-    void this.promptField.updateComplete.then(() => this.fitPrompt());
+    // A restored prompt is fitted once the box is in the page; an empty one has its natural five rows.
+    if (this.prompt !== '') requestAnimationFrame(() => this.fitPrompt());
     this.promptField.addEventListener('blur', () => this.flushPrompt());
     this.promptField.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -209,7 +204,7 @@ export class ComposeView {
     if (this.promptTimer === undefined && this.promptEcho.isForeign(draft.prompt) && draft.prompt !== this.prompt) {
       this.prompt = draft.prompt;
       this.promptField.value = draft.prompt;
-      void this.promptField.updateComplete.then(() => this.fitPrompt());
+      this.fitPrompt();
     }
     this.renderCounter();
   }
@@ -221,7 +216,7 @@ export class ComposeView {
     this.imageCount.classList.toggle('over', count > max);
     this.imageArea.classList.toggle('empty', count === 0);
     // Adding images is the one main action only until there are some; then Submit is.
-    this.sources.addButton.secondary = count > 0;
+    setSecondary(this.sources.addButton, count > 0);
   }
 
   private renderCounter(): void {
@@ -229,7 +224,7 @@ export class ComposeView {
     this.counter.textContent = counter.text;
     this.counter.title = counter.label;
     this.counter.classList.toggle('over', counter.over);
-    this.promptField.invalid = counter.over;
+    setInvalid(this.promptField, counter.over);
     this.promptMessage.hidden = !counter.message;
     this.promptMessage.replaceChildren(...(counter.message ? [codicon('error'), ` ${counter.message}`] : []));
   }
@@ -262,15 +257,15 @@ export class ComposeView {
     this.fitPrompt();
   }
 
-  /** Grows the prompt box with its text (between 5 and about 16 lines), since a resize grip is not available. */
+  /** Grows the prompt box with its text (between 5 and about 16 lines). */
   private fitPrompt(): void {
-    const inner = this.promptField.wrappedElement as HTMLTextAreaElement | undefined;
-    if (!inner) return;
+    const field = this.promptField;
     // A hidden tab has no layout: measuring now would shrink the box to nothing. shown() fits it later.
-    if (inner.getClientRects().length === 0) return;
-    inner.style.height = 'auto';
-    const lineHeight = parseFloat(getComputedStyle(inner).lineHeight) || 18;
-    inner.style.height = `${Math.min(inner.scrollHeight + 2, Math.round(lineHeight * 16))}px`;
+    if (field.getClientRects().length === 0) return;
+    field.style.height = 'auto';
+    const lineHeight = parseFloat(getComputedStyle(field).lineHeight) || 18;
+    // The box is border-box sized: its height is the text's scroll height plus the 1px borders.
+    field.style.height = `${Math.min(field.scrollHeight + 2, Math.round(lineHeight * 16))}px`;
   }
 
   private onPromptInput(): void {

@@ -1,6 +1,7 @@
 // The edit's options: output size, prompt strength and single output, each sent to the host as it changes.
 import { t } from '../common/l10n';
 import type { DraftView, FromWebview, PanelState } from '../protocol/messages';
+import { dropdown, fillDropdown, toggle } from './controls';
 import { h } from './dom';
 import { EchoGuard, formatScale } from './viewState';
 
@@ -10,16 +11,13 @@ export class OptionControls {
   private readonly sizeEcho = new EchoGuard<string>();
   private readonly scaleEcho = new EchoGuard<number>();
   private readonly singleEcho = new EchoGuard<boolean>();
-  private readonly sizeSelect: HTMLElementTagNameMap['vscode-single-select'];
+  private readonly sizeSelect: HTMLSelectElement;
   private readonly scaleRange: HTMLInputElement;
   private readonly scaleValue: HTMLOutputElement;
-  private readonly singleToggle: HTMLElementTagNameMap['vscode-checkbox'];
+  private readonly singleToggle: HTMLInputElement;
 
   constructor(private readonly deps: { post(message: FromWebview): void }) {
-    this.sizeSelect = document.createElement('vscode-single-select');
-    this.sizeSelect.id = 'size-select';
-    this.sizeSelect.dataset.key = 'size';
-    this.sizeSelect.label = t('Output size');
+    this.sizeSelect = dropdown({ id: 'size-select', key: 'size' });
     this.sizeSelect.addEventListener('change', () => {
       const size = this.sizeSelect.value;
       if (!size) return;
@@ -45,10 +43,8 @@ export class OptionControls {
       this.deps.post({ type: 'updateDraft', scale });
     });
 
-    this.singleToggle = document.createElement('vscode-checkbox');
-    this.singleToggle.toggle = true;
-    this.singleToggle.dataset.key = 'single';
-    this.singleToggle.label = t('Force a single output image');
+    const single = toggle({ key: 'single', label: t('Force a single output image') });
+    this.singleToggle = single.input;
     this.singleToggle.addEventListener('change', () => {
       const forceSingle = this.singleToggle.checked;
       this.singleEcho.noteSent(forceSingle);
@@ -81,7 +77,7 @@ export class OptionControls {
         'div',
         { class: 'option' },
         h('span', { class: 'plain-label', text: t('Outputs') }),
-        this.singleToggle,
+        single.element,
         h('p', { class: 'option-help', text: t('Without it the model may return several images, which takes longer.') }),
       ),
     );
@@ -105,15 +101,7 @@ export class OptionControls {
     const signature = JSON.stringify(sizes);
     if (signature === this.sizesSignature) return;
     this.sizesSignature = signature;
-    const options = sizes.map((size) => {
-      const option = document.createElement('vscode-option');
-      option.value = size.value;
-      option.textContent = size.label;
-      if (size.value === current) option.selected = true;
-      return option;
-    });
-    this.sizeSelect.replaceChildren(...options);
-    this.sizeSelect.value = current;
+    fillDropdown(this.sizeSelect, sizes, current);
   }
 
   private showScale(scale: number): void {

@@ -1,6 +1,7 @@
 // Where images come from besides the picker: files dropped from the Explorer, and https addresses typed or pasted.
 import { t } from '../common/l10n';
 import type { FromWebview } from '../protocol/messages';
+import { setInvalid, textField } from './controls';
 import { codicon, fillIn, h, textButton } from './dom';
 import { readImageFiles } from './imageBytes';
 import { parseUriList, parseUrlInput } from './viewModel';
@@ -8,12 +9,12 @@ import { parseUriList, parseUrlInput } from './viewModel';
 const URI_LIST_TYPES = ['text/uri-list', 'application/vnd.code.uri-list'];
 
 export class ImageSources {
-  readonly addButton: HTMLElementTagNameMap['vscode-button'];
+  readonly addButton: HTMLButtonElement;
   readonly dropZone: HTMLElement;
   readonly dropMessage: HTMLElement;
   /** The address field with its label and message. */
   readonly urlBlock: HTMLElement;
-  private readonly urlField: HTMLElementTagNameMap['vscode-textfield'];
+  private readonly urlField: HTMLInputElement;
   private readonly urlMessage: HTMLElement;
 
   constructor(private readonly deps: { post(message: FromWebview): void }) {
@@ -31,13 +32,9 @@ export class ImageSources {
       ),
       this.addButton,
     );
-    this.urlField = document.createElement('vscode-textfield');
-    this.urlField.placeholder = 'https://example.com/photo.png';
-    this.urlField.label = t('Image addresses, separated by spaces or commas');
-    this.urlField.dataset.key = 'url-field';
-    this.urlField.id = 'url-field';
-    this.urlField.append(codicon('link', 'field-icon'));
-    this.urlField.lastElementChild?.setAttribute('slot', 'content-before');
+    const url = textField({ id: 'url-field', key: 'url-field', placeholder: 'https://example.com/photo.png', icon: 'link' });
+    this.urlField = url.input;
+    this.urlField.title = t('Image addresses, separated by spaces or commas');
     this.urlField.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') {
         event.preventDefault();
@@ -46,7 +43,7 @@ export class ImageSources {
     });
     this.urlField.addEventListener('input', () => this.showUrlMessage(undefined));
     this.urlMessage = h('p', { class: 'field-message error', 'aria-live': 'polite', hidden: true });
-    const urlRow = h('div', { class: 'url-row' }, this.urlField, textButton(t('Add URL'), { key: 'add-url', secondary: true, onClick: () => this.addUrls() }));
+    const urlRow = h('div', { class: 'url-row' }, url.element, textButton(t('Add URL'), { key: 'add-url', secondary: true, onClick: () => this.addUrls() }));
     this.urlBlock = h(
       'div',
       { class: 'url-block' },
@@ -115,12 +112,12 @@ export class ImageSources {
     this.urlField.value = parsed.rejected.map((r) => r.value).join(' ');
     const [first, ...others] = parsed.rejected;
     this.showUrlMessage(first ? (others.length > 0 ? t('{0} (and {1} more)', first.reason, others.length) : first.reason) : undefined);
-    this.urlField.invalid = first !== undefined;
+    setInvalid(this.urlField, first !== undefined);
   }
 
   private showUrlMessage(message: string | undefined): void {
     this.urlMessage.hidden = message === undefined;
     this.urlMessage.replaceChildren(...(message ? [codicon('error'), ` ${message}`] : []));
-    if (message === undefined) this.urlField.invalid = false;
+    if (message === undefined) setInvalid(this.urlField, false);
   }
 }

@@ -9,7 +9,7 @@ export class RunAgainQuestion {
   readonly element: HTMLDialogElement;
   private token: string | undefined;
   private readonly body: HTMLElement;
-  private readonly confirm: HTMLElementTagNameMap['vscode-button'];
+  private readonly confirm: HTMLButtonElement;
 
   constructor(private readonly post: (message: FromWebview) => void) {
     this.body = h('div', { class: 'confirm-body' });

@@ -1,6 +1,4 @@
 // Small DOM helpers for the panel: element building without innerHTML, icon buttons, and keyed lists that keep focus.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-
 type Child = Node | string | null | undefined | false;
 type AttrValue = string | number | boolean | null | undefined;
 
@@ -84,22 +82,19 @@ export function iconButton(options: IconButtonOptions): HTMLButtonElement {
   return button;
 }
 
-/** A vscode-button with a label; `secondary` for everything but the one main action of a view. */
-export function textButton(
-  label: string,
-  options: { key: string; icon?: string; secondary?: boolean; onClick: () => void },
-): HTMLElementTagNameMap['vscode-button'] {
-  const button = document.createElement('vscode-button');
-  button.textContent = label;
-  button.dataset.key = options.key;
-  // The icon is a codicon of the page's own rather than the component's `icon`: that one links the codicon stylesheet
-  // again into its shadow root, a load that keeps VS Code from showing the panel until it is done.
-  if (options.icon) button.prepend(codicon(options.icon, 'button-icon'));
-  if (options.secondary) button.secondary = true;
-  button.addEventListener('click', () => {
-    if (!button.disabled) options.onClick();
-  });
+/**
+ * A button with a label in the look of VS Code's own buttons; `secondary` for everything but the one main action of a
+ * view (see setSecondary). Native, so the page needs no component library before its first paint.
+ */
+export function textButton(label: string, options: { key: string; icon?: string; secondary?: boolean; onClick: () => void }): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'button', 'data-key': options.key }, options.icon ? codicon(options.icon, 'button-icon') : null, label);
+  setSecondary(button, options.secondary === true);
+  button.addEventListener('click', () => options.onClick());
   return button;
+}
+
+export function setSecondary(button: HTMLButtonElement, secondary: boolean): void {
+  button.classList.toggle('secondary', secondary);
 }
 
 // ---- focus that survives re-rendering ----

@@ -1,24 +1,23 @@
 // Presets: save the draft's prompt, options and images under a name, apply one back, or delete it; they sync with Settings Sync.
 import { t } from '../common/l10n';
 import type { FromWebview, PresetView } from '../protocol/messages';
+import { dropdown, fillDropdown, setInvalid, textField } from './controls';
 import { h, iconButton, textButton } from './dom';
 
 export class PresetControls {
   readonly element: HTMLElement;
-  private readonly select: HTMLElementTagNameMap['vscode-single-select'];
-  private readonly applyButton: HTMLElementTagNameMap['vscode-button'];
+  private readonly select: HTMLSelectElement;
+  private readonly applyButton: HTMLButtonElement;
   private readonly deleteButton: HTMLButtonElement;
   private readonly summary: HTMLElement;
-  private readonly nameField: HTMLElementTagNameMap['vscode-textfield'];
+  private readonly nameField: HTMLInputElement;
   private readonly chooser: HTMLElement;
   private readonly none: HTMLElement;
   private presets: PresetView[] = [];
   private signature = '';
 
   constructor(private readonly deps: { post(message: FromWebview): void }) {
-    this.select = document.createElement('vscode-single-select');
-    this.select.id = 'preset-select';
-    this.select.dataset.key = 'preset-select';
+    this.select = dropdown({ id: 'preset-select', key: 'preset-select' });
     this.select.addEventListener('change', () => this.renderSummary());
     this.applyButton = textButton(t('Apply'), { key: 'apply-preset', icon: 'check', secondary: true, onClick: () => this.apply() });
     this.deleteButton = iconButton({ icon: 'trash', label: t('Delete preset'), key: 'delete-preset', onClick: () => this.remove() });
@@ -35,11 +34,8 @@ export class PresetControls {
       text: t('No presets yet. Save the current prompt, options and images to use them again, on any computer where Settings Sync is on.'),
     });
 
-    this.nameField = document.createElement('vscode-textfield');
-    this.nameField.id = 'preset-name';
-    this.nameField.dataset.key = 'preset-name';
-    this.nameField.placeholder = t('Preset name');
-    this.nameField.maxLength = 60;
+    const name = textField({ id: 'preset-name', key: 'preset-name', placeholder: t('Preset name'), maxLength: 60 });
+    this.nameField = name.input;
     this.nameField.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') {
         event.preventDefault();
@@ -49,7 +45,7 @@ export class PresetControls {
     const saveRow = h(
       'div',
       { class: 'url-row' },
-      this.nameField,
+      name.element,
       textButton(t('Save as preset'), { key: 'save-preset', icon: 'save', secondary: true, onClick: () => this.save() }),
     );
 
@@ -73,16 +69,11 @@ export class PresetControls {
     this.presets = [...presets];
     this.none.hidden = presets.length > 0;
     this.chooser.hidden = presets.length === 0;
-    this.select.replaceChildren(
-      ...presets.map((preset) => {
-        const option = document.createElement('vscode-option');
-        option.value = preset.id;
-        option.textContent = preset.name;
-        return option;
-      }),
+    fillDropdown(
+      this.select,
+      presets.map((preset) => ({ value: preset.id, label: preset.name })),
+      previous,
     );
-    const keep = presets.some((p) => p.id === previous) ? previous : presets[0]?.id;
-    if (keep) this.select.value = keep;
     this.renderSummary();
   }
 
@@ -114,11 +105,11 @@ export class PresetControls {
   private save(): void {
     const name = this.nameField.value.trim();
     if (name === '') {
-      this.nameField.invalid = true;
+      setInvalid(this.nameField, true);
       this.nameField.focus();
       return;
     }
-    this.nameField.invalid = false;
+    setInvalid(this.nameField, false);
     this.deps.post({ type: 'savePreset', name });
     this.nameField.value = '';
   }

@@ -1,6 +1,7 @@
 // "Recent prompts": a searchable list of the last 50 prompts sent, newest first; picking one puts it in the prompt box.
 import { t } from '../common/l10n';
 import { searchPrompts } from '../common/promptHistory';
+import { textField } from './controls';
 import { codicon, h } from './dom';
 
 export class PromptHistoryMenu {
@@ -8,7 +9,7 @@ export class PromptHistoryMenu {
   readonly button: HTMLButtonElement;
   /** The list with its search field; shown under the prompt's heading while open. */
   readonly element: HTMLElement;
-  private readonly search: HTMLElementTagNameMap['vscode-textfield'];
+  private readonly search: HTMLInputElement;
   private readonly list: HTMLElement;
   private readonly empty: HTMLElement;
   private history: string[] = [];
@@ -29,13 +30,14 @@ export class PromptHistoryMenu {
     );
     this.button.addEventListener('click', () => (this.element.hidden ? this.open() : this.close(true)));
 
-    this.search = document.createElement('vscode-textfield');
-    this.search.id = 'prompt-history-search';
-    this.search.dataset.key = 'prompt-history-search';
-    this.search.placeholder = t('Search recent prompts');
-    this.search.ariaLabel = t('Search recent prompts');
-    this.search.append(codicon('search', 'field-icon'));
-    this.search.lastElementChild?.setAttribute('slot', 'content-before');
+    const search = textField({
+      id: 'prompt-history-search',
+      key: 'prompt-history-search',
+      placeholder: t('Search recent prompts'),
+      ariaLabel: t('Search recent prompts'),
+      icon: 'search',
+    });
+    this.search = search.input;
     this.search.addEventListener('input', () => this.render());
     this.search.addEventListener('keydown', (event) => {
       if (event.key === 'ArrowDown') {
@@ -57,7 +59,7 @@ export class PromptHistoryMenu {
       }
     });
     this.empty = h('p', { class: 'section-hint', hidden: true });
-    this.element = h('div', { class: 'prompt-history', id: 'prompt-history', hidden: true }, this.search, this.list, this.empty);
+    this.element = h('div', { class: 'prompt-history', id: 'prompt-history', hidden: true }, search.element, this.list, this.empty);
     this.element.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         event.preventDefault();

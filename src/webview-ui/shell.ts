@@ -1,8 +1,4 @@
 // The panel's frame: the Compose / Jobs / Results tabs with a running-jobs badge, and the notices from the host.
-import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
-import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { t, tn } from '../common/l10n';
 import { codicon, h, iconButton } from './dom';
 import { VIEW_NAMES, type ViewName } from './viewModel';
@@ -32,44 +28,85 @@ export interface ShellOptions {
   onSelect(view: ViewName): void;
 }
 
+/**
+ * The tabs follow the WAI-ARIA tabs pattern, drawn like VS Code's panel titles: a tab list of buttons (arrow keys, Home
+ * and End move between them and select) over one tab panel per view, which is also what scrolls.
+ */
 export class Shell {
   readonly element: HTMLElement;
 
   private current: ViewName;
-  private readonly tabs: HTMLElementTagNameMap['vscode-tabs'];
+  private readonly tabs = new Map<ViewName, HTMLButtonElement>();
   private readonly panels = new Map<ViewName, HTMLElement>();
-  private readonly badge: HTMLElementTagNameMap['vscode-badge'];
+  private readonly badge: HTMLElement;
   private readonly notices: HTMLElement;
 
   constructor(private readonly options: ShellOptions) {
     this.current = options.initial;
-    this.tabs = document.createElement('vscode-tabs');
-    this.tabs.panel = true;
-    this.tabs.setAttribute('aria-label', t('RunComfy image edit'));
-    this.badge = document.createElement('vscode-badge');
-    this.badge.variant = 'counter';
-    this.badge.slot = 'content-after';
-    this.badge.hidden = true;
+    this.badge = h('span', { class: 'badge', hidden: true, 'aria-hidden': 'true' });
+    const tabList = h('div', { class: 'tab-list', role: 'tablist', 'aria-label': t('RunComfy image edit') });
+    const panels: HTMLElement[] = [];
     for (const view of VIEW_NAMES) {
-      const header = document.createElement('vscode-tab-header');
-      header.dataset.view = view;
-      header.append(title(view));
-      if (view === 'jobs') header.append(this.badge);
-      const panel = document.createElement('vscode-tab-panel');
-      panel.dataset.view = view;
-      panel.append(h('div', { class: 'view-content' }, options.views[view]));
+      const tab = h(
+        'button',
+        { type: 'button', class: 'tab', role: 'tab', id: `tab-${view}`, 'aria-controls': `view-${view}`, 'data-view': view },
+        h('span', { class: 'tab-title', text: title(view) }),
+        view === 'jobs' ? this.badge : null,
+      );
+      tab.addEventListener('click', () => this.pick(view));
+      this.tabs.set(view, tab);
+      tabList.append(tab);
+      const panel = h(
+        'div',
+        { class: 'tab-panel', role: 'tabpanel', id: `view-${view}`, 'aria-labelledby': `tab-${view}`, tabindex: 0, 'data-view': view },
+        h('div', { class: 'view-content' }, options.views[view]),
+      );
       this.panels.set(view, panel);
-      this.tabs.append(header, panel);
+      panels.push(panel);
     }
-    this.tabs.selectedIndex = VIEW_NAMES.indexOf(this.current);
-    this.tabs.addEventListener('vsc-tabs-select', (event) => {
-      const view = VIEW_NAMES[event.detail.selectedIndex];
-      if (view === undefined || view === this.current) return;
-      this.current = view;
-      this.options.onSelect(view);
-    });
+    tabList.addEventListener('keydown', (event) => this.onTabKey(event));
+    this.showSelected();
     this.notices = h('div', { class: 'notices' });
-    this.element = h('div', { class: 'shell' }, this.notices, this.tabs);
+    this.element = h('div', { class: 'shell' }, this.notices, h('div', { class: 'tabs' }, tabList, ...panels));
+  }
+
+  private pick(view: ViewName): void {
+    if (view === this.current) return;
+    this.current = view;
+    this.showSelected();
+    this.options.onSelect(view);
+  }
+
+  private onTabKey(event: KeyboardEvent): void {
+    const at = VIEW_NAMES.indexOf(this.current);
+    const last = VIEW_NAMES.length - 1;
+    const to =
+      event.key === 'ArrowRight'
+        ? (at + 1) % VIEW_NAMES.length
+        : event.key === 'ArrowLeft'
+          ? (at + last) % VIEW_NAMES.length
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? last
+              : undefined;
+    const view = to === undefined ? undefined : VIEW_NAMES[to];
+    if (view === undefined) return;
+    event.preventDefault();
+    this.pick(view);
+    this.tabs.get(view)?.focus();
+  }
+
+  /** Only the selected tab is in the Tab order, and only its panel shows. */
+  private showSelected(): void {
+    for (const view of VIEW_NAMES) {
+      const selected = view === this.current;
+      const tab = this.tabs.get(view);
+      tab?.setAttribute('aria-selected', String(selected));
+      tab?.setAttribute('tabindex', selected ? '0' : '-1');
+      const panel = this.panels.get(view);
+      if (panel) panel.hidden = !selected;
+    }
   }
 
   /** Puts the content of a view that was left out at first into its tab. */
@@ -85,7 +122,7 @@ export class Shell {
   select(view: ViewName): boolean {
     if (view === this.current) return false;
     this.current = view;
-    this.tabs.selectedIndex = VIEW_NAMES.indexOf(view);
+    this.showSelected();
     return true;
   }
 
@@ -99,8 +136,7 @@ export class Shell {
   setActiveJobs(count: number): void {
     this.badge.hidden = count === 0;
     this.badge.textContent = String(count);
-    const header = this.tabs.querySelector<HTMLElement>('vscode-tab-header[data-view="jobs"]');
-    header?.setAttribute('aria-label', count > 0 ? tn(count, 'Jobs, {0} active|Jobs, {0} active') : t('Jobs'));
+    this.tabs.get('jobs')?.setAttribute('aria-label', count > 0 ? tn(count, 'Jobs, {0} active|Jobs, {0} active') : t('Jobs'));
   }
 
   notice(level: NoticeLevel, message: string): void {

@@ -32,7 +32,7 @@ const PANELS: readonly PanelUnderTest[] = [
     label: 'RunComfy Edit panel (Compose tab)',
     command: 'RunComfy: Open Edit Panel',
     extensionId: 'runcomfy-edit.runcomfy-dreamina-edit',
-    painted: (page) => webviewFrame(page, 'runcomfy-edit.runcomfy-dreamina-edit').locator('vscode-tab-header[data-view="compose"]'),
+    painted: (page) => webviewFrame(page, 'runcomfy-edit.runcomfy-dreamina-edit').locator('[role="tab"][data-view="compose"]'),
   },
   {
     key: 'minimal',

@@ -43,11 +43,11 @@ function panel(): FrameLocator {
 }
 
 function tabHeader(view: ViewName): Locator {
-  return panel().locator(`vscode-tab-header[data-view="${view}"]`);
+  return panel().locator(`[role="tab"][data-view="${view}"]`);
 }
 
 async function waitForSelectedTab(view: ViewName, timeoutMs = 10_000): Promise<void> {
-  await panel().locator(`vscode-tab-header[data-view="${view}"][aria-selected="true"]`).waitFor({ state: 'visible', timeout: timeoutMs });
+  await panel().locator(`[role="tab"][data-view="${view}"][aria-selected="true"]`).waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 async function showTab(view: ViewName): Promise<void> {
@@ -64,7 +64,7 @@ function card(label: string): Locator {
 }
 
 function submitButton(): Locator {
-  return panel().locator('vscode-button[data-key="submit"]');
+  return panel().locator('button[data-key="submit"]');
 }
 
 async function submitDisabled(): Promise<boolean> {
@@ -95,7 +95,7 @@ async function revealPanel(): Promise<void> {
 async function addWorkspaceImages(names: readonly string[]): Promise<void> {
   const { page } = uiSession();
   await showTab('compose');
-  await panel().locator('vscode-button[data-key="add-images"]').click();
+  await panel().locator('button[data-key="add-images"]').click();
   await waitForQuickInput(page, 'RunComfy: add images to the edit');
   await quickPickRow(page, 'Workspace images…').click();
   await waitForQuickInput(page, 'RunComfy: add workspace images');
@@ -177,11 +177,11 @@ async function panelScreenshot(name: string): Promise<string> {
   return file;
 }
 
-/** The drawn height of the prompt box (the textarea inside the component). */
+/** The drawn height of the prompt box. */
 async function promptBoxHeight(): Promise<number> {
   return panel()
-    .locator('vscode-textarea#prompt-field')
-    .evaluate((field) => (field.shadowRoot?.querySelector('textarea') as HTMLTextAreaElement | null)?.getBoundingClientRect().height ?? 0);
+    .locator('textarea#prompt-field')
+    .evaluate((field) => field.getBoundingClientRect().height);
 }
 
 /**
@@ -268,7 +268,7 @@ async function focusedControl(frame: FrameLocator): Promise<FocusInfo | undefine
           .join(' '),
       );
     const role = inner.getAttribute('role') ?? host.getAttribute('role') ?? inner.tagName.toLowerCase();
-    const buttonLike = /button|tab|switch|checkbox|option/.test(role) || inner.tagName === 'BUTTON' || host.tagName === 'VSCODE-BUTTON';
+    const buttonLike = /button|tab|switch|checkbox|option/.test(role) || inner.tagName === 'BUTTON';
     const name =
       nameOf(inner) ||
       (inner !== host ? nameOf(host) : '') ||
@@ -296,7 +296,7 @@ interface LowContrast {
 }
 
 /**
- * The visible texts of the panel (outside the components' shadow DOM) whose contrast against their background is
+ * The visible texts of the panel whose contrast against their background is
  * under WCAG AA: 4.5:1, or 3:1 for large text. Disabled controls and placeholders are exempt, as WCAG has them.
  */
 async function lowContrastTexts(frame: FrameLocator): Promise<LowContrast[]> {
@@ -430,7 +430,7 @@ async function ensureDraft(images: readonly string[], prompt: string, options: D
       10_000,
     );
   }
-  const field = panel().locator('vscode-textarea#prompt-field');
+  const field = panel().locator('textarea#prompt-field');
   const counter = panel().locator('.counter');
   // Like a user whose keys went nowhere while the panel was taking focus back from a picker: click and type again.
   for (let attempt = 1; (await field.evaluate((element) => (element as HTMLTextAreaElement).value)) !== prompt; attempt++) {
@@ -445,11 +445,9 @@ async function ensureDraft(images: readonly string[], prompt: string, options: D
     if (attempt >= 3) throw new Error(`the prompt box shows "${await field.evaluate((element) => (element as HTMLTextAreaElement).value)}", not "${prompt}"`);
   }
   if (options.size) {
-    const select = panel().locator('vscode-single-select#size-select');
+    const select = panel().locator('select#size-select');
     if ((await select.evaluate((element) => (element as HTMLInputElement).value)) !== options.size.value) {
-      await select.evaluate((element) => element.scrollIntoView({ block: 'center' }));
-      await select.click();
-      await select.getByRole('option', { name: options.size.label }).click();
+      await select.selectOption({ label: options.size.label });
       const value = options.size.value;
       await waitUntil('the size to be chosen', async () => (await select.evaluate((element) => (element as HTMLInputElement).value)) === value, 5000);
     }
@@ -473,7 +471,7 @@ async function ensureDraft(images: readonly string[], prompt: string, options: D
     }
   }
   if (options.single !== undefined) {
-    const single = panel().locator('vscode-checkbox[data-key="single"]');
+    const single = panel().locator('input[data-key="single"]');
     const wanted = options.single;
     if ((await single.evaluate((element) => (element as HTMLInputElement).checked)) !== wanted) {
       await single.click();
@@ -560,7 +558,7 @@ describe('RunComfy Edit panel', function () {
     const editorTab = page.locator('.tabs-container .tab.active');
     assert.match((await editorTab.textContent()) ?? '', new RegExp(panelTabLabel));
     assert.equal(await tabHeader('jobs').getAttribute('aria-label'), 'Jobs', 'the Jobs tab counts active jobs');
-    assert.ok(await tabHeader('jobs').locator('vscode-badge').isHidden(), 'the Jobs tab shows a badge without jobs');
+    assert.ok(await tabHeader('jobs').locator('.badge').isHidden(), 'the Jobs tab shows a badge without jobs');
     assert.equal(((await tabHeader('results').textContent()) ?? '').trim(), 'Results');
     // An empty draft: nothing to send yet, and the panel says why.
     assert.equal(await imageCards().count(), 0);
@@ -569,15 +567,14 @@ describe('RunComfy Edit panel', function () {
     assert.ok(firstPaintMs < 15_000);
 
     // VS Code shows a webview's page at its load event: nothing that page loads may hold that back. Its styles and
-    // script are in the page, images load lazily, and no component links a stylesheet into its shadow root.
+    // script are in the page and images load lazily.
     const loads = await panel()
       .locator('html')
       .evaluate(() => ({
         linked: Array.from(document.querySelectorAll('link[href], script[src]'), (element) => element.outerHTML.slice(0, 120)),
         eagerImages: document.querySelectorAll('img[src]:not([loading="lazy"])').length,
-        shadowLinks: Array.from(document.querySelectorAll('*')).filter((element) => element.shadowRoot?.querySelector('link, vscode-icon')).length,
       }));
-    assert.deepEqual(loads, { linked: [], eagerImages: 0, shadowLinks: 0 });
+    assert.deepEqual(loads, { linked: [], eagerImages: 0 });
     // The icon font, declared once the page has loaded, arrives and draws the icons.
     await waitUntil(
       'the codicon font to load',
@@ -623,7 +620,7 @@ describe('RunComfy Edit panel', function () {
     const problem = ((await wide.locator('.problem[data-rule="aspectRatio"]').textContent()) ?? '').trim();
     assert.match(problem, /is 3\.1:1 \(3100×1000\); the model accepts 1:3 to 3:1\. Choose Pad or Crop to send it\./);
     assert.doesNotMatch(problem, /setting|fitInputs/, 'the card points at a setting while its buttons are right there');
-    assert.deepEqual(await wide.locator('.fit-choice vscode-button').allTextContents(), ['Pad', 'Crop']);
+    assert.deepEqual(await wide.locator('.fit-choice button').allTextContents(), ['Pad', 'Crop']);
     assert.match((await wide.getAttribute('aria-label')) ?? '', /\b1 problem\b/);
     assert.match((await wide.locator('.card-facts').textContent()) ?? '', /3100×1000/);
     assert.equal(await imageCards().count(), 3);
@@ -715,11 +712,8 @@ describe('RunComfy Edit panel', function () {
     await waitUntil(`the counter to show ${panelPrompt.length}/800`, async () => (await counter.textContent()) === `${panelPrompt.length}/800`, 5000);
 
     // Output size from the dropdown.
-    const select = panel().locator('vscode-single-select#size-select');
-    // Its list opens downwards: room below it, whatever height the cards above take.
-    await select.evaluate((element) => element.scrollIntoView({ block: 'center' }));
-    await select.click();
-    await select.getByRole('option', { name: chosenSize.label }).click();
+    const select = panel().locator('select#size-select');
+    await select.selectOption({ label: chosenSize.label });
     await waitUntil('the size to be chosen', async () => (await select.evaluate((element) => (element as HTMLInputElement).value)) === chosenSize.value, 5000);
 
     // Prompt strength with the keyboard: 0.50 → 0.60.
@@ -732,7 +726,7 @@ describe('RunComfy Edit panel', function () {
     assert.match((await range.getAttribute('aria-valuetext')) ?? '', /^0\.60, balanced$/);
 
     // Single output.
-    const single = panel().locator('vscode-checkbox[data-key="single"]');
+    const single = panel().locator('input[data-key="single"]');
     await single.click();
     await waitUntil('single output to be on', async () => (await single.evaluate((element) => (element as HTMLInputElement).checked)) === true, 5000);
 
@@ -795,7 +789,7 @@ describe('RunComfy Edit panel', function () {
     assert.match((await results.locator('.result-meta').textContent()) ?? '', /2560/);
     await panelScreenshot('panel-results-dark');
 
-    await results.locator('vscode-button', { hasText: 'Compare' }).click();
+    await results.locator('button.button', { hasText: 'Compare' }).click();
     const compare = panel().locator('.compare');
     await compare.waitFor({ state: 'visible' });
     assert.ok(await panel().locator('.gallery').isHidden(), 'the gallery stays visible under the comparison');
@@ -854,7 +848,7 @@ describe('RunComfy Edit panel', function () {
       await waitUntil('the result thumbnail to load', () => imagesLoaded(result.locator('.result-thumb img')), 10_000);
       await panelScreenshot(`panel-results-${theme.suffix}`);
 
-      await result.locator('vscode-button', { hasText: 'Compare' }).click();
+      await result.locator('button.button', { hasText: 'Compare' }).click();
       const compare = panel().locator('.compare');
       await compare.waitFor({ state: 'visible' });
       await waitUntil('both images to load', () => imagesLoaded(compare.locator('img')), 10_000);
@@ -883,14 +877,14 @@ describe('RunComfy Edit panel', function () {
     assert.equal(((await dialog.locator('.confirm-prompt').textContent()) ?? '').trim(), panelPrompt);
     assert.match((await dialog.locator('.confirm-options').textContent()) ?? '', /2560 × 1440/);
     await panelScreenshot('panel-run-again-question');
-    await dialog.locator('vscode-button[data-key="cancel-run-again"]').click();
+    await dialog.locator('button[data-key="cancel-run-again"]').click();
     await dialog.waitFor({ state: 'hidden' });
     // Not a wait: the run confirmed below comes after this Cancel, so "one answer, one submit" there catches a paid Cancel.
     assert.equal(emulator.stats.submits, submitsBefore, 'Cancel paid for a run');
 
     await result.locator('button[data-key$=":again"]').click();
     await dialog.waitFor({ state: 'visible', timeout: 10_000 });
-    await dialog.locator('vscode-button[data-key="confirm-run-again"]').click();
+    await dialog.locator('button[data-key="confirm-run-again"]').click();
     await waitUntil('the emulator to receive the run again', () => emulator.stats.submits > submitsBefore, 15_000);
     await waitForSelectedTab('jobs', 10_000);
     assert.equal(emulator.stats.submits, submitsBefore + 1, 'one answer, one submit');
@@ -920,13 +914,13 @@ describe('RunComfy Edit panel', function () {
     assert.equal(await panel().locator('#scale-range').inputValue(), '0.6');
     assert.equal(
       await panel()
-        .locator('vscode-single-select#size-select')
+        .locator('select#size-select')
         .evaluate((element) => (element as HTMLInputElement).value),
       chosenSize.value,
     );
     assert.equal(
       await panel()
-        .locator('vscode-checkbox[data-key="single"]')
+        .locator('input[data-key="single"]')
         .evaluate((element) => (element as HTMLInputElement).checked),
       true,
     );
@@ -945,14 +939,14 @@ describe('RunComfy Edit panel', function () {
     assert.match((await wide.locator('.card-facts').textContent()) ?? '', /3100×1000/);
     assert.ok(await submitDisabled(), 'Submit is enabled before Pad or Crop is chosen');
 
-    await wide.locator('vscode-button[data-key$=":pad"]').click();
+    await wide.locator('button[data-key$=":pad"]').click();
     const line = wide.locator('.card-fit');
     await line.waitFor({ state: 'visible', timeout: 20_000 });
     const summary = ((await line.textContent()) ?? '').trim();
     assert.match(summary, /^3100×1000 PNG, \d+ KB → 3100×1034 (JPEG|PNG), \d+ KB, padded to 3:1$/);
     assert.equal(await wide.locator('.problem').count(), 0);
-    assert.equal(await wide.locator('vscode-button[data-key$=":pad"]').getAttribute('aria-pressed'), 'true');
-    assert.equal(await wide.locator('vscode-button[data-key$=":crop"]').getAttribute('aria-pressed'), 'false');
+    assert.equal(await wide.locator('button[data-key$=":pad"]').getAttribute('aria-pressed'), 'true');
+    assert.equal(await wide.locator('button[data-key$=":crop"]').getAttribute('aria-pressed'), 'false');
     await waitUntil('Submit to be enabled once the wide image is padded', async () => !(await submitDisabled()), 10_000);
     await waitUntil('the thumbnails to load', () => imagesLoaded(imageCards().locator('.thumb img')), 10_000);
     const shot = await panelScreenshot('panel-compose-fit-dark');

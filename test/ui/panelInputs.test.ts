@@ -141,7 +141,7 @@ describe("the panel's everyday inputs", function () {
     await typePrompt(presetPrompt);
     await panel().locator('#preset-name').click();
     await page.keyboard.type('Golden hour');
-    await panel().locator('vscode-button[data-key="save-preset"]').click();
+    await panel().locator('button[data-key="save-preset"]').click();
     await panel().locator('.notice .notice-text', { hasText: 'Preset “Golden hour” saved.' }).waitFor({ state: 'visible', timeout: 10_000 });
     await waitUntil('the preset summary', async () => ((await panel().locator('.preset-summary').textContent()) ?? '').includes(presetPrompt), 10_000);
 
@@ -149,9 +149,9 @@ describe("the panel's everyday inputs", function () {
     await runCommand(page, 'View: Close All Editors');
     await page.locator('.tabs-container .tab').filter({ hasText: panelTabLabel }).waitFor({ state: 'detached' });
     await runCommand(page, 'RunComfy: Open Edit Panel');
-    await panel().locator('vscode-button[data-key="apply-preset"]').waitFor({ state: 'visible', timeout: 20_000 });
+    await panel().locator('button[data-key="apply-preset"]').waitFor({ state: 'visible', timeout: 20_000 });
     await typePrompt('Something else');
-    await panel().locator('vscode-button[data-key="apply-preset"]').click();
+    await panel().locator('button[data-key="apply-preset"]').click();
     await waitUntil(
       "the preset's prompt in the box",
       async () => (await prompt.evaluate((field) => (field as HTMLTextAreaElement).value)) === presetPrompt,

@@ -75,7 +75,7 @@ describe('in Russian', function () {
 
   it('shows the panel in Russian: tabs, sections, plurals and the price', async () => {
     await runCommand(page, 'RunComfy: Открыть панель правки');
-    const tabs = panel.locator('vscode-tab-header');
+    const tabs = panel.locator('[role="tab"]');
     await waitUntil('the panel to show its tabs', async () => (await tabs.count()) === 3, 60_000);
     const tabNames = (await tabs.allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
     assert.ok(

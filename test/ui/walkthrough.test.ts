@@ -113,7 +113,7 @@ async function freshDraft(panel: FrameLocator, prompt: string): Promise<void> {
     20_000,
     300,
   );
-  const field = panel.locator('vscode-textarea#prompt-field');
+  const field = panel.locator('textarea#prompt-field');
   await waitUntil(
     'the prompt box to hold the prompt',
     async () => {
@@ -127,11 +127,9 @@ async function freshDraft(panel: FrameLocator, prompt: string): Promise<void> {
     20_000,
     500,
   );
-  const select = panel.locator('vscode-single-select#size-select');
+  const select = panel.locator('select#size-select');
   if ((await select.evaluate((element) => (element as HTMLInputElement).value)) !== defaultSize.value) {
-    await select.evaluate((element) => element.scrollIntoView({ block: 'center' }));
-    await select.click();
-    await select.getByRole('option', { name: defaultSize.label }).click();
+    await select.selectOption({ label: defaultSize.label });
     await waitUntil('the default size', async () => (await select.evaluate((element) => (element as HTMLInputElement).value)) === defaultSize.value, 5000);
   }
   const range = panel.locator('#scale-range');
@@ -147,7 +145,7 @@ async function freshDraft(panel: FrameLocator, prompt: string): Promise<void> {
     5000,
     50,
   );
-  const single = panel.locator('vscode-checkbox[data-key="single"]');
+  const single = panel.locator('input[data-key="single"]');
   if (await single.evaluate((element) => (element as HTMLInputElement).checked)) {
     await single.click();
     await waitUntil('several outputs to be allowed', async () => !(await single.evaluate((element) => (element as HTMLInputElement).checked)), 5000);
@@ -186,7 +184,7 @@ describe('walkthrough images', function () {
     // Step "Set your token": the panel, where the token, the images and the prompt come together.
     await runCommand(page, 'RunComfy: Open Edit Panel');
     const panel = webviewFrame(page, extensionId);
-    await panel.locator('vscode-tab-header[data-view="compose"]').waitFor({ state: 'visible', timeout: 30_000 });
+    await panel.locator('[role="tab"][data-view="compose"]').waitFor({ state: 'visible', timeout: 30_000 });
     await freshDraft(panel, 'Turn the sky into a warm sunset; keep the hills unchanged');
     await moveMouseAway(page);
     await capture('panel', await webviewArea(page, extensionId));

@@ -12,14 +12,13 @@ describe("the panel's address field", function () {
     await resetWorkbench(page);
     await runCommand(page, openPanelTitle);
     const panel = webviewFrame(page, extensionId);
-    const field = panel.locator('vscode-textfield#url-field');
+    const input = panel.locator('input#url-field');
     const message = panel.locator('.url-block .field-message');
-    const input = field.locator('input');
     await input.click({ timeout: 20_000 });
     await page.keyboard.type('http://example.com/photo.png');
-    await panel.locator('vscode-button[data-key="add-url"]').click();
+    await panel.locator('button[data-key="add-url"]').click();
     const shown = async (): Promise<{ invalid: boolean; message: string }> => ({
-      invalid: await field.evaluate((element) => element.hasAttribute('invalid')),
+      invalid: (await input.getAttribute('aria-invalid')) === 'true',
       message: (await message.isVisible()) ? ((await message.textContent()) ?? '').trim() : '',
     });
     const refused = await waitUntil(

@@ -87,7 +87,7 @@ describe('the image picker', function () {
     await resetWorkbench(page);
     await runCommand(page, openPanelTitle);
     const panel = webviewFrame(page, extensionId);
-    await panel.locator('vscode-button[data-key="add-images"]').click({ timeout: 20_000 });
+    await panel.locator('button[data-key="add-images"]').click({ timeout: 20_000 });
     await waitUntil('the picker to open', async () => (await quickInputTitle(page)) !== undefined, 10_000);
     const title = await quickInputTitle(page);
     const placeholder = await placeholderFits(page);
