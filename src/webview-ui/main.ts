@@ -64,22 +64,40 @@ function readBootstrapState(root: HTMLElement): PanelState {
   return emptyState();
 }
 
+/** Without a paint to wait for (a panel opened behind another editor is not drawn), the rest is built after this. */
+const UNPAINTED_MS = 1500;
+
 /**
- * VS Code shows a webview's page only once it has loaded (or after 200 ms), so what the first paint of Compose does
- * not need waits for the load: the codicon font is declared then (a font still loading would hold the load back; its
- * glyphs, hidden until then by panel.css, appear when it arrives), and `later` runs once that first frame is drawn.
+ * What the first paint of Compose does not need waits until the user sees it. VS Code keeps a webview's page hidden
+ * until its load event and only then swaps it in, so the page's own first contentful paint is the moment. Then the
+ * codicon font is declared (a font still loading would hold the load event back; its glyphs, hidden until then by
+ * panel.css, appear when it arrives), and `later` runs.
  */
 function afterFirstPaint(later: () => void): void {
-  window.addEventListener(
-    'load',
-    () => {
-      const font = document.getElementById('codicon-font');
-      if (font instanceof HTMLStyleElement) font.media = 'all';
-      document.documentElement.classList.add('codicon-font');
-      requestAnimationFrame(() => setTimeout(later, 0));
-    },
-    { once: true },
-  );
+  let observer: PerformanceObserver | undefined;
+  let fallback: ReturnType<typeof setTimeout> | undefined;
+  let done = false;
+  const run = (): void => {
+    if (done) return;
+    done = true;
+    observer?.disconnect();
+    clearTimeout(fallback);
+    const font = document.getElementById('codicon-font');
+    if (font instanceof HTMLStyleElement) font.media = 'all';
+    document.documentElement.classList.add('codicon-font');
+    setTimeout(later, 0);
+  };
+  try {
+    observer = new PerformanceObserver((entries) => {
+      if (entries.getEntriesByName('first-contentful-paint').length > 0) run();
+    });
+    observer.observe({ type: 'paint', buffered: true });
+  } catch (error) {
+    console.warn('[runcomfy panel] paint timing is not available; building the other views after the load', error);
+    window.addEventListener('load', () => requestAnimationFrame(run), { once: true });
+  }
+  // Counted from the load event, when VS Code shows the page: the font may only be declared after it.
+  window.addEventListener('load', () => (fallback = setTimeout(run, UNPAINTED_MS)), { once: true });
 }
 
 function start(): void {
