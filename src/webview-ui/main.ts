@@ -204,7 +204,10 @@ function start(): void {
   acceptPastedImages({ post: host.post, notice: (message) => shell.notice('error', message) });
   root.replaceChildren(shell.element);
   ensureView(ui.view);
+  // The host answers `ready` with the full state and then everything it held back: once the user sees the panel, so
+  // the answer is not handled while the first frame is still being drawn.
   afterFirstPaint(() => {
+    host.post({ type: 'ready' });
     jobsView();
     resultsView();
     runAgainQuestion();
@@ -282,8 +285,6 @@ function start(): void {
         break;
     }
   });
-
-  host.post({ type: 'ready' });
 }
 
 // The script sits in the page's head (so the body's text is only the panel's): it starts once the body is parsed.
