@@ -84,6 +84,16 @@ export class PanelController extends Disposable {
     this._register(tokens.onDidChange(() => void this.refreshToken()));
     this._register(jobs.onDidChange(() => this.scheduleJobs()));
     this._register(services.library.onDidChange(() => this.session.libraryChanged()));
+    // The rest only refreshes what the page shows, and the session holds every message back until the page is ready,
+    // which it says once it has painted: started now, this work (the runtime bundle's first load among it) would only
+    // compete with that first paint for the machine.
+    void this.whenReady().then(() => {
+      if (!this.isDisposed) this.refresh();
+    });
+  }
+
+  private refresh(): void {
+    const { jobs, logger } = this.services;
     void this.refreshToken();
     void this.session.inspectAll();
     jobs.ready().then(

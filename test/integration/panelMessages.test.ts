@@ -395,7 +395,8 @@ describe('panel host: HTML, handshake and every webview message', () => {
     );
     assert.equal(state.hasToken, true);
     assert.equal(state.view, 'jobs');
-    assert.equal(state.price, '$0.03 per image', 'the price from the model metadata');
+    // The price is read once the page is ready (the runtime it needs loads after the first paint): it follows the state.
+    await waitFor('the price from the model metadata', () => h.posted.some((m) => m.type === 'price' && m.price === '$0.03 per image'));
     await delay(200);
     assert.equal(h.of('state').length, 1, 'more than one full state for one ready');
     assertNoSecrets(h);
