@@ -21,10 +21,20 @@ import { panelHtml } from './panelHtml';
 /** Job changes come in bursts (state, save, files); one update per animation-sized window is enough. */
 const JOBS_THROTTLE_MS = 50;
 
+/** What the panel's page may load: the extension's shipped files and pictures, then the folders of its images. */
+export function panelResourceRoots(extensionUri: vscode.Uri, folders: readonly string[] = []): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), ...folders.map((f) => vscode.Uri.file(f))];
+}
+
+function rootsKey(roots: readonly vscode.Uri[]): string {
+  return roots.map((r) => r.toString()).join('|');
+}
+
 export class PanelController extends Disposable {
   private readonly session: PanelSession;
   private jobsTimer: NodeJS.Timeout | undefined;
-  private roots = '';
+  /** The resource roots the webview has now, as rootsKey says them. */
+  private roots: string;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -34,6 +44,7 @@ export class PanelController extends Disposable {
     savedView?: PanelState['view'],
   ) {
     super();
+    this.roots = rootsKey(panel.webview.options.localResourceRoots ?? []);
     const { jobs, logger, tokens } = services;
     // These run the commands' handlers over this panel's own services: the jobs and the token it shows live there.
     const commands: CommandContext = { extension: context, services };
@@ -140,12 +151,8 @@ export class PanelController extends Disposable {
   }
 
   private setRoots(folders: string[]): void {
-    const roots = [
-      vscode.Uri.joinPath(this.context.extensionUri, 'dist'),
-      vscode.Uri.joinPath(this.context.extensionUri, 'media'),
-      ...folders.map((f) => vscode.Uri.file(f)),
-    ];
-    const key = roots.map((r) => r.toString()).join('|');
+    const roots = panelResourceRoots(this.context.extensionUri, folders);
+    const key = rootsKey(roots);
     if (key === this.roots) return;
     this.roots = key;
     this.panel.webview.options = { enableScripts: true, localResourceRoots: roots };

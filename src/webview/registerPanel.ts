@@ -4,12 +4,17 @@ import type { Contributions } from '../activation/contributions';
 import { isImageFileName } from '../imaging/formats';
 import type { Services } from '../platform/services';
 import type { PanelState } from '../protocol/messages';
-import { PanelController } from './panelController';
+import { PanelController, panelResourceRoots } from './panelController';
 
 export const PANEL_VIEW_TYPE = 'runcomfy.panel';
 
-function panelOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return { enableScripts: true, retainContextWhenHidden: false, enableFindWidget: false, localResourceRoots: [] };
+/**
+ * The panel starts with the resource roots every page of it needs (its icon font); the folders of the draft's images
+ * are added by the controller. Starting with none would make that first addition a change of options, which VS Code
+ * answers by loading the (still empty) page once more before the real one.
+ */
+function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return { enableScripts: true, retainContextWhenHidden: false, enableFindWidget: false, localResourceRoots: panelResourceRoots(extensionUri) };
 }
 
 function selectedImages(first: unknown, second: unknown): vscode.Uri[] {
@@ -48,7 +53,12 @@ export function registerPanel(context: vscode.ExtensionContext, services: Servic
       controller.panel.reveal();
       if (images.length > 0) controller.addFiles(images);
     } else {
-      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, vscode.l10n.t('RunComfy Edit'), vscode.ViewColumn.Active, panelOptions());
+      const panel = vscode.window.createWebviewPanel(
+        PANEL_VIEW_TYPE,
+        vscode.l10n.t('RunComfy Edit'),
+        vscode.ViewColumn.Active,
+        panelOptions(context.extensionUri),
+      );
       adopt(panel, images);
     }
     const current = controller!;
@@ -65,7 +75,7 @@ export function registerPanel(context: vscode.ExtensionContext, services: Servic
     contributions.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         const view = (state as { view?: PanelState['view'] } | undefined)?.view;
-        panel.webview.options = panelOptions();
+        panel.webview.options = panelOptions(context.extensionUri);
         adopt(panel, [], view);
         return Promise.resolve();
       },
