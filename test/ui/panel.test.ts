@@ -645,6 +645,41 @@ describe('RunComfy Edit panel', function () {
     assert.equal(await submitReason(), '');
   });
 
+  it('switches tabs with the arrow keys, Home and End, keeping only the selected tab in the Tab order', async () => {
+    const { page } = uiSession();
+    await showTab('compose');
+    await tabHeader('compose').focus();
+    const selectedView = async (): Promise<string | null> => panel().locator('[role="tab"][aria-selected="true"]').getAttribute('data-view');
+    const focusedView = async (): Promise<string | undefined> =>
+      panel()
+        .locator('body')
+        .evaluate((body) => (body.ownerDocument.activeElement as HTMLElement | null)?.dataset.view);
+    const steps: [string, ViewName][] = [
+      ['ArrowRight', 'jobs'],
+      ['ArrowRight', 'results'],
+      ['ArrowRight', 'compose'],
+      ['ArrowLeft', 'results'],
+      ['Home', 'compose'],
+      ['End', 'results'],
+    ];
+    for (const [key, view] of steps) {
+      await page.keyboard.press(key);
+      await waitForSelectedTab(view, 5000);
+      assert.equal(await selectedView(), view, `after ${key}`);
+      assert.equal(await focusedView(), view, `focus after ${key}`);
+      // Only the selected view's panel shows, and only its tab can be reached with Tab.
+      assert.ok(await panel().locator(`[role="tabpanel"][data-view="${view}"]`).isVisible(), `the ${view} panel is hidden after ${key}`);
+      assert.equal(await panel().locator('[role="tabpanel"]:visible').count(), 1, `more than one view shows after ${key}`);
+      assert.deepEqual(
+        await panel()
+          .locator('[role="tab"]')
+          .evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('tabindex'))),
+        ['compose', 'jobs', 'results'].map((v) => (v === view ? '0' : '-1')),
+      );
+    }
+    await showTab('compose');
+  });
+
   it('moves through Compose with Tab, and every control it reaches has an accessible name', async () => {
     const { page } = uiSession();
     // Two cards (their buttons are checked below) and a prompt, so Submit is enabled and Tab can reach it.
