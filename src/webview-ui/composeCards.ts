@@ -73,7 +73,7 @@ export class InputCards {
         'div',
         { class: 'thumb' },
         thumb,
-        h('span', { class: 'order', 'aria-hidden': 'true', text: String(index + 1) }),
+        h('span', { class: 'order badge', 'aria-hidden': 'true', text: String(index + 1) }),
         image.checking ? h('span', { class: 'thumb-status' }, codicon('loading', 'codicon-modifier-spin')) : null,
         broken ? h('span', { class: 'thumb-status error' }, codicon('error')) : null,
       ),

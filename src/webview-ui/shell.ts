@@ -78,19 +78,11 @@ export class Shell {
   }
 
   private onTabKey(event: KeyboardEvent): void {
+    const count = VIEW_NAMES.length;
     const at = VIEW_NAMES.indexOf(this.current);
-    const last = VIEW_NAMES.length - 1;
-    const to =
-      event.key === 'ArrowRight'
-        ? (at + 1) % VIEW_NAMES.length
-        : event.key === 'ArrowLeft'
-          ? (at + last) % VIEW_NAMES.length
-          : event.key === 'Home'
-            ? 0
-            : event.key === 'End'
-              ? last
-              : undefined;
-    const view = to === undefined ? undefined : VIEW_NAMES[to];
+    const targets: Partial<Record<string, number>> = { ArrowRight: at + 1, ArrowLeft: at + count - 1, Home: 0, End: count - 1 };
+    const to = targets[event.key];
+    const view = to === undefined ? undefined : VIEW_NAMES[to % count];
     if (view === undefined) return;
     event.preventDefault();
     this.pick(view);
