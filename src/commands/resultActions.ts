@@ -17,9 +17,17 @@ function existingFiles(job: Job): vscode.Uri[] {
     .map((f) => vscode.Uri.file(f.path));
 }
 
-/** Opens a saved file (a path) or every result of a job (its id or request_id) in VS Code's own image preview. */
+/** How a result is opened: `preserveFocus` when nobody asked for it just now (a job that finished on its own). */
+export interface OpenResultOptions {
+  preserveFocus?: boolean;
+}
+
+/**
+ * Opens a saved file (a path) or every result of a job (its id or request_id) in VS Code's own image preview. Opened
+ * because a job finished, a result never takes the focus: the user may be typing in an editor or the palette.
+ */
 export function openResultCommand(ctx: CommandContext) {
-  return async (arg?: unknown): Promise<void> => {
+  return async (arg?: unknown, how?: OpenResultOptions): Promise<void> => {
     const file = typeof arg === 'string' && fs.existsSync(arg) ? vscode.Uri.file(arg) : undefined;
     const job = file ? undefined : await jobFrom(ctx, arg);
     const files = file ? [file] : job ? existingFiles(job) : [];
@@ -27,7 +35,7 @@ export function openResultCommand(ctx: CommandContext) {
       void showWarning(vscode.l10n.t('RunComfy: this job has no saved result on disk.'));
       return;
     }
-    const options = openOptions(files.length);
+    const options = openOptions(files.length, how?.preserveFocus === true);
     for (const uri of files) await vscode.commands.executeCommand('vscode.open', uri, options);
   };
 }
@@ -37,10 +45,10 @@ export function openResultCommand(ctx: CommandContext) {
  * width): in a group the user already has, else in the panel's own group, keeping the focus where it is; a single
  * result as a preview tab, so a series of results does not pile up tabs.
  */
-function openOptions(count: number): vscode.TextDocumentShowOptions {
+function openOptions(count: number, preserveFocus: boolean): vscode.TextDocumentShowOptions {
   const groups = vscode.window.tabGroups.all;
   const panelGroup = groups.find((group) => isPanelTab(group.activeTab));
-  if (!panelGroup) return { preview: false };
+  if (!panelGroup) return { preview: false, preserveFocus };
   const target = groups.find((group) => group !== panelGroup) ?? panelGroup;
   return { viewColumn: target.viewColumn, preserveFocus: true, preview: count === 1 };
 }

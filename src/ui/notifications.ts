@@ -5,6 +5,7 @@ import { showError, showInfo, showWarning } from './messages';
 import type { EngineHealth, JobChange } from '../jobs/engine';
 import { filesOf, hasRequestId, isTracked, type Job } from '../jobs/job';
 import { openResultsWhenDone } from '../platform/config';
+import type { OpenResultOptions } from '../commands/resultActions';
 import type { JobsService } from '../platform/jobsService';
 import type { Services } from '../platform/services';
 import { shortPrompt } from './jobText';
@@ -97,7 +98,7 @@ async function stalled(job: Job, error: string, jobs: JobsService): Promise<void
 async function saved(job: Job): Promise<void> {
   const files = filesOf(job);
   if (files.length === 0) return;
-  if (openResultsWhenDone()) await vscode.commands.executeCommand('runcomfy.openResult', job.id);
+  if (openResultsWhenDone()) await vscode.commands.executeCommand('runcomfy.openResult', job.id, { preserveFocus: true } satisfies OpenResultOptions);
   const open = vscode.l10n.t('Open');
   const reveal = vscode.l10n.t('Reveal');
   const prompt = shortPrompt(job, 40);

@@ -15,6 +15,7 @@ import {
   hoverText,
   moveMouseAway,
   notificationCenterEntries,
+  openCommandPalette,
   quickInputMessage,
   quickInputPlaceholder,
   quickInputTitle,
@@ -357,7 +358,7 @@ describe('Dreamina edit flows', function () {
     this.timeout(180_000);
     const { page, emulator } = uiSession();
     // Its own two jobs, so the test does not depend on the edits above having run. They run long enough for both to be
-    // resumed before the first result opens in an editor (which would close an input box still open).
+    // resumed before either finishes.
     const ids: string[] = [];
     for (const prompt of ['Listed job one', 'Listed job two']) ids.push(await submitElsewhere(prompt, { queueMs: 0, runMs: 40_000 }));
     for (const id of ids) await resume(id);
@@ -375,6 +376,33 @@ describe('Dreamina edit flows', function () {
       assert.ok(row, `no job row shows "${id}": ${JSON.stringify(rows)}`);
       assert.match(row, /Done · \d+ files? saved/, `the job is not shown as done: ${row}`);
     }
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  it('opens a finished job’s result without taking the focus: the command palette being typed in stays open', async function () {
+    this.timeout(120_000);
+    const { page, emulator } = uiSession();
+    // No edit panel in view: results open where the user works, in the active group.
+    await runCommand(page, 'View: Close All Editors');
+    await waitUntil('no editor to be open', async () => (await editorTabs(page)).length === 0, 10_000);
+    const id = await submitElsewhere('Finishes behind the palette', { queueMs: 0, runMs: 8000 });
+    await resume(id);
+    await openCommandPalette(page, 'RunComfy');
+    const opened = await waitUntil(
+      'the result to open in an editor',
+      async () => {
+        const tabs = await editorTabs(page);
+        return emulator.stats.downloads(id) > 0 && tabs.some((tab) => /\.png\b/.test(tab)) ? tabs : undefined;
+      },
+      60_000,
+      200,
+    );
+    // Give a focus change time to close the palette.
+    await page.waitForTimeout(500);
+    assert.ok(await page.locator('.quick-input-widget').isVisible(), `the palette closed when ${JSON.stringify(opened)} opened`);
+    assert.equal(await page.locator('.quick-input-widget .quick-input-box input').inputValue(), '>RunComfy');
     await page.keyboard.press('Escape');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     await runCommand(page, 'View: Close All Editors');

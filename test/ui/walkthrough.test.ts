@@ -118,7 +118,8 @@ async function freshDraft(panel: FrameLocator, prompt: string): Promise<void> {
     'the prompt box to hold the prompt',
     async () => {
       if ((await field.evaluate((element) => (element as HTMLTextAreaElement).value)) === prompt) return true;
-      await panel.locator('#prompt-field').click();
+      // A short wait per click: something in the way is reported, and the next round tries again.
+      await panel.locator('#prompt-field').click({ timeout: 3000 });
       await page.keyboard.press('ControlOrMeta+A');
       await page.keyboard.press('Backspace');
       await page.keyboard.type(prompt);
