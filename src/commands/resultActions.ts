@@ -27,7 +27,7 @@ export interface OpenResultOptions {
  * because a job finished, a result never takes the focus: the user may be typing in an editor or the palette.
  */
 export function openResultCommand(ctx: CommandContext) {
-  return async (arg?: unknown, how?: OpenResultOptions): Promise<void> => {
+  return async (arg?: unknown, how?: unknown): Promise<void> => {
     const file = typeof arg === 'string' && fs.existsSync(arg) ? vscode.Uri.file(arg) : undefined;
     const job = file ? undefined : await jobFrom(ctx, arg);
     const files = file ? [file] : job ? existingFiles(job) : [];
@@ -35,7 +35,7 @@ export function openResultCommand(ctx: CommandContext) {
       void showWarning(vscode.l10n.t('RunComfy: this job has no saved result on disk.'));
       return;
     }
-    const options = openOptions(files.length, how?.preserveFocus === true);
+    const options = openOptions(files.length, (how as OpenResultOptions | undefined)?.preserveFocus === true);
     for (const uri of files) await vscode.commands.executeCommand('vscode.open', uri, options);
   };
 }
