@@ -7,6 +7,7 @@ import { modelPriceText } from '../common/wording';
 import { defaultOptions, fitSettings, outputFolderFor } from '../platform/config';
 import type { Services } from '../platform/services';
 import { DRAFT_KEY } from '../panel/draft';
+import { uncoveredFolders } from '../panel/resourceRoots';
 import { PanelSession } from '../panel/session';
 import type { PanelState } from '../protocol/messages';
 import { setApiTokenCommand } from '../commands/apiToken';
@@ -21,20 +22,20 @@ import { panelHtml } from './panelHtml';
 /** Job changes come in bursts (state, save, files); one update per animation-sized window is enough. */
 const JOBS_THROTTLE_MS = 50;
 
-/** What the panel's page may load: the extension's shipped files and pictures, then the folders of its images. */
+/**
+ * What the panel's page may load: the extension's shipped files and pictures, the workspace's folders (where images
+ * and results usually are), then `folders`.
+ */
 export function panelResourceRoots(extensionUri: vscode.Uri, folders: readonly string[] = []): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), ...folders.map((f) => vscode.Uri.file(f))];
-}
-
-function rootsKey(roots: readonly vscode.Uri[]): string {
-  return roots.map((r) => r.toString()).join('|');
+  const workspace = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri);
+  return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), ...workspace, ...folders.map((f) => vscode.Uri.file(f))];
 }
 
 export class PanelController extends Disposable {
   private readonly session: PanelSession;
   private jobsTimer: NodeJS.Timeout | undefined;
-  /** The resource roots the webview has now, as rootsKey says them. */
-  private roots: string;
+  /** The resource roots the webview has now. */
+  private roots: vscode.Uri[];
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -44,7 +45,7 @@ export class PanelController extends Disposable {
     savedView?: PanelState['view'],
   ) {
     super();
-    this.roots = rootsKey(panel.webview.options.localResourceRoots ?? []);
+    this.roots = [...(panel.webview.options.localResourceRoots ?? [])];
     const { jobs, logger, tokens } = services;
     // These run the commands' handlers over this panel's own services: the jobs and the token it shows live there.
     const commands: CommandContext = { extension: context, services };
@@ -150,12 +151,19 @@ export class PanelController extends Disposable {
     }, JOBS_THROTTLE_MS);
   }
 
+  /**
+   * Lets the page read `folders` too. VS Code reloads the page on any change of its options (losing focus, scroll and
+   * keystrokes not yet sent), so roots are only added, never taken away, and only when something is not covered yet.
+   */
   private setRoots(folders: string[]): void {
-    const roots = panelResourceRoots(this.context.extensionUri, folders);
-    const key = rootsKey(roots);
-    if (key === this.roots) return;
-    this.roots = key;
-    this.panel.webview.options = { enableScripts: true, localResourceRoots: roots };
+    const wanted = panelResourceRoots(this.context.extensionUri, folders);
+    const added = uncoveredFolders(
+      this.roots.map((root) => root.fsPath),
+      wanted.map((root) => root.fsPath),
+    );
+    if (added.length === 0) return;
+    this.roots = [...this.roots, ...added.map((folder) => vscode.Uri.file(folder))];
+    this.panel.webview.options = { enableScripts: true, localResourceRoots: this.roots };
   }
 
   private async refreshToken(): Promise<void> {

@@ -1,6 +1,7 @@
 // The panel's host side in a real extension host: its HTML, the ready handshake, and every message the webview can send.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { imageSize } from 'image-size';
 import * as vscode from 'vscode';
@@ -40,6 +41,8 @@ function webviewUri(filePath: string): string {
 interface FakePanel {
   readonly panel: vscode.WebviewPanel;
   readonly webview: { html: string; options: vscode.WebviewOptions };
+  /** Every set of options given to the webview, in order: each one reloads the real page. */
+  readonly optionChanges: vscode.WebviewOptions[];
   /** Every message the controller posted, as the panel would receive it (parsed against ToWebview). */
   readonly posted: ToWebview[];
   /** The same messages as the JSON text that crossed to the panel. */
@@ -58,9 +61,17 @@ function fakePanel(): FakePanel {
   const receivers = new Set<(message: unknown) => unknown>();
   const disposeListeners = new Set<() => unknown>();
   let disposed = false;
+  const optionChanges: vscode.WebviewOptions[] = [];
+  let options: vscode.WebviewOptions = {};
   const webview = {
     html: '',
-    options: {} as vscode.WebviewOptions,
+    get options(): vscode.WebviewOptions {
+      return options;
+    },
+    set options(value: vscode.WebviewOptions) {
+      optionChanges.push(value);
+      options = value;
+    },
     cspSource: CSP_SOURCE,
     asWebviewUri: (uri: vscode.Uri) => vscode.Uri.from({ scheme: 'https', authority: WEBVIEW_AUTHORITY, path: uri.path }),
     postMessage: (message: unknown) => {
@@ -101,6 +112,7 @@ function fakePanel(): FakePanel {
   return {
     panel: panel,
     webview,
+    optionChanges,
     posted,
     postedJson,
     invalidPosts,
@@ -478,6 +490,38 @@ describe('panel host: HTML, handshake and every webview message', () => {
     assert.equal(h.draft().images.length, 2);
   });
 
+  it('the page may read the workspace from the start; an image from elsewhere adds its folder once, and removing it takes nothing away', async function () {
+    this.timeout(10_000);
+    const h = await openHarness();
+    await h.ready();
+    const roots = () => (h.fake.webview.options.localResourceRoots ?? []).map((u) => u.fsPath);
+    assert.ok(roots().includes(workspacePath()), `roots: ${roots().join(', ')}`);
+    const changes = h.fake.optionChanges.length;
+
+    // Workspace images are readable already: no change of options, which would reload the page.
+    await h.send({ type: 'dropFiles', uris: [fileUriString('landscape.png')] });
+    await h.waitDraft('the workspace image checked', (d) => d.images.length === 1 && !d.images[0].checking);
+    assert.equal(h.fake.optionChanges.length, changes, 'a workspace image changed the roots');
+
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'runcomfy-roots-'));
+    try {
+      const outside = path.join(elsewhere, 'outside.png');
+      fs.writeFileSync(outside, makePng(40, 30));
+      await h.send({ type: 'dropFiles', uris: [vscode.Uri.file(outside).toString()] });
+      const draft = await h.waitDraft('the outside image checked', (d) => d.images.length === 2 && d.images.every((i) => !i.checking));
+      assert.equal(h.fake.optionChanges.length, changes + 1, 'the outside folder was not added exactly once');
+      assert.ok(roots().includes(elsewhere), `the outside folder is not readable: ${roots().join(', ')}`);
+
+      const before = roots();
+      for (const image of draft.images) await h.send({ type: 'removeImage', id: image.id });
+      assert.equal(h.draft().images.length, 0);
+      assert.equal(h.fake.optionChanges.length, changes + 1, 'removing images changed the roots (and would reload the page)');
+      assert.deepEqual(roots(), before);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('removeImage and moveImage change the draft, and the stored draft follows', async function () {
     this.timeout(10_000);
     const h = await openHarness();
@@ -649,7 +693,10 @@ describe('panel host: HTML, handshake and every webview message', () => {
       assert.deepEqual(result.before, { label: 'landscape.png', thumb: webviewUri(workspacePath('landscape.png')) });
     }
     const roots = (h.fake.webview.options.localResourceRoots ?? []).map((u) => u.fsPath);
-    assert.ok(roots.includes(resultsDir()), 'the panel may not load the result thumbnails');
+    assert.ok(
+      roots.some((root) => resultsDir() === root || resultsDir().startsWith(root + path.sep)),
+      `the panel may not load the result thumbnails: ${roots.join(', ')}`,
+    );
     assert.equal(emulator.stats.submits, 1, 'submitted more than once');
     assertNoSecrets(h);
   });
