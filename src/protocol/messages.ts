@@ -132,75 +132,82 @@ export type PanelState = z.infer<typeof PanelState>;
 
 // ---- host → panel ----
 
-export const ToWebview = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('state'), state: PanelState }),
-  z.object({ type: z.literal('draft'), draft: DraftView }),
-  z.object({ type: z.literal('jobs'), jobs: z.array(JobView), spending: z.optional(SpendingView) }),
-  z.object({ type: z.literal('results'), results: z.array(ResultView) }),
-  z.object({ type: z.literal('token'), hasToken: z.boolean() }),
-  z.object({ type: z.literal('price'), price: z.optional(z.string()) }),
-  z.object({ type: z.literal('library'), library: LibraryView }),
-  z.object({ type: z.literal('submitted'), requestId: z.string() }),
-  z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
-  z.object({ type: z.literal('showView'), view: z.enum(['compose', 'jobs', 'results']) }),
-  /** Whether a submit from this panel is in flight; `false` is the host's answer to every submit and confirmed run-again. */
-  z.object({ type: z.literal('busy'), submitting: z.boolean() }),
-  /** Run again costs money: what would be sent, and its price, for the panel to ask about before anything is sent. */
-  z.object({
-    type: z.literal('confirmRunAgain'),
-    token: z.string(),
-    inputs: z.array(z.string()),
-    prompt: z.string(),
-    options: z.string(),
-    price: z.optional(z.string()),
-  }),
-]);
+// Both unions are built when first used: the panel's page parses no message before its first paint, and never one of
+// its own.
+
+export const ToWebview = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('state'), state: PanelState }),
+    z.object({ type: z.literal('draft'), draft: DraftView }),
+    z.object({ type: z.literal('jobs'), jobs: z.array(JobView), spending: z.optional(SpendingView) }),
+    z.object({ type: z.literal('results'), results: z.array(ResultView) }),
+    z.object({ type: z.literal('token'), hasToken: z.boolean() }),
+    z.object({ type: z.literal('price'), price: z.optional(z.string()) }),
+    z.object({ type: z.literal('library'), library: LibraryView }),
+    z.object({ type: z.literal('submitted'), requestId: z.string() }),
+    z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+    z.object({ type: z.literal('showView'), view: z.enum(['compose', 'jobs', 'results']) }),
+    /** Whether a submit from this panel is in flight; `false` is the host's answer to every submit and confirmed run-again. */
+    z.object({ type: z.literal('busy'), submitting: z.boolean() }),
+    /** Run again costs money: what would be sent, and its price, for the panel to ask about before anything is sent. */
+    z.object({
+      type: z.literal('confirmRunAgain'),
+      token: z.string(),
+      inputs: z.array(z.string()),
+      prompt: z.string(),
+      options: z.string(),
+      price: z.optional(z.string()),
+    }),
+  ]),
+);
 export type ToWebview = z.infer<typeof ToWebview>;
 
 // ---- panel → host ----
 
-export const FromWebview = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
-  /** Opens the host's picker (workspace images or a file dialog). */
-  z.object({ type: z.literal('pickImages') }),
-  z.object({ type: z.literal('addUrls'), urls: z.array(z.string()).check(z.maxLength(20)) }),
-  /** Files dropped from the Explorer or the OS, as URIs or paths (text/uri-list). */
-  z.object({ type: z.literal('dropFiles'), uris: z.array(z.string()).check(z.maxLength(50)) }),
-  /** Image bytes pasted from the clipboard (PNG) or dropped from outside VS Code: saved under the output folder's inputs/. */
-  z.object({
-    type: z.literal('importImages'),
-    source: z.enum(['paste', 'drop']),
-    images: z.array(z.object({ name: z.optional(z.string().check(z.maxLength(255))), data: ImageBytes })).check(z.minLength(1), z.maxLength(10)),
-  }),
-  z.object({ type: z.literal('removeImage'), id: z.string() }),
-  z.object({ type: z.literal('moveImage'), id: z.string(), to: z.number().check(z.int(), z.gte(0)) }),
-  /** Pad or Crop one image whose aspect ratio is out of range; sent with the submit. */
-  z.object({ type: z.literal('chooseFit'), id: z.string(), fit: z.enum(['pad', 'crop']) }),
-  z.object({
-    type: z.literal('updateDraft'),
-    prompt: z.optional(z.string().check(z.maxLength(10_000))),
-    size: z.optional(z.string()),
-    scale: z.optional(z.number().check(z.gte(0), z.lte(1))),
-    forceSingle: z.optional(z.boolean()),
-  }),
-  z.object({ type: z.literal('submit') }),
-  z.object({ type: z.literal('setToken') }),
-  z.object({ type: z.literal('cancelJob'), jobId: z.string() }),
-  z.object({ type: z.literal('copyRequestId'), jobId: z.string() }),
-  z.object({ type: z.literal('retryDownload'), jobId: z.string() }),
-  z.object({ type: z.literal('openResult'), path: z.string() }),
-  z.object({ type: z.literal('revealResult'), path: z.string() }),
-  z.object({ type: z.literal('useAsInput'), path: z.string() }),
-  /** Puts a job's prompt, options and inputs back in the draft (`edit`), or asks to submit them again as they were. */
-  z.object({ type: z.literal('runAgain'), jobId: z.string(), edit: z.boolean() }),
-  /** The person agreed to the run-again question with this token; only then is it submitted. */
-  z.object({ type: z.literal('confirmRunAgain'), token: z.string() }),
-  z.object({ type: z.literal('viewChanged'), view: z.enum(['compose', 'jobs', 'results']) }),
-  /** Saves the draft's prompt, options and images under `name` (replacing a preset of that name). */
-  z.object({ type: z.literal('savePreset'), name: z.string().check(z.maxLength(200)) }),
-  z.object({ type: z.literal('applyPreset'), id: z.string() }),
-  z.object({ type: z.literal('deletePreset'), id: z.string() }),
-]);
+export const FromWebview = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('ready') }),
+    /** Opens the host's picker (workspace images or a file dialog). */
+    z.object({ type: z.literal('pickImages') }),
+    z.object({ type: z.literal('addUrls'), urls: z.array(z.string()).check(z.maxLength(20)) }),
+    /** Files dropped from the Explorer or the OS, as URIs or paths (text/uri-list). */
+    z.object({ type: z.literal('dropFiles'), uris: z.array(z.string()).check(z.maxLength(50)) }),
+    /** Image bytes pasted from the clipboard (PNG) or dropped from outside VS Code: saved under the output folder's inputs/. */
+    z.object({
+      type: z.literal('importImages'),
+      source: z.enum(['paste', 'drop']),
+      images: z.array(z.object({ name: z.optional(z.string().check(z.maxLength(255))), data: ImageBytes })).check(z.minLength(1), z.maxLength(10)),
+    }),
+    z.object({ type: z.literal('removeImage'), id: z.string() }),
+    z.object({ type: z.literal('moveImage'), id: z.string(), to: z.number().check(z.int(), z.gte(0)) }),
+    /** Pad or Crop one image whose aspect ratio is out of range; sent with the submit. */
+    z.object({ type: z.literal('chooseFit'), id: z.string(), fit: z.enum(['pad', 'crop']) }),
+    z.object({
+      type: z.literal('updateDraft'),
+      prompt: z.optional(z.string().check(z.maxLength(10_000))),
+      size: z.optional(z.string()),
+      scale: z.optional(z.number().check(z.gte(0), z.lte(1))),
+      forceSingle: z.optional(z.boolean()),
+    }),
+    z.object({ type: z.literal('submit') }),
+    z.object({ type: z.literal('setToken') }),
+    z.object({ type: z.literal('cancelJob'), jobId: z.string() }),
+    z.object({ type: z.literal('copyRequestId'), jobId: z.string() }),
+    z.object({ type: z.literal('retryDownload'), jobId: z.string() }),
+    z.object({ type: z.literal('openResult'), path: z.string() }),
+    z.object({ type: z.literal('revealResult'), path: z.string() }),
+    z.object({ type: z.literal('useAsInput'), path: z.string() }),
+    /** Puts a job's prompt, options and inputs back in the draft (`edit`), or asks to submit them again as they were. */
+    z.object({ type: z.literal('runAgain'), jobId: z.string(), edit: z.boolean() }),
+    /** The person agreed to the run-again question with this token; only then is it submitted. */
+    z.object({ type: z.literal('confirmRunAgain'), token: z.string() }),
+    z.object({ type: z.literal('viewChanged'), view: z.enum(['compose', 'jobs', 'results']) }),
+    /** Saves the draft's prompt, options and images under `name` (replacing a preset of that name). */
+    z.object({ type: z.literal('savePreset'), name: z.string().check(z.maxLength(200)) }),
+    z.object({ type: z.literal('applyPreset'), id: z.string() }),
+    z.object({ type: z.literal('deletePreset'), id: z.string() }),
+  ]),
+);
 export type FromWebview = z.infer<typeof FromWebview>;
 
 /** Parses a message, returning undefined (never throwing) when it does not match its direction's union. */
