@@ -1,4 +1,5 @@
 // The panel's entry point: renders the bootstrap state at once, then applies validated messages from the host.
+import './zodSetup';
 import './panel.css';
 import { MAX_IMAGES, MAX_PROMPT_LENGTH } from '../api/model';
 import * as l10n from '@vscode/l10n';
