@@ -25,6 +25,8 @@ export class PanelSession {
   private hasToken: boolean;
   private price: string | undefined;
   private closed = false;
+  /** The `seq` of the panel's last edit applied to the draft (updateDraft), sent back with every draft. */
+  private draftSeq = 0;
   private readonly gate: SubmitGate;
   /** The run-again the panel was last asked to confirm. */
   private pendingRunAgain: PendingRunAgain | undefined;
@@ -45,6 +47,7 @@ export class PanelSession {
   state(): PanelState {
     const state = panelState({
       draft: this.draft,
+      draftSeq: this.draftSeq,
       jobs: this.ports.jobs.list(),
       spending: this.ports.jobs.spending?.(),
       hasToken: this.hasToken,
@@ -210,6 +213,7 @@ export class PanelSession {
         if (message.size !== undefined && (SIZE_OPTIONS as readonly string[]).includes(message.size)) this.draft.size = message.size as SizeOption;
         if (message.scale !== undefined) this.draft.scale = message.scale;
         if (message.forceSingle !== undefined) this.draft.forceSingle = message.forceSingle;
+        if (message.seq !== undefined) this.draftSeq = message.seq;
         this.ports.storeDraft(storedDraft(this.draft));
         return;
       case 'submit':
@@ -384,7 +388,7 @@ export class PanelSession {
   private draftChanged(): void {
     this.ports.storeDraft(storedDraft(this.draft));
     this.updateRoots();
-    this.post({ type: 'draft', draft: draftView(this.draft, this.ports.uri) });
+    this.post({ type: 'draft', draft: draftView(this.draft, this.ports.uri, this.draftSeq) });
   }
 
   private updateRoots(): void {
@@ -401,7 +405,7 @@ export class PanelSession {
     // A Pad/Crop choice made meanwhile started its own check; only the latest one is shown.
     if (!current || current.ref !== ref || this.closed) return;
     applyPlan(current, imageLabel(ref), plan);
-    this.post({ type: 'draft', draft: draftView(this.draft, this.ports.uri) });
+    this.post({ type: 'draft', draft: draftView(this.draft, this.ports.uri, this.draftSeq) });
   }
 
   /** Pad or Crop for one card: checked again with that choice, which the submit then carries. */

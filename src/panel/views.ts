@@ -35,13 +35,15 @@ export function inputView(image: DraftImage, uri: ToWebviewUri): InputView {
   return view;
 }
 
-export function draftView(draft: Draft, uri: ToWebviewUri): DraftView {
+/** `seq`: the number of the panel's last edit the draft includes. */
+export function draftView(draft: Draft, uri: ToWebviewUri, seq?: number): DraftView {
   return {
     images: draft.images.map((i) => inputView(i, uri)),
     prompt: draft.prompt,
     size: draft.size,
     scale: draft.scale,
     forceSingle: draft.forceSingle,
+    seq,
   };
 }
 
@@ -101,6 +103,7 @@ export function resultViews(jobs: readonly Job[], uri: ToWebviewUri, exists: (p:
 
 export function panelState(args: {
   draft: Draft;
+  draftSeq?: number;
   jobs: readonly Job[];
   spending?: SpendingView;
   hasToken: boolean;
@@ -110,7 +113,7 @@ export function panelState(args: {
   exists: (p: string) => boolean;
 }): PanelState {
   return {
-    draft: draftView(args.draft, args.uri),
+    draft: draftView(args.draft, args.uri, args.draftSeq),
     jobs: args.jobs.map(jobView),
     spending: args.spending,
     results: resultViews(args.jobs, args.uri, args.exists),

@@ -39,6 +39,8 @@ export const DraftView = z.object({
   size: z.string(),
   scale: z.number(),
   forceSingle: z.boolean(),
+  /** The `seq` of the last updateDraft the host had applied when it wrote this draft (see src/webview-ui/editSequence.ts). */
+  seq: z.optional(z.number()),
 });
 export type DraftView = z.infer<typeof DraftView>;
 
@@ -188,6 +190,8 @@ export const FromWebview = z.lazy(() =>
       size: z.optional(z.string()),
       scale: z.optional(z.number().check(z.gte(0), z.lte(1))),
       forceSingle: z.optional(z.boolean()),
+      /** Numbers the panel's edits, so it can tell a draft written before the host saw an edit from a later one. */
+      seq: z.optional(z.number().check(z.int(), z.gte(0))),
     }),
     z.object({ type: z.literal('submit') }),
     z.object({ type: z.literal('setToken') }),

@@ -9,7 +9,7 @@ import { codicon, fillIn, h, setSecondary, textButton } from './dom';
 import { PresetControls } from './presets';
 import { PromptHistoryMenu } from './promptHistory';
 import { promptCounter, submitState } from './viewModel';
-import { EchoGuard } from './viewState';
+import { DraftField, EditSequence } from './editSequence';
 
 const PROMPT_DEBOUNCE_MS = 250;
 
@@ -27,7 +27,9 @@ export class ComposeView {
   private awaitingHost = false;
   /** The host says a submit from this panel is in flight (this one, a run-again, or one from before a reload). */
   private hostBusy: boolean;
-  private readonly promptEcho = new EchoGuard<string>();
+  /** Draft edits are numbered, so a draft the host wrote before seeing the latest one never undoes it. */
+  private readonly edits = new EditSequence();
+  private readonly promptEdits = new DraftField(this.edits);
 
   private readonly cards: InputCards;
   private readonly sources: ImageSources;
@@ -123,7 +125,7 @@ export class ComposeView {
       ),
     );
 
-    this.options = new OptionControls(deps);
+    this.options = new OptionControls({ post: (message) => this.deps.post(message), edits: this.edits });
     this.presets = new PresetControls(deps);
 
     // ---- submit ----
@@ -188,11 +190,11 @@ export class ComposeView {
     if (this.promptTimer === undefined) return;
     clearTimeout(this.promptTimer);
     this.promptTimer = undefined;
-    this.promptEcho.noteSent(this.prompt);
-    this.deps.post({ type: 'updateDraft', prompt: this.prompt });
+    this.deps.post({ type: 'updateDraft', prompt: this.prompt, seq: this.promptEdits.sent() });
   }
 
   private applyDraft(draft: DraftView, initial: boolean): void {
+    this.edits.saw(draft.seq);
     this.cards.update(draft.images);
     this.renderCount();
     this.options.apply(draft, initial);
@@ -201,7 +203,7 @@ export class ComposeView {
       return;
     }
     // A pending edit is newer than anything the host can have sent back.
-    if (this.promptTimer === undefined && this.promptEcho.isForeign(draft.prompt) && draft.prompt !== this.prompt) {
+    if (this.promptTimer === undefined && this.promptEdits.accepts(draft.seq) && draft.prompt !== this.prompt) {
       this.prompt = draft.prompt;
       this.promptField.value = draft.prompt;
       this.fitPrompt();
@@ -276,8 +278,7 @@ export class ComposeView {
     if (this.promptTimer !== undefined) clearTimeout(this.promptTimer);
     this.promptTimer = setTimeout(() => {
       this.promptTimer = undefined;
-      this.promptEcho.noteSent(this.prompt);
-      this.deps.post({ type: 'updateDraft', prompt: this.prompt });
+      this.deps.post({ type: 'updateDraft', prompt: this.prompt, seq: this.promptEdits.sent() });
     }, PROMPT_DEBOUNCE_MS);
   }
 

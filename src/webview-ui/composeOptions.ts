@@ -3,26 +3,29 @@ import { t } from '../common/l10n';
 import type { DraftView, FromWebview, PanelState } from '../protocol/messages';
 import { dropdown, fillDropdown, toggle } from './controls';
 import { h } from './dom';
-import { EchoGuard, formatScale } from './viewState';
+import { DraftField, type EditSequence } from './editSequence';
+import { formatScale } from './viewState';
 
 export class OptionControls {
   readonly element: HTMLElement;
   private sizesSignature = '';
-  private readonly sizeEcho = new EchoGuard<string>();
-  private readonly scaleEcho = new EchoGuard<number>();
-  private readonly singleEcho = new EchoGuard<boolean>();
+  private readonly sizeEdits: DraftField;
+  private readonly scaleEdits: DraftField;
+  private readonly singleEdits: DraftField;
   private readonly sizeSelect: HTMLSelectElement;
   private readonly scaleRange: HTMLInputElement;
   private readonly scaleValue: HTMLOutputElement;
   private readonly singleToggle: HTMLInputElement;
 
-  constructor(private readonly deps: { post(message: FromWebview): void }) {
+  constructor(private readonly deps: { post(message: FromWebview): void; edits: EditSequence }) {
+    this.sizeEdits = new DraftField(deps.edits);
+    this.scaleEdits = new DraftField(deps.edits);
+    this.singleEdits = new DraftField(deps.edits);
     this.sizeSelect = dropdown({ id: 'size-select', key: 'size' });
     this.sizeSelect.addEventListener('change', () => {
       const size = this.sizeSelect.value;
       if (!size) return;
-      this.sizeEcho.noteSent(size);
-      this.deps.post({ type: 'updateDraft', size });
+      this.deps.post({ type: 'updateDraft', size, seq: this.sizeEdits.sent() });
     });
 
     this.scaleRange = h('input', {
@@ -39,16 +42,14 @@ export class OptionControls {
     this.scaleRange.addEventListener('input', () => this.showScale(Number(this.scaleRange.value)));
     this.scaleRange.addEventListener('change', () => {
       const scale = Number(this.scaleRange.value);
-      this.scaleEcho.noteSent(scale);
-      this.deps.post({ type: 'updateDraft', scale });
+      this.deps.post({ type: 'updateDraft', scale, seq: this.scaleEdits.sent() });
     });
 
     const single = toggle({ key: 'single', label: t('Force a single output image') });
     this.singleToggle = single.input;
     this.singleToggle.addEventListener('change', () => {
       const forceSingle = this.singleToggle.checked;
-      this.singleEcho.noteSent(forceSingle);
-      this.deps.post({ type: 'updateDraft', forceSingle });
+      this.deps.post({ type: 'updateDraft', forceSingle, seq: this.singleEdits.sent() });
     });
 
     this.element = h(
@@ -83,7 +84,7 @@ export class OptionControls {
     );
   }
 
-  /** Takes the host's draft; a value this panel sent itself (a late echo) never overwrites a newer local choice. */
+  /** Takes the host's draft; one written before the host saw a field's latest edit leaves that field as it is. */
   apply(draft: DraftView, initial: boolean): void {
     if (initial) {
       this.showScale(draft.scale);
@@ -91,9 +92,9 @@ export class OptionControls {
       this.sizeSelect.value = draft.size;
       return;
     }
-    if (this.sizeEcho.isForeign(draft.size) && this.sizeSelect.value !== draft.size) this.sizeSelect.value = draft.size;
-    if (this.scaleEcho.isForeign(draft.scale) && Number(this.scaleRange.value) !== draft.scale) this.showScale(draft.scale);
-    if (this.singleEcho.isForeign(draft.forceSingle) && this.singleToggle.checked !== draft.forceSingle) this.singleToggle.checked = draft.forceSingle;
+    if (this.sizeEdits.accepts(draft.seq) && this.sizeSelect.value !== draft.size) this.sizeSelect.value = draft.size;
+    if (this.scaleEdits.accepts(draft.seq) && Number(this.scaleRange.value) !== draft.scale) this.showScale(draft.scale);
+    if (this.singleEdits.accepts(draft.seq) && this.singleToggle.checked !== draft.forceSingle) this.singleToggle.checked = draft.forceSingle;
   }
 
   /** Fills the size list once per set of sizes the host offers. */

@@ -1,4 +1,4 @@
-// The panel's small pure helpers for results, the comparison, echoes of its own edits and the view state kept across reloads.
+// The panel's small pure helpers for results, the comparison and the view state kept across reloads.
 import { t } from '../common/l10n';
 import type { ResultView } from '../protocol/messages';
 import { VIEW_NAMES, type ViewName } from './viewModel';
@@ -34,33 +34,6 @@ export function clamp01(value: number): number {
 /** Where a pointer at `clientX` sits across a box, from 0 (left edge) to 1 (right edge). */
 export function ratioAt(clientX: number, left: number, width: number): number {
   return width > 0 ? clamp01((clientX - left) / width) : 0.5;
-}
-
-// ---- echoes of our own edits ----
-
-/**
- * Tells a value the host chose (e.g. a draft restored by "Edit & run again") from a late echo of one this panel
- * sent, so a reply to an older keystroke never overwrites newer typing.
- */
-export class EchoGuard<T> {
-  private sent: T[] = [];
-
-  noteSent(value: T): void {
-    this.sent.push(value);
-    if (this.sent.length > 50) this.sent.shift();
-  }
-
-  /** True when `value` did not come from this panel. */
-  isForeign(value: T): boolean {
-    const index = this.sent.lastIndexOf(value);
-    if (index >= 0) {
-      // Messages arrive in order, so nothing older than this echo can come back any more.
-      this.sent = this.sent.slice(index);
-      return false;
-    }
-    this.sent = [];
-    return true;
-  }
 }
 
 // ---- view state kept across reloads ----

@@ -163,6 +163,22 @@ describe('PanelSession', () => {
     assert.equal(r.warnings.length, 3);
   });
 
+  it("says in every draft which of the panel's edits it includes, so the panel can tell an older draft from a newer one", async () => {
+    const r = rig();
+    await r.session.receive({ type: 'ready' });
+    const first = r.delivered[0];
+    assert.equal(first.type === 'state' && first.state.draft.seq, 0);
+    await r.session.receive({ type: 'addUrls', urls: ['https://example.com/a.png'] });
+    await r.session.receive({ type: 'updateDraft', prompt: 'make it blue', seq: 7 });
+    const id = r.session.state().draft.images[0].id;
+    await r.session.receive({ type: 'removeImage', id });
+    const draft = r.delivered.at(-1);
+    assert.equal(draft?.type, 'draft');
+    assert.equal(draft.type === 'draft' && draft.draft.seq, 7);
+    assert.equal(draft.type === 'draft' && draft.draft.prompt, 'make it blue');
+    assert.equal(r.session.state().draft.seq, 7);
+  });
+
   it('keeps the draft: checks files, refuses a broken one at submit, and stores what it needs to restore', async () => {
     const r = rig({ images: ['/ws/a.png', '/ws/wide.png'] });
     await r.session.receive({ type: 'ready' });

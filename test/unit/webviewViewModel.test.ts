@@ -16,7 +16,7 @@ import {
   submitState,
   urlProblem,
 } from '../../src/webview-ui/viewModel';
-import { EchoGuard, parseUiState, ratioAt, resultMeta, sizeText } from '../../src/webview-ui/viewState';
+import { parseUiState, ratioAt, resultMeta, sizeText } from '../../src/webview-ui/viewState';
 
 const limits = { maxImages: 3, maxPromptLength: 20 };
 
@@ -304,25 +304,6 @@ describe('webview view model', () => {
       const status = jobStatus(job({ state: 'running', startedAt: now, cancelOutcome: 'not_cancellable' }), now);
       assert.equal(status.detail, notCancellableText());
       assert.equal(notCancellableText(), 'RunComfy could not cancel it: it is already running and will be billed; its result will still be saved.');
-    });
-  });
-
-  describe('EchoGuard', () => {
-    it('ignores late echoes of values this panel sent', () => {
-      const guard = new EchoGuard<string>();
-      guard.noteSent('a');
-      guard.noteSent('ab');
-      assert.equal(guard.isForeign('a'), false);
-      assert.equal(guard.isForeign('ab'), false);
-      // Once the newest echo arrived, the same value keeps coming back with unrelated draft changes.
-      assert.equal(guard.isForeign('ab'), false);
-    });
-
-    it('recognises a value the host chose', () => {
-      const guard = new EchoGuard<string>();
-      guard.noteSent('mine');
-      assert.equal(guard.isForeign('theirs'), true);
-      assert.equal(guard.isForeign('mine'), true, 'a foreign value clears the memory of older sends');
     });
   });
 
