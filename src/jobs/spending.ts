@@ -64,6 +64,12 @@ function startOfDay(now: number): number {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
 }
 
+/** The next local midnight after `now`, when "today" starts over (and, on the 1st, "this month"). */
+export function nextLocalMidnight(now: number): number {
+  const d = new Date(now);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+}
+
 function startOfMonth(now: number, monthsBack = 0): number {
   const d = new Date(now);
   return new Date(d.getFullYear(), d.getMonth() - monthsBack, 1).getTime();
@@ -82,7 +88,7 @@ export function pruneLedger(ledger: readonly SpendingEntry[], now: number): Spen
 export function spendingTotals(ledger: readonly SpendingEntry[], now: number): SpendingTotals {
   const day = startOfDay(now);
   const d = new Date(now);
-  const nextDay = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+  const nextDay = nextLocalMidnight(now);
   const month = startOfMonth(now);
   const nextMonth = new Date(d.getFullYear(), d.getMonth() + 1, 1).getTime();
   let today = 0;

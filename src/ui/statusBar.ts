@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { tn } from '../common/l10n';
 import { markdownCode, markdownText } from '../common/plainText';
 import { costText, spendingText } from '../common/wording';
-import type { SpendingTotals } from '../jobs/spending';
+import { nextLocalMidnight, type SpendingTotals } from '../jobs/spending';
 import type { EngineHealth } from '../jobs/engine';
 import { factsOf, hasOutputs, hasRequestId, type Job } from '../jobs/job';
 import { isCancellable, needsUser } from '../jobs/rules';
@@ -39,11 +39,26 @@ export function registerStatusBar(services: Services): vscode.Disposable {
     render();
   };
 
+  // Today's total starts over at local midnight, whether or not a job changes then.
+  let midnight: ReturnType<typeof setTimeout> | undefined;
+  const renderAtMidnight = () => {
+    const now = Date.now();
+    midnight = setTimeout(
+      () => {
+        render();
+        renderAtMidnight();
+      },
+      nextLocalMidnight(now) - now + 1000,
+    );
+  };
+
   void refreshToken();
+  renderAtMidnight();
   return vscode.Disposable.from(
     item,
     services.jobs.onDidChange(render),
     services.tokens.onDidChange(() => void refreshToken()),
+    new vscode.Disposable(() => clearTimeout(midnight)),
   );
 }
 

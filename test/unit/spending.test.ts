@@ -1,6 +1,15 @@
 // Spending totals: costs by request_id, summed by the local calendar day and month, kept apart from the job history.
 import * as assert from 'node:assert/strict';
-import { costEntries, MAX_LEDGER_ENTRIES, mergeEntries, parseLedger, pruneLedger, spendingTotals, type SpendingEntry } from '../../src/jobs/spending';
+import {
+  costEntries,
+  MAX_LEDGER_ENTRIES,
+  mergeEntries,
+  nextLocalMidnight,
+  parseLedger,
+  pruneLedger,
+  spendingTotals,
+  type SpendingEntry,
+} from '../../src/jobs/spending';
 import { spendingText } from '../../src/common/wording';
 
 /** A local wall-clock time, whatever time zone the tests run in. */
@@ -13,6 +22,16 @@ function entry(requestId: string, cost: number, at: number): SpendingEntry {
 }
 
 describe('spending', () => {
+  it("knows when today's total starts over: the next local midnight, also across a month's end", () => {
+    const evening = new Date(2026, 0, 31, 23, 59, 30).getTime();
+    assert.equal(nextLocalMidnight(evening), new Date(2026, 1, 1).getTime());
+    const midnight = new Date(2026, 5, 10).getTime();
+    assert.equal(nextLocalMidnight(midnight), new Date(2026, 5, 11).getTime(), 'at midnight itself, the one after');
+    // Just after the switch, yesterday's costs are no longer today's.
+    const ledger: SpendingEntry[] = [{ requestId: 'r1', cost: 0.03, at: evening }];
+    assert.equal(spendingTotals(ledger, nextLocalMidnight(evening) + 1000).today, 0);
+  });
+
   it('counts today from local midnight and the month from the 1st, up to the next boundary', () => {
     const now = local(2026, 3, 15, 10);
     const ledger = [
