@@ -53,5 +53,7 @@ export interface PanelPorts {
     retryDownload(jobId: string): PromiseLike<unknown>;
     openResult(path: string): PromiseLike<unknown>;
     revealResult(path: string): PromiseLike<unknown>;
+    /** Asks before the preset named `name` is deleted; true to delete it. */
+    confirmDeletePreset(name: string): PromiseLike<boolean>;
   };
 }

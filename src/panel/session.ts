@@ -193,10 +193,13 @@ export class PanelSession {
         if (missing.length > 0) this.post({ type: 'notice', level: 'warning', message: missingImagesNotice(preset.name, missing) });
         return;
       }
-      case 'deletePreset':
+      case 'deletePreset': {
+        const preset = this.ports.library.presets().find((p) => p.id === message.id);
+        if (!preset || !(await actions.confirmDeletePreset(preset.name))) return;
         await this.ports.library.deletePreset(message.id);
         this.libraryChanged();
         return;
+      }
       case 'removeImage':
         this.draft.images = this.draft.images.filter((i) => i.id !== message.id);
         this.draftChanged();

@@ -14,6 +14,7 @@ import { setApiTokenCommand } from '../commands/apiToken';
 import { cancelCommand } from '../commands/cancel';
 import type { CommandContext } from '../commands/context';
 import { copyRequestIdCommand, retryDownloadCommand, revealUri } from '../commands/resultActions';
+import { confirmDeletePreset } from '../ui/confirmDeletePreset';
 import { confirmRepeat } from '../ui/confirmRepeat';
 import { pickImages } from '../ui/imagePicker';
 import { importIntoOutputFolder } from './importImage';
@@ -85,6 +86,7 @@ export class PanelController extends Disposable {
           retryDownload: (jobId) => retryDownloadCommand(commands)(jobId),
           openResult: (filePath) => vscode.commands.executeCommand('runcomfy.openResult', filePath),
           revealResult: (filePath) => revealUri(vscode.Uri.file(filePath)),
+          confirmDeletePreset: (name) => confirmDeletePreset(name),
         },
       },
       // The bootstrap HTML should already say whether a token exists, so the panel never flashes "no token".

@@ -861,6 +861,44 @@ describe('panel host: HTML, handshake and every webview message', () => {
     assert.equal(emulator.stats.submits, 3);
   });
 
+  it('deletePreset asks in a modal dialog naming the preset; only "Delete Preset" deletes it', async function () {
+    this.timeout(10_000);
+    let answer: string | undefined = undefined;
+    const questions = replaceWindowFunction('showWarningMessage', (original, ...args) =>
+      /Delete the preset/.test(String(args[0])) ? Promise.resolve(answer) : original(...args),
+    );
+    const h = await openHarness();
+    await h.ready();
+    await h.send({ type: 'updateDraft', prompt: 'Keep me around' });
+    await h.send({ type: 'savePreset', name: 'Keeper' });
+    const saved = h
+      .of('library')
+      .at(-1)
+      ?.library.presets.find((p) => p.name === 'Keeper');
+    assert.ok(saved, 'the preset was not saved');
+
+    await h.send({ type: 'deletePreset', id: saved.id });
+    assert.equal(questions.calls.length, 1, 'deleting was not asked about');
+    assert.equal(String(questions.calls[0][0]), 'Delete the preset “Keeper”?');
+    assert.deepEqual((questions.calls[0][1] as vscode.MessageOptions).modal, true);
+    assert.ok(
+      h.services.library.presets().some((p) => p.id === saved.id),
+      'a dismissed question deleted the preset',
+    );
+
+    answer = 'Delete Preset';
+    await h.send({ type: 'deletePreset', id: saved.id });
+    assert.equal(questions.calls.length, 2);
+    assert.ok(!h.services.library.presets().some((p) => p.id === saved.id), 'the preset is still there');
+    assert.ok(
+      !h
+        .of('library')
+        .at(-1)
+        ?.library.presets.some((p) => p.id === saved.id),
+      'the panel still lists it',
+    );
+  });
+
   it('a signed URL input goes to RunComfy in full, but the panel, stored jobs and draft, sidecars and log keep no query', async function () {
     this.timeout(25_000);
     const { emulator } = env;

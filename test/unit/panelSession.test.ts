@@ -21,6 +21,8 @@ interface Rig {
   jobs: Job[];
   submits: Array<{ refs: InputRef[]; prompt: string; confirmed?: boolean }>;
   actions: string[];
+  /** What the question before deleting a preset answers. */
+  deleteAnswer: boolean;
   hasToken: boolean;
   /** While set, a submit waits for it: the upload is still on its way. */
   gate?: Promise<void>;
@@ -48,6 +50,7 @@ function rig(options: { stored?: unknown; images?: string[]; jobs?: Job[]; exist
     jobs: options.jobs ?? [],
     submits: [],
     actions: [],
+    deleteAnswer: true,
     hasToken: true,
     plans: [],
     history: [],
@@ -114,6 +117,10 @@ function rig(options: { stored?: unknown; images?: string[]; jobs?: Job[]; exist
       retryDownload: async (id) => void r.actions.push(`retry ${id}`),
       openResult: async (p) => void r.actions.push(`open ${p}`),
       revealResult: async (p) => void r.actions.push(`reveal ${p}`),
+      confirmDeletePreset: async (name) => {
+        r.actions.push(`confirm delete ${name}`);
+        return r.deleteAnswer;
+      },
     },
   };
   r.session = new PanelSession(ports, { images: options.images, hasToken: true });
@@ -487,8 +494,21 @@ describe('PanelSession', () => {
     );
     assert.equal(r.stored.at(-1)?.prompt, 'Studio light, softer', 'the applied draft is stored like any other');
 
+    // Deleting asks first, naming the preset as it is now: no keeps it, yes deletes it.
+    const name = r.presets[0].name;
+    r.deleteAnswer = false;
+    await r.session.receive({ type: 'deletePreset', id: preset.id });
+    assert.equal(r.presets.length, 1, 'deleted although the person said no');
+    r.deleteAnswer = true;
     await r.session.receive({ type: 'deletePreset', id: preset.id });
     assert.equal(r.presets.length, 0);
+    assert.deepEqual(
+      r.actions.filter((a) => a.startsWith('confirm delete')),
+      [`confirm delete ${name}`, `confirm delete ${name}`],
+    );
+    // An unknown preset asks nothing.
+    await r.session.receive({ type: 'deletePreset', id: 'no-such-preset' });
+    assert.equal(r.actions.filter((a) => a.startsWith('confirm delete')).length, 2);
   });
 
   it('applies a preset synced from another computer without the files that are not here, and says which', async () => {
