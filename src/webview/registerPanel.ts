@@ -9,9 +9,9 @@ import { PanelController, panelResourceRoots } from './panelController';
 export const PANEL_VIEW_TYPE = 'runcomfy.panel';
 
 /**
- * The panel starts with the resource roots every page of it needs (its icon font); the folders of the draft's images
- * are added by the controller. Starting with none would make that first addition a change of options, which VS Code
- * answers by loading the (still empty) page once more before the real one.
+ * The panel starts with the resource roots its pages need (its icon font, the workspace's folders); a folder outside
+ * them is added by the controller. Starting with none would make that first addition a change of options, which VS
+ * Code answers by loading the (still empty) page once more before the real one.
  */
 function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return { enableScripts: true, retainContextWhenHidden: false, enableFindWidget: false, localResourceRoots: panelResourceRoots(extensionUri) };

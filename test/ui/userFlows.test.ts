@@ -390,6 +390,9 @@ describe('Dreamina edit flows', function () {
     const id = await submitElsewhere('Finishes behind the palette', { queueMs: 0, runMs: 8000 });
     await resume(id);
     await openCommandPalette(page, 'RunComfy');
+    // The job is still running: the result must open while the palette is shown, or this test proves nothing.
+    assert.deepEqual(await editorTabs(page), [], 'the result opened before the palette did');
+    assert.equal(emulator.stats.downloads(id), 0, 'the result was downloaded before the palette opened');
     const opened = await waitUntil(
       'the result to open in an editor',
       async () => {
